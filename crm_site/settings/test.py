@@ -1,0 +1,17 @@
+"""The test suite: SQLite under var/ unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-0b8e4c1d")  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so a real Celery worker process can open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Serve static files straight from the source folders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

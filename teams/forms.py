@@ -1,0 +1,103 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+from .models import Team, User
+
+
+def _helper(submit_label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class PasswordPairMixin:
+    """Two password fields that must match and pass the validators."""
+
+    def clean_password2(self):
+        first = self.cleaned_data.get("password1")
+        second = self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords do not match."))
+        return second
+
+    def _validate_password(self, user):
+        password = self.cleaned_data.get("password2")
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password2", error)
+
+
+class UserCreateForm(PasswordPairMixin, forms.ModelForm):
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "email", "phone", "role", "team"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        self.fields["role"].required = True
+        self.helper = _helper(_("Create user"))
+
+    def clean(self):
+        cleaned = super().clean()
+        self._validate_password(
+            User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+        )
+        return cleaned
+
+
+class UserUpdateForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["last_name", "first_name", "email", "phone", "role", "team"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        self.helper = _helper(_("Save"))
+
+
+class PasswordResetForm(PasswordPairMixin, forms.Form):
+    password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput, strip=False
+    )
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.helper = _helper(_("Reset password"))
+
+    def clean(self):
+        cleaned = super().clean()
+        self._validate_password(self.target)
+        return cleaned
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "kind", "parent", "manager"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Team.objects.visible_to(user)
+        self.fields["manager"].queryset = User.objects.visible_to(user).active()
+        self.helper = _helper(_("Save"))
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if policy.would_create_cycle(self.instance, parent):
+            raise forms.ValidationError(
+                _("A team cannot be placed under itself or one of its own sub-teams.")
+            )
+        return parent

@@ -1,0 +1,98 @@
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import TeamQuerySet, UserManager
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class Role(models.TextChoices):
+    SALES_REP = "sales_rep", _("Sales rep")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    LEGAL = "legal", _("Legal")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    DIRECTOR = "director", _("Sales director")
+    DELIVERY = "delivery", _("Delivery")
+    AFTERSALES = "aftersales", _("After-sales")
+    ADMIN = "admin", _("Administrator")
+
+
+class Team(models.Model):
+    """A node of the company → region → team tree."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        REGION = "region", _("Region")
+        TEAM = "team", _("Team")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.TEAM)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    manager = models.ForeignKey(
+        "teams.User",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+    history = HistoricalRecords()
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SALES_REP)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Password hashes and login times are not part of the audit trail.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["role"]), models.Index(fields=["team", "is_active"])]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese names read family name first with no space (李伟); others "Given Family".
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _CJK.search(first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+    @property
+    def display_name(self):
+        return str(self)

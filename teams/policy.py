@@ -1,0 +1,110 @@
+"""Who may see whose records: the one visibility policy of the CRM.
+
+Every app's `visible_to(user)` QuerySet method builds its filter here, so the rule lives in
+one place:
+
+- director, general manager, admin (and superusers) see everything;
+- a sales manager sees the records owned by anyone in their team's subtree (their team and
+  every team below it), their own included;
+- a sales rep sees the records they own, plus what a caller adds as shared with them;
+- legal, delivery and after-sales own no sales records; the apps that give them a reason to
+  see some (a contract to approve, a project to deliver) pass it in as `extra`.
+"""
+
+import enum
+
+from django.db.models import Q
+
+
+class Reach(enum.Enum):
+    ALL = "all"
+    SUBTREE = "subtree"
+    OWN = "own"
+    NONE = "none"
+
+
+_ALL_ROLES = {"director", "general_manager", "admin"}
+_NOTHING = Q(pk__in=[])
+
+
+def reach(user):
+    if not user.is_authenticated or not user.is_active:
+        return Reach.NONE
+    if user.is_superuser or user.role in _ALL_ROLES:
+        return Reach.ALL
+    if user.role == "sales_manager" and user.team_id:
+        return Reach.SUBTREE
+    if user.role in {"sales_rep", "sales_manager"}:
+        return Reach.OWN
+    return Reach.NONE
+
+
+def sees_all(user):
+    return reach(user) is Reach.ALL
+
+
+def team_subtree_ids(team_id):
+    """Ids of the team and of every team below it (one query over the team table)."""
+    from .models import Team
+
+    children = {}
+    for pk, parent_id in Team.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = [], [team_id]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, ()))
+    return found
+
+
+def _subtree(user):
+    # Cached on the user object: one request asks several querysets.
+    cached = getattr(user, "_policy_subtree", None)
+    if cached is None:
+        cached = team_subtree_ids(user.team_id)
+        user._policy_subtree = cached
+    return cached
+
+
+def owned_q(user, owner_field="owner", extra=None):
+    """The filter for records owned through `owner_field` that `user` may see."""
+    level = reach(user)
+    if level is Reach.ALL:
+        return Q()
+    if level is Reach.SUBTREE:
+        q = Q(**{f"{owner_field}__team_id__in": _subtree(user)}) | Q(**{owner_field: user})
+    elif level is Reach.OWN:
+        q = Q(**{owner_field: user})
+    else:
+        q = _NOTHING
+    return q | extra if extra is not None else q
+
+
+def users_q(user):
+    level = reach(user)
+    if level is Reach.ALL:
+        return Q()
+    if level is Reach.SUBTREE:
+        return Q(team_id__in=_subtree(user)) | Q(pk=user.pk)
+    if user.is_authenticated:
+        return Q(pk=user.pk)
+    return _NOTHING
+
+
+def teams_q(user):
+    level = reach(user)
+    if level is Reach.ALL:
+        return Q()
+    if level is Reach.SUBTREE:
+        return Q(pk__in=_subtree(user))
+    if user.is_authenticated and user.team_id:
+        return Q(pk=user.team_id)
+    return _NOTHING
+
+
+def would_create_cycle(team, new_parent):
+    """True when `new_parent` is the team itself or one of its descendants."""
+    if new_parent is None or team.pk is None:
+        return False
+    return new_parent.pk in team_subtree_ids(team.pk)

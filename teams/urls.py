@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("users/", views.UserListView.as_view(), name="user-list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user-create"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user-detail"),
+    path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user-update"),
+    path(
+        "users/<int:pk>/password/",
+        views.UserPasswordResetView.as_view(),
+        name="user-password-reset",
+    ),
+    path(
+        "users/<int:pk>/deactivate/",
+        views.UserActivationView.as_view(activate=False),
+        name="user-deactivate",
+    ),
+    path(
+        "users/<int:pk>/reactivate/",
+        views.UserActivationView.as_view(activate=True),
+        name="user-reactivate",
+    ),
+    path("teams/", views.TeamListView.as_view(), name="team-list"),
+    path("teams/new/", views.TeamFormView.as_view(), name="team-create"),
+    path("teams/<int:pk>/edit/", views.TeamFormView.as_view(), name="team-update"),
+]

@@ -1,0 +1,256 @@
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_filters.views import FilterView
+from kombu import Connection
+
+from . import home, services
+from .filters import UserFilter
+from .forms import PasswordResetForm, TeamForm, UserCreateForm, UserUpdateForm
+from .history import user_history
+from .models import Team, User
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "role_intro": home.ROLE_INTROS.get(user.role, ""),
+            "panels": home.panels_for(user),
+        }
+
+
+class AdminOnlyMixin(PermissionRequiredMixin):
+    permission_required = "teams.manage_users"
+    raise_exception = True
+
+
+class ScopedUserMixin(AdminOnlyMixin):
+    def get_queryset(self):
+        return User.objects.visible_to(self.request.user).select_related("team")
+
+
+class UserListView(ScopedUserMixin, FilterView):
+    filterset_class = UserFilter
+    template_name = "teams/user_list.html"
+    paginate_by = 25
+    context_object_name = "users"
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+
+class UserDetailView(ScopedUserMixin, DetailView):
+    template_name = "teams/user_detail.html"
+    context_object_name = "member"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "history": user_history(self.object)}
+
+
+class UserFormMixin:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class UserCreateView(AdminOnlyMixin, UserFormMixin, FormView):
+    form_class = UserCreateForm
+    template_name = "teams/user_form.html"
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
+        user = services.user_create(
+            by=self.request.user, password=form.cleaned_data["password1"], **data
+        )
+        messages.success(self.request, _("User %(name)s was created.") % {"name": user})
+        return redirect("teams:user-detail", pk=user.pk)
+
+
+class UserUpdateView(ScopedUserMixin, UserFormMixin, FormView):
+    form_class = UserUpdateForm
+    template_name = "teams/user_form.html"
+
+    @cached_property
+    def member(self):
+        # Runs after the permission check in dispatch: a non-admin gets 403, not 404.
+        return get_object_or_404(User.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.member}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "member": self.member}
+
+    def form_valid(self, form):
+        services.user_update(by=self.request.user, user=self.member, **form.cleaned_data)
+        messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": self.member})
+        return redirect("teams:user-detail", pk=self.member.pk)
+
+
+class UserPasswordResetView(UserUpdateView):
+    form_class = PasswordResetForm
+    template_name = "teams/user_password_reset.html"
+
+    def get_form_kwargs(self):
+        kwargs = FormView.get_form_kwargs(self)
+        return {**kwargs, "target": self.member}
+
+    def form_valid(self, form):
+        services.user_reset_password(
+            by=self.request.user, user=self.member, password=form.cleaned_data["password1"]
+        )
+        messages.success(
+            self.request,
+            _("The password of %(name)s was reset; their open sessions were ended.")
+            % {"name": self.member},
+        )
+        return redirect("teams:user-detail", pk=self.member.pk)
+
+
+class UserActivationView(AdminOnlyMixin, View):
+    """POST only: deactivate or reactivate, then back to the user's page."""
+
+    http_method_names = ["post"]
+    activate = False
+
+    def post(self, request, pk):
+        member = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+        service = services.user_reactivate if self.activate else services.user_deactivate
+        try:
+            service(by=request.user, user=member)
+        except services.TeamsError as error:
+            messages.error(request, str(error))
+        else:
+            text = (
+                _("%(name)s can log in again.")
+                if self.activate
+                else _("%(name)s was deactivated and can no longer log in; their records stay.")
+            )
+            messages.success(request, text % {"name": member})
+        return redirect("teams:user-detail", pk=member.pk)
+
+
+class TeamListView(AdminOnlyMixin, ListView):
+    permission_required = "teams.manage_teams"
+    template_name = "teams/team_list.html"
+
+    def get_queryset(self):
+        return Team.objects.visible_to(self.request.user).select_related("manager", "parent")
+
+    def get_context_data(self, **kwargs):
+        teams = list(self.object_list)
+        children = {}
+        for team in teams:
+            children.setdefault(team.parent_id, []).append(team)
+        visible = {team.pk for team in teams}
+        rows = []
+
+        def walk(parent_id, depth):
+            for team in children.get(parent_id, []):
+                rows.append({"team": team, "depth": depth, "indent": range(depth)})
+                walk(team.pk, depth + 1)
+
+        for team in teams:
+            if team.parent_id is None or team.parent_id not in visible:
+                rows.append({"team": team, "depth": 0, "indent": range(0)})
+                walk(team.pk, 1)
+        counts = dict(
+            User.objects.filter(team__in=teams, is_active=True)
+            .values("team")
+            .annotate(n=Count("pk"))
+            .values_list("team", "n")
+        )
+        for row in rows:
+            row["members"] = counts.get(row["team"].pk, 0)
+        return {**super().get_context_data(**kwargs), "rows": rows}
+
+
+class TeamFormView(AdminOnlyMixin, UserFormMixin, FormView):
+    permission_required = "teams.manage_teams"
+    form_class = TeamForm
+    template_name = "teams/team_form.html"
+
+    @cached_property
+    def team(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Team.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.team}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "team": self.team}
+
+    def form_valid(self, form):
+        try:
+            if self.team is None:
+                team = services.team_create(by=self.request.user, **form.cleaned_data)
+            else:
+                team = services.team_update(
+                    by=self.request.user, team=self.team, **form.cleaned_data
+                )
+        except services.TeamsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Team %(name)s was saved.") % {"name": team})
+        return redirect(reverse("teams:team-list"))
+
+
+def _broker_ok():
+    # Socket timeouts too, so a hung broker does not hold a pool thread for ever.
+    options = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    with Connection(
+        settings.CELERY_BROKER_URL, connect_timeout=1, transport_options=options
+    ) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
+    return True
+
+
+def _database_ok():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True
+
+
+_health_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Database and broker status as JSON; answers within ~2 s even when one hangs."""
+    broker = _health_pool.submit(_broker_ok)
+    status = {}
+    try:
+        status["database"] = "ok" if _database_ok() else "error"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        status["database"] = "error"
+    try:
+        broker.result(timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
+        status["broker"] = "ok"
+    except FutureTimeout:
+        status["broker"] = "timeout"
+    except Exception:  # noqa: BLE001
+        status["broker"] = "error"
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )

@@ -1,0 +1,152 @@
+"""Shared fixtures: the team tree and one user per role."""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from teams.models import Role, Team
+
+from .factories import TeamFactory, UserFactory
+from .factories.teams import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls beside it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_configure(config):
+    """With REQUIRE_SERVICES=1 (CI) a missing PostgreSQL, Redis or Chromium fails the run."""
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        return
+    from django.conf import settings
+
+    problems = []
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        problems.append(f"DATABASE_URL must point at PostgreSQL, the engine is {engine}")
+    else:
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        try:
+            psycopg.connect(
+                host=db["HOST"],
+                port=db["PORT"] or 5432,
+                user=db["USER"],
+                dbname="postgres",
+                password=db["PASSWORD"],
+                connect_timeout=3,
+            ).close()
+        except psycopg.Error as error:
+            problems.append(f"PostgreSQL does not answer: {error}")
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        problems.append(f"the Celery broker must be Redis, it is {broker}")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
+        except redis.RedisError as error:
+            problems.append(f"Redis does not answer: {error}")
+    if not os.path.exists(CHROMIUM):
+        problems.append("Debian's chromium is not installed")
+    if problems:
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but " + "; ".join(problems))
+
+
+@pytest.fixture
+def org(db):
+    """Company → east (team A, team B) and south (team C)."""
+    company = TeamFactory(name="Company", kind=Team.Kind.COMPANY)
+    east = TeamFactory(name="East", kind=Team.Kind.REGION, parent=company)
+    south = TeamFactory(name="South", kind=Team.Kind.REGION, parent=company)
+    return {
+        "company": company,
+        "east": east,
+        "south": south,
+        "team_a": TeamFactory(name="Team A", parent=east),
+        "team_b": TeamFactory(name="Team B", parent=east),
+        "team_c": TeamFactory(name="Team C", parent=south),
+    }
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def rep(org):
+    return UserFactory(username="rep", role=Role.SALES_REP, team=org["team_a"])
+
+
+@pytest.fixture
+def other_rep(org):
+    """A rep in a sibling team: nothing of theirs is visible to `rep` or `manager`."""
+    return UserFactory(username="other_rep", role=Role.SALES_REP, team=org["team_c"])
+
+
+@pytest.fixture
+def manager(org):
+    user = UserFactory(username="manager", role=Role.SALES_MANAGER, team=org["team_a"])
+    org["team_a"].manager = user
+    org["team_a"].save()
+    return user
+
+
+@pytest.fixture
+def legal(org):
+    return UserFactory(username="legal", role=Role.LEGAL, team=org["company"])
+
+
+@pytest.fixture
+def general_manager(org):
+    return UserFactory(username="gm", role=Role.GENERAL_MANAGER, team=org["company"])
+
+
+@pytest.fixture
+def director(org):
+    return UserFactory(username="director", role=Role.DIRECTOR, team=org["company"])
+
+
+@pytest.fixture
+def delivery(org):
+    return UserFactory(username="delivery", role=Role.DELIVERY, team=org["company"])
+
+
+@pytest.fixture
+def aftersales(org):
+    return UserFactory(username="aftersales", role=Role.AFTERSALES, team=org["company"])
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(username="admin", role=Role.ADMIN, team=org["company"])
+
+
+ROLE_FIXTURES = [
+    "rep",
+    "manager",
+    "legal",
+    "general_manager",
+    "director",
+    "delivery",
+    "aftersales",
+    "admin_user",
+]
+
+
+@pytest.fixture
+def client():
+    """The test client reads English pages; tests of the Chinese default make their own."""
+    return Client(headers={"accept-language": "en"})
+
+
+def login_through_form(client, username, password):
+    """Log in the way a person does (through axes and the login form)."""
+    return client.post(reverse("login"), {"username": username, "password": password})

@@ -1,0 +1,160 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every test here is marked `e2e`. A test fails (at teardown) when the page logged a console
+error, threw an uncaught exception or had something blocked by the Content Security Policy:
+the CSP must never block anything we ship.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE.parent.parent / "test-artifacts" / "screenshots"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+TIMEOUT_MS = 10_000
+
+# Reports every CSP violation on the console with a recognisable prefix. Init scripts are
+# injected by the browser itself, so the page's CSP does not apply to this one.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber
+  );
+});
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        reason = f"Debian's chromium is not installed ({CHROMIUM} is missing)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
+class BrowserErrors:
+    """Console errors, uncaught exceptions and CSP violations of one browser context."""
+
+    def __init__(self):
+        self.errors = []
+        self.allowed = []
+
+    def allow(self, pattern):
+        """Expect one kind of console error (a regex), e.g. the status of a deliberate 403."""
+        self.allowed.append(re.compile(pattern))
+
+    def watch(self, page):
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught exception: {error}"))
+
+    def _on_console(self, message):
+        if message.type != "error":
+            return
+        location = message.location or {}
+        text = f"console error: {message.text} ({location.get('url', '?')})"
+        if not any(pattern.search(text) for pattern in self.allowed):
+            self.errors.append(text)
+
+
+@pytest.fixture
+def browser_errors():
+    return BrowserErrors()
+
+
+def _new_page(browser, browser_errors, options):
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
+    context.on("page", browser_errors.watch)
+    page = context.new_page()
+    return context, page
+
+
+@pytest.fixture
+def page(browser, browser_errors):
+    """A desktop page (1280×800, Chinese browser) in a fresh context."""
+    context, page = _new_page(browser, browser_errors, DESKTOP)
+    yield page
+    context.close()
+    assert not browser_errors.errors, "the browser reported errors:\n" + "\n".join(
+        browser_errors.errors
+    )
+
+
+@pytest.fixture
+def phone_page(browser, browser_errors):
+    """An iPhone-sized page (390×844, touch, Chinese browser) in a fresh context."""
+    context, page = _new_page(browser, browser_errors, PHONE)
+    yield page
+    context.close()
+    assert not browser_errors.errors, "the browser reported errors:\n" + "\n".join(
+        browser_errors.errors
+    )
+
+
+@pytest.fixture
+def login():
+    """Log in through the login form; returns once the home page has loaded."""
+
+    def login(page, live_server, user, password):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(password)
+        with page.expect_navigation():
+            page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+        assert page.url == f"{live_server.url}/", f"login as {user.username} ended at {page.url}"
+        return page
+
+    return login
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page PNG to test-artifacts/screenshots/<name>.png; returns its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def screenshot(page, name):
+        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "-", name) + ".png")
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+        return path
+
+    return screenshot

@@ -1,0 +1,3 @@
+from .teams import TeamFactory, UserFactory
+
+__all__ = ["TeamFactory", "UserFactory"]

@@ -1,0 +1,95 @@
+"""The UI shell: languages, navbar by permission, CSP, htmx wiring."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chinese_is_the_default_language(rep):
+    client = Client()
+    client.force_login(rep)
+    page = client.get(reverse("home")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "销售代表" in page  # the role, in the users' words
+
+
+def test_english_from_the_switcher(rep):
+    client = Client()
+    client.force_login(rep)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in page
+    assert "Sales rep" in page
+
+
+def test_language_switch_works_before_login():
+    client = Client()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+def test_navbar_shows_admin_areas_only_to_admins(client, rep, admin_user):
+    client.force_login(rep)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("teams:user-list") not in page
+    client.force_login(admin_user)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("teams:user-list") in page
+    assert reverse("teams:team-list") in page
+
+
+@pytest.mark.parametrize(
+    "role_fixture",
+    [
+        "rep",
+        "manager",
+        "legal",
+        "general_manager",
+        "director",
+        "delivery",
+        "aftersales",
+        "admin_user",
+    ],
+)
+def test_home_greets_every_role(request, client, role_fixture):
+    user = request.getfixturevalue(role_fixture)
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    assert f"Hello, {user.display_name}" in page
+    assert user.get_role_display() in page
+    assert "coming soon" not in page.lower()
+
+
+def test_csp_allows_no_inline_script(client, rep):
+    client.force_login(rep)
+    response = client.get(reverse("home"))
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    page = response.content.decode()
+    assert "<script>" not in page  # every script is a file
+    assert " style=" not in page
+
+
+def test_htmx_is_vendored_and_sends_csrf(client, rep):
+    client.force_login(rep)
+    page = client.get(reverse("home")).content.decode()
+    assert "/static/vendor/htmx/htmx.min.js" in page
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
+    assert "cdn" not in page.lower()
+
+
+def test_static_assets_are_served(client):
+    for path in [
+        "/static/vendor/bootstrap/bootstrap.min.css",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/vendor/bootstrap-icons/font/bootstrap-icons.min.css",
+        "/static/css/app.css",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
