@@ -2,12 +2,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The areas of the app: (permission or None for every signed-in user, url name, label, icon).
-# Later apps append theirs; the navbar shows only those the user may use.
-NAV_ITEMS = [
-    (None, "home", _("Home"), "house"),
+# Apps add theirs with register_nav_item() in AppConfig.ready(); the navbar shows only those
+# the user may use.
+NAV_ITEMS = [(None, "home", _("Home"), "house")]
+_ADMIN_ITEMS = [
     ("teams.manage_users", "teams:user-list", _("Users"), "people"),
     ("teams.manage_teams", "teams:team-list", _("Teams"), "diagram-3"),
 ]
+
+
+def register_nav_item(perm, url_name, label, icon):
+    """Add an area before the administration entries."""
+    NAV_ITEMS.insert(len(NAV_ITEMS) - len(_ADMIN_ITEMS), (perm, url_name, label, icon))
+
+
+NAV_ITEMS.extend(_ADMIN_ITEMS)
 
 
 def navigation(request):

@@ -7,7 +7,6 @@ from simple_history.models import HistoricalRecords
 
 from .querysets import TeamQuerySet, UserManager
 
-
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "teams",
+    "customers",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,24 @@
+from .customers import (
+    ContactFactory,
+    CustomerFactory,
+    FollowUpFactory,
+    IndustryFactory,
+    NeedLineFactory,
+    NeedsSurveyFactory,
+    TagFactory,
+    TaskFactory,
+)
 from .teams import TeamFactory, UserFactory
 
-__all__ = ["TeamFactory", "UserFactory"]
+__all__ = [
+    "ContactFactory",
+    "CustomerFactory",
+    "FollowUpFactory",
+    "IndustryFactory",
+    "NeedLineFactory",
+    "NeedsSurveyFactory",
+    "TagFactory",
+    "TaskFactory",
+    "TeamFactory",
+    "UserFactory",
+]

@@ -87,7 +87,7 @@ def test_lock_expires_after_fifteen_minutes(client, rep, password, settings):
 
     for _ in range(5):
         login_through_form(client, "rep", "wrong")
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     assert login_through_form(client, "rep", password).status_code == 302
 

@@ -1,0 +1,81 @@
+"""Who may do what with customers. Which customers a user sees at all is
+`Customer.objects.visible_to(user)` (the teams policy); these predicates decide actions on
+customers the user already sees."""
+
+import rules
+
+from teams import policy
+from teams.models import Role
+
+SALES_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+MANAGING_ROLES = {Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+
+
+def _active(user):
+    return user.is_authenticated and user.is_active
+
+
+@rules.predicate
+def works_with_customers(user):
+    """Sales roles: they have a customer list, export and follow-ups."""
+    return _active(user) and (user.is_superuser or user.role in SALES_ROLES)
+
+
+@rules.predicate
+def can_create_customer(user):
+    return _active(user) and (
+        user.is_superuser or user.role in SALES_ROLES - {Role.GENERAL_MANAGER}
+    )
+
+
+@rules.predicate
+def manages_customers(user):
+    """Managers and above: bulk actions, merges, A-grade checks, grade reviews, handover."""
+    return _active(user) and (user.is_superuser or user.role in MANAGING_ROLES)
+
+
+@rules.predicate
+def is_admin(user):
+    return _active(user) and (user.is_superuser or user.role == Role.ADMIN)
+
+
+@rules.predicate
+def can_edit_customer(user, customer):
+    if not _active(user) or customer is None:
+        return False
+    if user.is_superuser or user.role in {Role.ADMIN, Role.DIRECTOR}:
+        return True
+    if customer.owner_id == user.pk:
+        return True
+    if policy.reach(user) is policy.Reach.SUBTREE and customer.owner.team_id in (
+        policy.team_subtree_ids(user.team_id)
+    ):
+        return True
+    return customer.shares.filter(user=user, can_edit=True).exists()
+
+
+@rules.predicate
+def can_log_followup(user, customer):
+    # Anyone who may edit the customer may log what happened with it.
+    return can_edit_customer(user, customer)
+
+
+@rules.predicate
+def can_confirm_review(user, customer):
+    """二次核对: a manager or director confirms an A grade; never the one who made it A."""
+    return (
+        _active(user)
+        and (user.is_superuser or user.role in {Role.SALES_MANAGER, Role.DIRECTOR})
+        and customer is not None
+        and customer.review == customer.Review.PENDING
+        and customer.review_requested_by_id != user.pk
+    )
+
+
+rules.add_perm("customers.work_with_customers", works_with_customers)
+rules.add_perm("customers.create_customer", can_create_customer)
+rules.add_perm("customers.manage_customers", manages_customers)
+rules.add_perm("customers.change_grading", is_admin)
+rules.add_perm("customers.edit_customer", can_edit_customer)
+rules.add_perm("customers.log_followup", can_log_followup)
+rules.add_perm("customers.confirm_review", can_confirm_review)
