@@ -64,6 +64,9 @@ def test_five_failures_lock_the_account_for_this_address(client, rep, password):
     response = login_through_form(client, "rep", "wrong")
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
+    assert "locked on this device for 15 minutes after 5 wrong passwords" in (
+        response.content.decode()
+    )
     # Even the right password is refused while locked.
     response = login_through_form(client, "rep", password)
     assert response.status_code == 429
