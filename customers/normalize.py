@@ -10,21 +10,36 @@ _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团
 def name_key(name):
     text = unicodedata.normalize("NFKC", name or "").lower()
     text = re.sub(r"[\s\W_]+", " ", text).strip()
-    for suffix in _SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)].strip()
-            break
+    # Legal forms stack ("（集团）有限公司", "集团股份有限公司"): strip them until none is left.
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)].strip()
+                stripped = True
+                break
     return text.replace(" ", "")
 
 
 def phone_key(phone):
-    """Digits only, without a leading China country code."""
+    """Digits only, in the domestic form: a China country code (+86, 0086) is dropped and a
+    landline dialled from abroad gets its trunk 0 back, so "+86 21 6234 5678",
+    "(021) 6234-5678" and "021 62345678" give the same key.
+
+    A domestic number never starts with 86 (mobiles start with 1, landlines with 0), so 11 to
+    13 digits starting with 86 carry the country code."""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
     if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
+        national = digits[4:]
+    elif digits.startswith("86") and 11 <= len(digits) <= 13:
+        national = digits[2:]
+    else:
+        return digits
+    is_mobile = len(national) == 11 and national.startswith("1")
+    if not is_mobile and not national.startswith("0"):
+        national = "0" + national
+    return national
 
 
 def credit_code(code):

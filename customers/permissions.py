@@ -47,9 +47,7 @@ def can_edit_customer(user, customer):
         return True
     if customer.owner_id == user.pk:
         return True
-    if policy.reach(user) is policy.Reach.SUBTREE and customer.owner.team_id in (
-        policy.team_subtree_ids(user.team_id)
-    ):
+    if policy.reach(user) is policy.Reach.SUBTREE and policy.reaches_owner(user, customer.owner):
         return True
     return customer.shares.filter(user=user, can_edit=True).exists()
 
@@ -61,11 +59,17 @@ def can_log_followup(user, customer):
 
 
 @rules.predicate
+def checks_grades(user):
+    """Sales managers and directors do the second check of A grades (二次核对) and decide the
+    quarterly grade review."""
+    return _active(user) and (user.is_superuser or user.role in {Role.SALES_MANAGER, Role.DIRECTOR})
+
+
+@rules.predicate
 def can_confirm_review(user, customer):
     """二次核对: a manager or director confirms an A grade; never the one who made it A."""
     return (
-        _active(user)
-        and (user.is_superuser or user.role in {Role.SALES_MANAGER, Role.DIRECTOR})
+        checks_grades(user)
         and customer is not None
         and customer.review == customer.Review.PENDING
         and customer.review_requested_by_id != user.pk
@@ -79,3 +83,62 @@ rules.add_perm("customers.change_grading", is_admin)
 rules.add_perm("customers.edit_customer", can_edit_customer)
 rules.add_perm("customers.log_followup", can_log_followup)
 rules.add_perm("customers.confirm_review", can_confirm_review)
+
+
+# --- grading and handover ----------------------------------------------------------------
+
+
+rules.add_perm("customers.review_grades", checks_grades)
+
+
+# --- customer page and edit ----------------------------------------------------------------
+
+
+@rules.predicate
+def can_merge_customer(user, customer):
+    """Managers and above merge customers they may edit (both sides are checked)."""
+    return manages_customers(user) and can_edit_customer(user, customer)
+
+
+@rules.predicate
+def can_share_customer(user, customer):
+    """Those who may edit a customer choose the colleagues it is shared with (协作人)."""
+    return can_edit_customer(user, customer)
+
+
+rules.add_perm("customers.check_a_grades", checks_grades)
+rules.add_perm("customers.merge_customer", can_merge_customer)
+rules.add_perm("customers.share_customer", can_share_customer)
+
+
+# --- follow-ups, tasks and needs surveys ---------------------------------------------------
+
+
+@rules.predicate
+def can_add_survey(user, customer):
+    # A needs survey is written by whoever may edit the customer.
+    return can_edit_customer(user, customer)
+
+
+rules.add_perm("customers.add_survey", can_add_survey)
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+OWNER_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR}
+
+
+@rules.predicate
+def can_assign_customer_to(user, owner):
+    """Whom `user` may make the owner of customers they bring in (import): themselves, or, for
+    managers and above, an active sales colleague within their reach."""
+    if not can_create_customer(user) or owner is None:
+        return False
+    if owner.pk == user.pk:
+        return True
+    if not (manages_customers(user) and owner.is_active and owner.role in OWNER_ROLES):
+        return False
+    return policy.reaches_owner(user, owner)
+
+
+rules.add_perm("customers.assign_customer_to", can_assign_customer_to)

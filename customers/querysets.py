@@ -9,11 +9,27 @@ def customer_visibility_q(user, prefix=""):
     """The teams policy applied to customers, plus the colleagues a customer is shared with.
 
     `prefix` is the path to the customer from the queried model ("customer__" for contacts).
+
+    Written as `customer IN (owned UNION shared)`, not `owned OR EXISTS(shared)`: PostgreSQL
+    cannot use an index for an OR with a subquery, so that form read every customer (and,
+    costed that high, JIT-compiled the scan): about 1 s for a rep's list at 100k customers.
+    The union is two index lookups and a semi-join (6 ms).
     """
+    if policy.reach(user) is policy.Reach.ALL:
+        return Q()
+    customer_model = apps.get_model("customers", "Customer")
     share_model = apps.get_model("customers", "CustomerShare")
-    customer_ref = OuterRef(prefix.removesuffix("__") if prefix else "pk")
-    shared = Exists(share_model.objects.filter(customer=customer_ref, user_id=user.pk))
-    return policy.owned_q(user, owner_field=f"{prefix}owner", extra=Q(shared))
+    owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
+    shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
+    return Q(**{f"{prefix}pk__in": owned.union(shared)})
+
+
+def customer_viewers_q(customer):
+    """The users who may see `customer` (for "assign to" choices): the policy's viewers of its
+    owner plus the colleagues it is shared with."""
+    share_model = apps.get_model("customers", "CustomerShare")
+    shared = Q(pk__in=share_model.objects.filter(customer=customer).values("user_id"))
+    return policy.viewers_q(customer.owner, extra=shared)
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -22,6 +38,34 @@ class CustomerQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
+
+    def quick_search(self, text):
+        """Customers whose name or a contact's name contains `text`, or whose phone or a
+        contact's phone contains its digits (at least 3). Nothing for an empty text."""
+        from . import normalize
+
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        matching = Q(name__icontains=text)
+        digits = normalize.phone_key(text)
+        if len(digits) >= 3:
+            matching |= Q(phone_key__contains=digits)
+        contacts = apps.get_model("customers", "Contact").objects.order_by().filter(matching)
+        if self.query.where:
+            # Narrowed already (visible_to): each of these customers probes its contacts
+            # through the customer index (a rep's search: a few ms).
+            found = Exists(contacts.filter(customer=OuterRef("pk")))
+        else:
+            # Every customer (director, admin): read the matching contacts once and hash
+            # them, instead of probing 100k customers one by one (3 s → under 1 s).
+            found = Q(pk__in=contacts.values("customer_id"))
+        return self.filter(matching | found)
+
+    def managed_by(self, user):
+        """What `user` may act on as a manager (bulk actions): the customers the policy gives
+        them by ownership, without those merely shared with them."""
+        return self.filter(policy.owned_q(user))
 
 
 class OwnedByCustomerQuerySet(models.QuerySet):

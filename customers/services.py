@@ -4,17 +4,52 @@ Each service runs in a transaction, locks the rows it changes, checks the rules 
 permissions again), writes, and records who did it.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_update_with_history
 
-from . import cadence, grading, normalize
-from .models import Customer, FollowUp, GradeChange, GradingSettings, Task
-from .permissions import can_confirm_review, can_create_customer, can_edit_customer
+from teams.models import Role, User
+
+from . import bulk, cadence, excel, grading, merging, normalize
+from .models import (
+    Contact,
+    Customer,
+    CustomerShare,
+    ExportLog,
+    FollowUp,
+    GradeChange,
+    GradeProposal,
+    GradingSettings,
+    Handover,
+    ImportLog,
+    Merge,
+    NeedLine,
+    NeedsSurvey,
+    SavedView,
+    Task,
+)
+from .permissions import (
+    can_add_survey,
+    can_assign_customer_to,
+    can_confirm_review,
+    can_create_customer,
+    can_edit_customer,
+    can_log_followup,
+    can_merge_customer,
+    can_share_customer,
+    checks_grades,
+    is_admin,
+    manages_customers,
+    works_with_customers,
+)
+from .querysets import customer_viewers_q
 
 LATE_AFTER = timedelta(hours=24)
 
@@ -106,7 +141,9 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
         contact.customer = customer
         contact.phone_key = normalize.phone_key(contact.phone)
         contact.save()
-    _record_grade(customer, old=None, by=by, source=_grade_source(customer), reason=_("Created"))
+    _record_grade(
+        customer, old=None, by=by, source=_grade_source(customer), reason=gettext_noop("Created")
+    )
     return customer
 
 
@@ -143,9 +180,226 @@ def customer_confirm_review(*, by, customer):
         raise PermissionDenied
     customer.review = Customer.Review.CONFIRMED
     customer.review_requested_by = None
-    customer._change_reason = "A grade confirmed"
+    customer._change_reason = gettext_noop("A grade confirmed")
     customer.save(update_fields=["review", "review_requested_by", "updated_at"])
     return customer
+
+
+# --- customer page: contacts, colleagues, merge --------------------------------------------
+
+
+def _require_edit(by, customer):
+    if not can_edit_customer(by, customer):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def contact_create(*, by, customer, **fields):
+    """Add a contact to a customer the user may edit."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _require_edit(by, customer)
+    contact = Contact(customer=customer, **fields)
+    contact.phone_key = normalize.phone_key(contact.phone)
+    contact._history_user = by
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, by, contact, **fields):
+    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    _require_edit(by, contact.customer)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.phone_key = normalize.phone_key(contact.phone)
+    contact._history_user = by
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, by, contact):
+    """Delete a contact; follow-ups logged with them stay (their "with whom" is cleared)."""
+    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    _require_edit(by, contact.customer)
+    contact._history_user = by
+    contact.delete()
+    return contact
+
+
+@transaction.atomic
+def customer_share(*, by, customer, user, can_edit=False):
+    """Share a customer with a colleague (协作人), read-only or read-write; sharing again
+    changes the access."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not can_share_customer(by, customer):
+        raise PermissionDenied
+    if user.pk == customer.owner_id:
+        raise CustomerError(_("%(name)s owns this customer already.") % {"name": user})
+    if not works_with_customers(user):
+        raise CustomerError(
+            _("%(name)s does not work with customers and cannot be added.") % {"name": user}
+        )
+    share = CustomerShare.objects.filter(customer=customer, user=user).first()
+    if share is None:
+        share = CustomerShare(customer=customer, user=user)
+    share.can_edit = can_edit
+    share._history_user = by
+    share.save()
+    return share
+
+
+@transaction.atomic
+def customer_unshare(*, by, share):
+    share = CustomerShare.objects.select_related("customer").get(pk=share.pk)
+    customer = Customer.objects.select_for_update().get(pk=share.customer_id)
+    if not can_share_customer(by, customer):
+        raise PermissionDenied
+    share._history_user = by
+    share.delete()
+    return share
+
+
+# Template-1 fields a merge copies to the kept customer when it has none; a budget range
+# moves as a pair so it never ends up half from each record.
+MERGE_FILL_GROUPS = (
+    ("credit_code",),
+    ("industry",),
+    ("employee_band",),
+    ("revenue_band",),
+    ("region",),
+    ("address",),
+    ("main_business",),
+    ("legal_representative",),
+    ("phone",),
+    ("decision_process",),
+    ("lead_source",),
+    ("initial_need",),
+    ("budget_min", "budget_max"),
+    ("expected_purchase_date",),
+)
+
+
+def merge_fill_fields(keep, merge):
+    """Names of the fields the merge copies from `merge` to `keep` (empty on `keep` only)."""
+
+    def empty(customer, name):
+        return getattr(customer, Customer._meta.get_field(name).attname) in (None, "")
+
+    found = []
+    for group in MERGE_FILL_GROUPS:
+        if all(empty(keep, n) for n in group) and not all(empty(merge, n) for n in group):
+            found.extend(group)
+    return found
+
+
+def merge_preview(*, keep, merge):
+    """What `customer_merge` would move, for the confirm page (a few counting queries)."""
+    through = Handover.customers.through
+    counts = {
+        "contacts": merge.contacts.count(),
+        "followups": merge.followups.count(),
+        "tasks": merge.tasks.count(),
+        "surveys": merge.surveys.count(),
+        "tags": merge.tags.exclude(pk__in=keep.tags.values("pk")).count(),
+        "shares": merge.shares.exclude(user_id=keep.owner_id)
+        .exclude(user_id__in=keep.shares.values("user_id"))
+        .count(),
+        "grade_changes": merge.grade_changes.count(),
+        "handovers": through.objects.filter(customer=merge)
+        .exclude(handover__in=through.objects.filter(customer=keep).values("handover"))
+        .count(),
+        "fields": len(merge_fill_fields(keep, merge)),
+    }
+    for key, number in merging.count_hooks(merge).items():
+        counts[key] = counts.get(key, 0) + number
+    return counts
+
+
+def _merge_shares(keep, merge, share_with_merged_owner):
+    wanted = {share.user_id: share.can_edit for share in merge.shares.all()}
+    if share_with_merged_owner and merge.owner.is_active:
+        wanted[merge.owner_id] = True
+    existing = {share.user_id: share for share in keep.shares.all()}
+    moved = 0
+    for user_id, can_edit in wanted.items():
+        if user_id == keep.owner_id:
+            continue
+        share = existing.get(user_id)
+        if share is None:
+            CustomerShare.objects.create(customer=keep, user_id=user_id, can_edit=can_edit)
+            moved += 1
+        elif can_edit and not share.can_edit:
+            share.can_edit = True
+            share.save(update_fields=["can_edit"])
+            moved += 1
+    return moved
+
+
+@transaction.atomic
+def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
+    """Merge `merge` into `keep`: everything linked to it moves, then it is deleted.
+
+    Moves contacts, follow-ups, tasks, needs surveys, tags, shares, grade history and
+    proposals, handover links and earlier merge records, fills `keep`'s empty template-1
+    fields, runs the hooks of `customers.merging` (later apps move their rows there), and
+    records a `Merge` (shown in the timeline). With `share_with_merged_owner`, the owner of
+    the merged customer becomes a read-write colleague of the kept one.
+    """
+    if keep.pk == merge.pk:
+        raise CustomerError(_("A customer cannot be merged into itself."))
+    locked = {
+        c.pk: c
+        for c in Customer.objects.select_for_update()
+        .filter(pk__in=[keep.pk, merge.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise CustomerError(_("One of the two customers no longer exists."))
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    visible = Customer.objects.visible_to(by).filter(pk__in=[keep.pk, merge.pk]).count()
+    if visible != 2 or not (can_merge_customer(by, keep) and can_merge_customer(by, merge)):
+        raise PermissionDenied
+
+    through = Handover.customers.through
+    moved = {
+        "contacts": Contact.objects.filter(customer=merge).update(customer=keep),
+        "followups": FollowUp.objects.filter(customer=merge).update(customer=keep),
+        "tasks": Task.objects.filter(customer=merge).update(customer=keep),
+        "surveys": NeedsSurvey.objects.filter(customer=merge).update(customer=keep),
+        "grade_changes": GradeChange.objects.filter(customer=merge).update(customer=keep),
+        # One proposal per customer and quarter: the kept customer's own wins.
+        "grade_proposals": GradeProposal.objects.filter(customer=merge)
+        .exclude(period__in=GradeProposal.objects.filter(customer=keep).values("period"))
+        .update(customer=keep),
+        "handovers": through.objects.filter(customer=merge)
+        .exclude(handover__in=through.objects.filter(customer=keep).values("handover"))
+        .update(customer=keep),
+        "merges": Merge.objects.filter(kept=merge).update(kept=keep),
+    }
+    new_tags = list(merge.tags.exclude(pk__in=keep.tags.values("pk")).values_list("pk", flat=True))
+    keep.tags.add(*new_tags)
+    moved["tags"] = len(new_tags)
+    moved["shares"] = _merge_shares(keep, merge, share_with_merged_owner)
+    filled = merge_fill_fields(keep, merge)
+    for name in filled:
+        setattr(keep, name, getattr(merge, name))
+    moved["fields"] = len(filled)
+    for key, number in merging.run_hooks(keep, merge).items():
+        moved[key] = moved.get(key, 0) + number
+
+    record = Merge.objects.create(
+        kept=keep, merged_name=merge.name, merged_pk=merge.pk, moved=moved, by=by
+    )
+    merge._history_user = by
+    merge._change_reason = f"Merged into {keep.name} (#{keep.pk})"
+    merge.delete()
+    _apply_keys(keep)
+    keep._history_user = by
+    keep._change_reason = f"Merged with {record.merged_name} (#{record.merged_pk})"
+    keep.save()
+    customer_refresh_cadence(customer=keep)
+    return record
 
 
 # --- follow-ups and cadence ----------------------------------------------------------------
@@ -179,6 +433,49 @@ def customer_refresh_cadence(*, customer, rules=None):
     return customer.next_followup_due
 
 
+def _sees(user, customer):
+    return User.objects.filter(customer_viewers_q(customer), pk=user.pk).exists()
+
+
+def _check_location(*, method, latitude, longitude, location_accuracy):
+    """外勤签到: coordinates come in pairs, inside their ranges, and only with a visit."""
+    given = [v is not None for v in (latitude, longitude, location_accuracy)]
+    if not any(given):
+        return
+    if method != FollowUp.Method.VISIT:
+        raise CustomerError(_("Only a visit can carry a check-in location."))
+    if latitude is None or longitude is None:
+        raise CustomerError(_("A check-in needs both latitude and longitude."))
+    if not -90 <= latitude <= 90:
+        raise CustomerError(_("The check-in latitude must be between -90 and 90."))
+    if not -180 <= longitude <= 180:
+        raise CustomerError(_("The check-in longitude must be between -180 and 180."))
+    if location_accuracy is not None and location_accuracy < 0:
+        raise CustomerError(_("The check-in accuracy cannot be negative."))
+
+
+def _check_followup(*, customer, method, occurred_at, now, fields, next_action, due, owner):
+    if occurred_at > now + timedelta(minutes=5):
+        raise CustomerError(_("A follow-up cannot be in the future."))
+    contact = fields.get("contact")
+    if contact is not None and contact.customer_id != customer.pk:
+        raise CustomerError(_("Choose a contact of this customer."))
+    if fields.get("executive") and method != FollowUp.Method.VISIT:
+        raise CustomerError(_("Only a visit can be an executive visit."))
+    if due is not None and not next_action:
+        raise CustomerError(_("Say what the next action is, or leave its date empty."))
+    if due is not None and due < timezone.localdate(occurred_at):
+        raise CustomerError(_("The next action cannot be due before the follow-up."))
+    if owner is not None and not _sees(owner, customer):
+        raise CustomerError(_("The next action's owner must be someone who sees this customer."))
+    _check_location(
+        method=method,
+        latitude=fields.get("latitude"),
+        longitude=fields.get("longitude"),
+        location_accuracy=fields.get("location_accuracy"),
+    )
+
+
 @transaction.atomic
 def followup_log(
     *,
@@ -192,24 +489,36 @@ def followup_log(
     next_action_owner=None,
     **fields,
 ):
-    """Log a follow-up; a record entered over 24 h after the contact is marked late.
+    """Log a follow-up; a record entered more than 24 h after the contact is marked late.
 
-    The next action, when given with a date, becomes a task for its owner (the author by
-    default). The customer's next due date moves.
+    `fields` are the other FollowUp fields (contact, executive, goal, feedback, latitude,
+    longitude, location_accuracy). The next action, when given with a date, becomes a task
+    for its owner (the author by default). The customer's next due date moves; the returned
+    follow-up's `customer` carries the new `next_followup_due`.
     """
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not can_edit_customer(by, customer):
+    customer = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    if not can_log_followup(by, customer):
         raise PermissionDenied
+    if not (summary or "").strip():
+        raise CustomerError(_("Write the key points of the follow-up."))
     now = timezone.now()
-    if occurred_at > now + timedelta(minutes=5):
-        raise CustomerError(_("A follow-up cannot be in the future."))
+    _check_followup(
+        customer=customer,
+        method=method,
+        occurred_at=occurred_at,
+        now=now,
+        fields=fields,
+        next_action=next_action,
+        due=next_action_due,
+        owner=next_action_owner,
+    )
     followup = FollowUp.objects.create(
         customer=customer,
         author=by,
         method=method,
         occurred_at=occurred_at,
         is_late=now - occurred_at > LATE_AFTER,
-        summary=summary,
+        summary=summary.strip(),
         next_action=next_action,
         next_action_due=next_action_due,
         **fields,
@@ -224,13 +533,15 @@ def followup_log(
         )
     if customer.status == Customer.Status.DORMANT:
         Customer.objects.filter(pk=customer.pk).update(status=Customer.Status.PROSPECT)
+        customer.status = Customer.Status.PROSPECT
     customer_refresh_cadence(customer=customer)
     return followup
 
 
 @transaction.atomic
 def task_complete(*, by, task):
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    """Mark a task done: its owner, or someone who may edit its customer; only once."""
+    task = Task.objects.select_for_update().select_related("customer__owner").get(pk=task.pk)
     if task.owner_id != by.pk and not can_edit_customer(by, task.customer):
         raise PermissionDenied
     if task.done_at is not None:
@@ -238,3 +549,529 @@ def task_complete(*, by, task):
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
     return task
+
+
+@transaction.atomic
+def needs_survey_create(*, by, customer, needs, **fields):
+    """Record a needs survey (需求调研表) with its need lines.
+
+    `needs` is a list of (description, priority); at least one. `fields` are the other
+    NeedsSurvey fields; the surveyor defaults to `by` and must see the customer.
+    """
+    customer = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    if not can_add_survey(by, customer):
+        raise PermissionDenied
+    needs = [(d.strip(), p) for d, p in needs if d and d.strip()]
+    if not needs:
+        raise CustomerError(_("Add at least one need."))
+    if any(p not in NeedLine.Priority.values for _d, p in needs):
+        raise CustomerError(_("Each need is a must-have or a value-add."))
+    low, high = fields.get("budget_min"), fields.get("budget_max")
+    if low is not None and high is not None and low > high:
+        raise CustomerError(_("The budget's lower end is above its upper end."))
+    if any(v is not None and v < 0 for v in (low, high)):
+        raise CustomerError(_("A budget cannot be negative."))
+    surveyor = fields.pop("surveyor", None) or by
+    if not _sees(surveyor, customer):
+        raise CustomerError(_("The surveyor must be someone who sees this customer."))
+    survey = NeedsSurvey.objects.create(customer=customer, surveyor=surveyor, **fields)
+    NeedLine.objects.bulk_create(
+        NeedLine(survey=survey, description=d, priority=p) for d, p in needs
+    )
+    return survey
+
+
+# --- grading and handover ------------------------------------------------------------------
+
+CADENCE_FIELDS = (
+    "a_executive_visit_days",
+    "a_routine_contacts",
+    "b_contact_days",
+    "b_visit_days",
+    "c_contact_days",
+)
+RECOMPUTE_BATCH = 2000
+# Who can receive customers in a handover: the roles that own customers.
+HANDOVER_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR}
+
+
+@transaction.atomic
+def grading_settings_update(*, by, **fields):
+    """Change the thresholds and cadence (admins). A cadence change recomputes every
+    customer's next due date in a Celery task once this transaction commits."""
+    if not is_admin(by):
+        raise PermissionDenied
+    GradingSettings.load()
+    rules_ = GradingSettings.objects.select_for_update().get(pk=1)
+    a_threshold = fields.get("a_threshold", rules_.a_threshold)
+    b_threshold = fields.get("b_threshold", rules_.b_threshold)
+    if b_threshold >= a_threshold:
+        raise CustomerError(_("The grade B threshold must be below the grade A threshold."))
+    cadence_changed = any(
+        name in fields and fields[name] != getattr(rules_, name) for name in CADENCE_FIELDS
+    )
+    for name, value in fields.items():
+        setattr(rules_, name, value)
+    rules_._history_user = by
+    rules_.save()
+    if cadence_changed:
+        from .tasks import recompute_cadence_task
+
+        transaction.on_commit(recompute_cadence_task.delay)
+    return rules_
+
+
+def customers_recompute_cadence(*, batch_size=RECOMPUTE_BATCH):
+    """Recompute every customer's last follow-up and next due date with the current rules.
+
+    Per batch of customers: one query for the customers, one grouped query for their
+    follow-ups, one update of the rows that changed. Returns how many changed.
+    """
+    rules_ = GradingSettings.load()
+    tz = timezone.get_current_timezone()
+    changed_count, last_pk = 0, 0
+
+    def day(value):
+        return value.astimezone(tz).date() if value else None
+
+    while True:
+        batch = list(
+            Customer.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "grade", "created_at", "last_followup_at", "next_followup_due")[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return changed_count
+        last_pk = batch[-1][0]
+        stats = {
+            row[0]: row[1:]
+            for row in FollowUp.objects.filter(customer_id__in=[row[0] for row in batch])
+            .order_by()
+            .values("customer_id")
+            .annotate(
+                last_contact=Max("occurred_at"),
+                last_visit=Max("occurred_at", filter=Q(method=FollowUp.Method.VISIT)),
+                last_executive=Max(
+                    "occurred_at", filter=Q(method=FollowUp.Method.VISIT, executive=True)
+                ),
+            )
+            .values_list("customer_id", "last_contact", "last_visit", "last_executive")
+        }
+        changed = []
+        for pk, grade, created_at, old_last, old_due in batch:
+            last_contact, last_visit, last_executive = stats.get(pk, (None, None, None))
+            due = cadence.next_due(
+                grade=grade,
+                rules=rules_,
+                created=day(created_at),
+                last_contact=day(last_contact),
+                last_visit=day(last_visit),
+                last_executive=day(last_executive),
+            )
+            if due != old_due or last_contact != old_last:
+                changed.append((pk, due, last_contact))
+        if changed:
+            _customers_set_cadence(changed)
+            changed_count += len(changed)
+
+
+def _customers_set_cadence(rows):
+    """One UPDATE for many `(pk, next_followup_due, last_followup_at)` rows."""
+    if connection.vendor == "postgresql":
+        pks, dues, lasts = zip(*rows, strict=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE customers_customer AS c"
+                " SET next_followup_due = v.due, last_followup_at = v.last"
+                " FROM unnest(%s::bigint[], %s::date[], %s::timestamptz[]) AS v(id, due, last)"
+                " WHERE c.id = v.id",
+                [list(pks), list(dues), list(lasts)],
+            )
+        return
+    Customer.objects.bulk_update(
+        [Customer(pk=pk, next_followup_due=due, last_followup_at=last) for pk, due, last in rows],
+        ["next_followup_due", "last_followup_at"],
+    )
+
+
+def grade_review_propose(*, as_of):
+    """The quarterly review (每季度末): propose the computed grade wherever it differs.
+
+    One proposal per customer and quarter, so a second run in the same quarter is a no-op.
+    A newer proposal closes the customer's older pending ones (rejected by nobody: the
+    system). Every customer is considered, manual grades too: the manager decides.
+    Returns how many proposals were made.
+    """
+    period = grading.quarter_label(as_of)
+    rules_ = GradingSettings.load()
+    made, last_pk = 0, 0
+    while True:
+        batch = list(
+            Customer.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .only("pk", "grade", "strategic", "annual_purchase_estimate")[:RECOMPUTE_BATCH]
+        )
+        if not batch:
+            return made
+        last_pk = batch[-1].pk
+        amounts = grading.trailing_purchases(batch, as_of)
+        already = set(
+            GradeProposal.objects.filter(
+                period=period, customer_id__in=[c.pk for c in batch]
+            ).values_list("customer_id", flat=True)
+        )
+        proposals = []
+        for customer in batch:
+            if customer.pk in already:
+                continue
+            proposed = grading.computed_grade(
+                amount=amounts[customer.pk], strategic=customer.strategic, rules=rules_
+            )
+            if proposed != customer.grade:
+                proposals.append(
+                    GradeProposal(
+                        customer=customer,
+                        period=period,
+                        current_grade=customer.grade,
+                        proposed_grade=proposed,
+                        basis_amount=amounts[customer.pk],
+                    )
+                )
+        if not proposals:
+            continue
+        with transaction.atomic():
+            GradeProposal.objects.filter(
+                customer_id__in=[p.customer_id for p in proposals],
+                status=GradeProposal.Status.PENDING,
+                period__lt=period,
+            ).update(status=GradeProposal.Status.REJECTED, decided_at=timezone.now())
+            GradeProposal.objects.bulk_create(proposals, ignore_conflicts=True)
+        made += len(proposals)
+
+
+@transaction.atomic
+def grade_proposals_decide(*, by, proposals, confirm):
+    """Confirm or reject pending proposals in bulk; returns how many were decided.
+
+    `proposals` are proposals or ids; those of customers `by` may not see and those already
+    decided are skipped. A confirmed proposal sets the grade (recorded as a quarterly review
+    change with its period and basis) and the customer's cadence; the manager's decision
+    is the second check, so a customer confirmed to A is not left pending review.
+    """
+    if not checks_grades(by):
+        raise PermissionDenied
+    ids = [getattr(p, "pk", p) for p in proposals]
+    locked = list(
+        GradeProposal.objects.visible_to(by)
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids, status=GradeProposal.Status.PENDING)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    customers = {}
+    if confirm and locked:
+        customers = Customer.objects.select_for_update().in_bulk([p.customer_id for p in locked])
+    rules_ = GradingSettings.load()
+    for proposal in locked:
+        proposal.status = (
+            GradeProposal.Status.CONFIRMED if confirm else GradeProposal.Status.REJECTED
+        )
+        proposal.decided_by, proposal.decided_at = by, now
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        if not confirm:
+            continue
+        customer = customers[proposal.customer_id]
+        old = customer.grade
+        customer.grade = proposal.proposed_grade
+        customer.grade_source = Customer.GradeSource.COMPUTED
+        customer.review = Customer.Review.CONFIRMED
+        customer.review_requested_by = None
+        customer._change_reason = gettext_noop("Quarterly grade review")
+        customer._history_user = by
+        customer.save(
+            update_fields=[
+                "grade",
+                "grade_source",
+                "review",
+                "review_requested_by",
+                "updated_at",
+            ]
+        )
+        _record_grade(
+            customer,
+            old=old,
+            by=by,
+            source=GradeChange.Source.REVIEW,
+            reason=_("Quarterly review %(period)s: %(amount)s (10k CNY) in the trailing 12 months")
+            % {"period": proposal.period, "amount": proposal.basis_amount},
+        )
+        if old != customer.grade:
+            customer_refresh_cadence(customer=customer, rules=rules_)
+    return len(locked)
+
+
+@transaction.atomic
+def customers_handover(*, by, from_user, to_user, customers=None, note=""):
+    """客户交接: move all (None) or the given customers of `from_user` to `to_user`.
+
+    Only customers `by` may see and `from_user` owns move; `from_user`'s open tasks on them
+    move too. Recorded as a Handover (it shows on each customer's timeline).
+    """
+    if not manages_customers(by):
+        raise PermissionDenied
+    in_scope = User.objects.visible_to(by)
+    if not in_scope.filter(pk=from_user.pk).exists() or not in_scope.filter(pk=to_user.pk).exists():
+        raise PermissionDenied
+    if from_user.pk == to_user.pk:
+        raise CustomerError(_("Choose someone else to receive the customers."))
+    if not to_user.is_active:
+        raise CustomerError(
+            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
+        )
+    if to_user.role not in HANDOVER_ROLES:
+        raise CustomerError(
+            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
+        )
+    moving = Customer.objects.visible_to(by).filter(owner=from_user)
+    if customers is not None:
+        moving = moving.filter(pk__in=[getattr(c, "pk", c) for c in customers])
+    moving = list(moving.select_for_update(of=("self",)).order_by("pk"))
+    if not moving:
+        raise CustomerError(
+            _("%(name)s has none of these customers to hand over.") % {"name": from_user}
+        )
+    pks = [customer.pk for customer in moving]
+    now = timezone.now()
+    for customer in moving:
+        customer.owner, customer.updated_at = to_user, now
+    bulk_update_with_history(
+        moving,
+        Customer,
+        ["owner", "updated_at"],
+        default_user=by,
+        default_change_reason=gettext_noop("Customer handover"),
+    )
+    task_count = Task.objects.filter(
+        customer_id__in=pks, owner=from_user, done_at__isnull=True
+    ).update(owner=to_user)
+    # The new owner needs no share on what they now own.
+    CustomerShare.objects.filter(customer_id__in=pks, user=to_user).delete()
+    handover = Handover.objects.create(
+        from_user=from_user, to_user=to_user, by=by, task_count=task_count, note=note
+    )
+    handover.customers.set(pks)
+    return handover
+
+
+# --- list: bulk actions and saved views ----------------------------------------------------
+
+
+def _bulk_scope(by, customers):
+    """Lock the selected customers; every one must be a customer `by` manages (not merely one
+    shared with them), or the whole action is refused and nothing changes."""
+    if not manages_customers(by):
+        raise PermissionDenied
+    pks = {getattr(customer, "pk", customer) for customer in customers}
+    if not pks:
+        raise CustomerError(_("Select at least one customer."))
+    found = list(
+        Customer.objects.visible_to(by)
+        .managed_by(by)
+        .filter(pk__in=pks)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if len(found) != len(pks):
+        raise PermissionDenied
+    return found
+
+
+@transaction.atomic
+def customers_bulk_reassign(*, by, customers, to_user):
+    """Give the selected customers to `to_user`. As in a handover, each old owner's open tasks
+    on them move too. Returns how many customers changed owner."""
+    found = _bulk_scope(by, customers)
+    if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
+        raise PermissionDenied
+    if not to_user.is_active:
+        raise CustomerError(
+            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
+        )
+    if to_user.role not in HANDOVER_ROLES:
+        raise CustomerError(
+            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
+        )
+    moving = [customer for customer in found if customer.owner_id != to_user.pk]
+    if not moving:
+        return 0
+    by_old_owner = defaultdict(list)
+    for customer in moving:
+        by_old_owner[customer.owner_id].append(customer.pk)
+    their_tasks = Q(pk__in=[])
+    for owner_id, pks in by_old_owner.items():
+        their_tasks |= Q(owner_id=owner_id, customer_id__in=pks)
+    Task.objects.open().filter(their_tasks).update(owner=to_user)
+    now = timezone.now()
+    for customer in moving:
+        customer.owner, customer.updated_at = to_user, now
+    bulk_update_with_history(
+        moving,
+        Customer,
+        ["owner", "updated_at"],
+        default_user=by,
+        default_change_reason="Bulk reassign",
+    )
+    # The new owner needs no share on what they now own.
+    CustomerShare.objects.filter(customer__in=moving, user=to_user).delete()
+    return len(moving)
+
+
+@transaction.atomic
+def customers_bulk_tag(*, by, customers, tag, add):
+    """Add `tag` to (or remove it from) the selected customers. Returns how many changed; the
+    customers' history records who did it."""
+    found = _bulk_scope(by, customers)
+    through = Customer.tags.through
+    tagged = set(
+        through.objects.filter(customer__in=found, tag=tag).values_list("customer_id", flat=True)
+    )
+    if add:
+        changed = [customer for customer in found if customer.pk not in tagged]
+        through.objects.bulk_create(
+            [through(customer_id=customer.pk, tag_id=tag.pk) for customer in changed],
+            ignore_conflicts=True,
+        )
+    else:
+        changed = [customer for customer in found if customer.pk in tagged]
+        through.objects.filter(customer__in=changed, tag=tag).delete()
+    if changed:
+        now = timezone.now()
+        for customer in changed:
+            customer.updated_at = now
+        reason = f"Tag {'added' if add else 'removed'}: {tag.name}"
+        bulk_update_with_history(
+            changed, Customer, ["updated_at"], default_user=by, default_change_reason=reason
+        )
+    return len(changed)
+
+
+def saved_view_create(*, by, name, query):
+    """Name the current filter of the customer list so `by` gets it back in one click."""
+    name = name.strip()
+    if SavedView.objects.filter(user=by, name=name).exists():
+        raise CustomerError(
+            _("You already have a saved view called “%(name)s”. Choose another name.")
+            % {"name": name}
+        )
+    return SavedView.objects.create(user=by, name=name, query=query)
+
+
+def saved_view_delete(*, by, saved_view):
+    if saved_view.user_id != by.pk:
+        raise PermissionDenied
+    saved_view.delete()
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customers_import(*, by, rows, filename=""):
+    """Create the customers of a checked import file, each with its first contact: all or
+    nothing, in one transaction, in bulk.
+
+    `rows` are `excel.ImportRow`s. A rep imports their own customers; managers and above may
+    name owners within their reach. The grade is computed from the annual purchase estimate
+    unless the row gives one (then it is a manual grade); an A waits for its second check.
+    The next follow-up is due one cadence interval from today. Duplicates (in the file or
+    among all customers) refuse the whole file. Returns the ImportLog.
+    """
+    if not can_create_customer(by):
+        raise PermissionDenied
+    rows = list(rows)
+    if not rows:
+        raise CustomerError(_("The file has no customer rows."))
+    owners = {row.owner.pk: row.owner for row in rows if row.owner is not None}
+    if not all(can_assign_customer_to(by, owner) for owner in owners.values()):
+        raise PermissionDenied
+    duplicates = excel.duplicate_problems(rows)
+    if duplicates:
+        first = duplicates[0]
+        raise CustomerError(
+            _("Nothing was imported. Row %(row)s: %(message)s")
+            % {"row": first.row, "message": first.message}
+        )
+    rules_ = GradingSettings.load()
+    today = timezone.localdate()
+    customers = []
+    for row in rows:
+        customer = Customer(owner=row.owner or by, created_by=by, **row.customer)
+        _apply_keys(customer)
+        if row.grade_given:
+            customer.grade_source = Customer.GradeSource.MANUAL
+        else:
+            customer.grade_source = Customer.GradeSource.COMPUTED
+            customer.grade = grading.computed_grade(
+                amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
+            )
+        _mark_for_review(customer, None, by)
+        customer.next_followup_due = cadence.next_due(
+            grade=customer.grade, rules=rules_, created=today
+        )
+        customers.append(customer)
+    # COPY on PostgreSQL (bulk_create elsewhere), with each customer's and contact's history.
+    reason = gettext_noop("Imported")
+    bulk.create(Customer, customers, history_user=by, history_reason=reason)
+    contacts = [
+        Contact(
+            customer=customer,
+            is_key=True,
+            phone_key=normalize.phone_key(row.contact.get("phone", "")),
+            **row.contact,
+        )
+        for row, customer in zip(rows, customers, strict=True)
+        if row.contact
+    ]
+    bulk.create(Contact, contacts, history_user=by, history_reason=reason)
+    through = Customer.tags.through
+    bulk.create(
+        through,
+        [
+            through(customer_id=customer.pk, tag_id=tag_id)
+            for row, customer in zip(rows, customers, strict=True)
+            for tag_id in {tag.pk for tag in row.tags}
+        ],
+    )
+    bulk.create(
+        GradeChange,
+        [
+            GradeChange(
+                customer=customer,
+                to_grade=customer.grade,
+                source=_grade_source(customer),
+                reason=_("Imported"),
+                changed_by=by,
+            )
+            for customer in customers
+        ],
+    )
+    return ImportLog.objects.create(
+        user=by,
+        filename=filename[:200],
+        customer_count=len(customers),
+        contact_count=len(contacts),
+    )
+
+
+@transaction.atomic
+def customers_export(*, by, customers, query, out):
+    """Write `customers` (the list's filtered queryset) to `out` as .xlsx and log it: customer
+    data leaves only through a logged export. Only what `by` may see is written, whatever
+    queryset is passed. Returns the number of rows."""
+    if not works_with_customers(by):
+        raise PermissionDenied
+    count = excel.write_customers(customers.visible_to(by), out)
+    ExportLog.objects.create(user=by, query=query[:1000], row_count=count)
+    return count

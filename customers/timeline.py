@@ -8,8 +8,14 @@ number of queries (no query per event).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .merging import describe as describe_merge
+from .models import CustomerShare
 
 
 @dataclass
@@ -52,12 +58,19 @@ def followups(customer, user):
         badges = [str(_("late"))] if f.is_late else []
         if f.executive:
             badges.append(str(_("executive")))
+        if f.has_location:  # 外勤签到: the coordinates are on the follow-up's page
+            badges.append(
+                gettext("checked in ±%(accuracy)s m") % {"accuracy": f.location_accuracy}
+                if f.location_accuracy is not None
+                else gettext("checked in")
+            )
         yield Event(
             when=f.occurred_at,
             kind="followup",
             icon="chat-dots" if f.method != "visit" else "geo-alt",
             title=f"{f.get_method_display()}" + (f" · {f.contact.name}" if f.contact else ""),
             body=f.summary,
+            url=reverse("customers:followup-detail", args=[f.pk]),
             who=f.author,
             badges=badges,
         )
@@ -72,7 +85,8 @@ def grade_changes(customer, user):
             icon="award",
             title=_("Grade %(old)s → %(new)s")
             % {"old": change.from_grade or "—", "new": change.to_grade},
-            body=change.reason,
+            # Reasons the system writes are stored untranslated (gettext_noop).
+            body=gettext(change.reason) if change.reason else "",
             who=change.changed_by,
         )
 
@@ -86,6 +100,7 @@ def surveys(customer, user):
             icon="clipboard-check",
             title=_("Needs survey with %(name)s") % {"name": survey.respondent},
             body=survey.pain_points,
+            url=reverse("customers:survey-detail", args=[survey.pk]),
             who=survey.surveyor,
         )
 
@@ -93,11 +108,13 @@ def surveys(customer, user):
 @register
 def merges_and_handovers(customer, user):
     for merge in customer.merges.select_related("by")[:20]:
+        moved = ", ".join(f"{label} {n}" for label, n in describe_merge(merge.moved))
         yield Event(
             when=merge.at,
             kind="merge",
             icon="union",
             title=_("Merged with %(name)s") % {"name": merge.merged_name},
+            body=_("Moved here: %(what)s") % {"what": moved} if moved else "",
             who=merge.by,
         )
     for handover in customer.handovers.select_related("by", "from_user", "to_user")[:20]:
@@ -109,4 +126,49 @@ def merges_and_handovers(customer, user):
             % {"old": handover.from_user, "new": handover.to_user},
             body=handover.note,
             who=handover.by,
+        )
+
+
+# The reason `services.customer_confirm_review` writes on the customer's history.
+A_GRADE_CONFIRMED = "A grade confirmed"
+
+
+@register
+def creation_and_second_check(customer, user):
+    """When the customer was entered, and each confirmation of its A grade (二次核对)."""
+    rows = (
+        customer.history.filter(Q(history_type="+") | Q(history_change_reason=A_GRADE_CONFIRMED))
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+    for row in rows:
+        created = row.history_type == "+"
+        yield Event(
+            when=row.history_date,
+            kind="created" if created else "review",
+            icon="plus-circle" if created else "patch-check",
+            title=_("Customer entered") if created else _("Grade A confirmed (second check)"),
+            who=row.history_user,
+        )
+
+
+@register
+def sharing(customer, user):
+    """Who was given, changed or lost access to the customer (协作人)."""
+    rows = (
+        CustomerShare.history.filter(customer_id=customer.pk)
+        .select_related("history_user", "user")
+        .order_by("-history_date")[:30]
+    )
+    for row in rows:
+        name = row.user.display_name if row.user else "—"
+        access = _("can edit") if row.can_edit else _("read only")
+        if row.history_type == "+":
+            title = _("Shared with %(name)s (%(access)s)") % {"name": name, "access": access}
+        elif row.history_type == "~":
+            title = _("Access of %(name)s changed to %(access)s") % {"name": name, "access": access}
+        else:
+            title = _("No longer shared with %(name)s") % {"name": name}
+        yield Event(
+            when=row.history_date, kind="share", icon="people", title=title, who=row.history_user
         )

@@ -24,11 +24,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = []
-    current = request.path
     for perm, url_name, label, icon in NAV_ITEMS:
         if perm and not user.has_perm(perm):
             continue
-        url = reverse(url_name)
-        active = current == url if url == "/" else current.startswith(url)
-        items.append({"url": url, "label": label, "icon": icon, "active": active})
+        items.append({"url": reverse(url_name), "label": label, "icon": icon, "active": False})
+    # The longest URL that the page's path starts with is the active area.
+    path = request.path
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -59,12 +59,24 @@ def team_subtree_ids(team_id):
 
 
 def _subtree(user):
-    # Cached on the user object: one request asks several querysets.
+    # Cached on the user object: one request asks several querysets and predicates.
     cached = getattr(user, "_policy_subtree", None)
     if cached is None:
         cached = team_subtree_ids(user.team_id)
         user._policy_subtree = cached
     return cached
+
+
+def reaches_owner(user, owner):
+    """True when `user` may see records owned by `owner` (owned_q for one owner)."""
+    level = reach(user)
+    if level is Reach.ALL:
+        return True
+    if owner is None or level is Reach.NONE:
+        return False
+    if owner.pk == user.pk:
+        return True
+    return level is Reach.SUBTREE and owner.team_id in _subtree(user)
 
 
 def owned_q(user, owner_field="owner", extra=None):
@@ -108,3 +120,27 @@ def would_create_cycle(team, new_parent):
     if new_parent is None or team.pk is None:
         return False
     return new_parent.pk in team_subtree_ids(team.pk)
+
+
+def viewers_q(owner, extra=None):
+    """The active users who may see a record owned by `owner` (the reverse of owned_q).
+
+    Everyone who sees all, the owner, and the sales managers of the owner's team or of any
+    team above it; `extra` adds the users a caller shares the record with.
+    """
+    from .models import Team
+
+    parents = dict(Team.objects.values_list("pk", "parent_id"))
+    ancestors, team_id = [], owner.team_id
+    while team_id is not None and team_id not in ancestors:
+        ancestors.append(team_id)
+        team_id = parents.get(team_id)
+    q = (
+        Q(is_superuser=True)
+        | Q(role__in=_ALL_ROLES)
+        | Q(pk=owner.pk)
+        | Q(role="sales_manager", team_id__in=ancestors)
+    )
+    if extra is not None:
+        q |= extra
+    return q & Q(is_active=True)

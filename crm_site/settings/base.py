@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The quarterly grade review, for the quarter that just ended.
+    "grade-review": {
+        "task": "customers.tasks.grade_review_task",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 
 HEALTHZ_TIMEOUT_SECONDS = 1.5

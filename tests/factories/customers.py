@@ -42,6 +42,7 @@ class CustomerFactory(DjangoModelFactory[Customer]):
 
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"客户{n:04d}科技有限公司")
     name_key = factory.LazyAttribute(lambda c: normalize.name_key(c.name))

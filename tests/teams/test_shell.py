@@ -93,3 +93,11 @@ def test_static_assets_are_served(client):
     ]:
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_only_the_most_specific_nav_item_is_active(client, admin_user):
+    client.force_login(admin_user)
+    items = client.get(reverse("teams:user-list")).context["nav_items"]
+    assert [i["url"] for i in items if i["active"]] == [reverse("teams:user-list")]
+    items = client.get(reverse("home")).context["nav_items"]
+    assert [i["url"] for i in items if i["active"]] == ["/"]

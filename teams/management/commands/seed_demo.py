@@ -1,4 +1,5 @@
-"""Demo data to log in with: a company, its regions and teams, one user per role.
+"""Demo data to log in with: a company, its regions and teams, one user per role, and the
+demo records of each app (customers.demo).
 
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
@@ -93,6 +94,10 @@ class Command(BaseCommand):
             if teams[team_name].manager_id != manager.pk:
                 services.team_update(by=admin, team=teams[team_name], manager=manager)
 
+        # Each app adds its demo records for these users (idempotent, like the above).
+        from customers import demo as customers_demo
+
+        self.stdout.write(customers_demo.seed())
         self._print_logins()
 
     def _print_logins(self):

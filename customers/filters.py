@@ -1,0 +1,237 @@
+"""FilterSets of the customers pages (the list, and the export of the same filtered list)."""
+
+import re
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import User
+
+from . import normalize
+from .forms import FastSelect, customer_owner_choices
+from .models import Contact, Customer, Grade, Industry, Tag
+
+# Input made only of digits and phone punctuation is also looked up as a phone number.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
+_MIN_PHONE_DIGITS = 4
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CustomerOrderingFilter(django_filters.OrderingFilter):
+    """Sort by a column (default: most recently updated first). Empty dates sort last either
+    way, and the primary key breaks ties so that pages never overlap."""
+
+    FIELDS = {
+        "updated": "updated_at",
+        "name": "name",
+        "grade": "grade",
+        "due": "next_followup_due",
+        "last_followup": "last_followup_at",
+    }
+    CHOICES = [
+        ("-updated", _("Recently updated")),
+        ("name", _("Name (A to Z)")),
+        ("-name", _("Name (Z to A)")),
+        ("grade", _("Grade (A first)")),
+        ("-grade", _("Grade (C first)")),
+        ("due", _("Next follow-up due (soonest first)")),
+        ("-due", _("Next follow-up due (latest first)")),
+        ("-last_followup", _("Last follow-up (newest first)")),
+        ("last_followup", _("Last follow-up (oldest first)")),
+        ("updated", _("Least recently updated")),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        fields = [(field, param) for param, field in self.FIELDS.items()]
+        super().__init__(*args, fields=fields, **kwargs)
+
+    def build_choices(self, fields, labels):
+        return self.CHOICES
+
+    # Only these can be empty; the others keep plain ORDER BY so their indexes serve the sort
+    # (customer_updated_at_id: updated_at DESC, id DESC).
+    NULLABLE = {"next_followup_due", "last_followup_at"}
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        if name not in self.NULLABLE:
+            return value
+        column = F(name)
+        return (
+            column.desc(nulls_last=True) if value.startswith("-") else column.asc(nulls_last=True)
+        )
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value or ["-updated"])
+        return qs.order_by(*qs.query.order_by, "-pk")
+
+
+class CustomerFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("followup_from"), cleaned.get("followup_to")
+        if start and end and start > end:
+            self.add_error("followup_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class _OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class _OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = _OwnerField
+
+
+def _tag_filter(dimension):
+    return django_filters.MultipleChoiceFilter(
+        label=dimension.label,
+        method="filter_tags",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CustomerFilter(django_filters.FilterSet):
+    """Every filter of the customer list. Tags: any of the checked tags within a dimension,
+    and every dimension with a checked tag (AND across dimensions)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    grade = django_filters.ChoiceFilter(
+        label=_("Grade"), choices=Grade.choices, empty_label=_("Any grade"), widget=FastSelect
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Customer.Status.choices,
+        empty_label=_("Any status"),
+        widget=FastSelect,
+    )
+    lead_source = django_filters.ChoiceFilter(
+        label=_("Lead source"),
+        choices=Customer.LeadSource.choices,
+        empty_label=_("Any source"),
+        widget=FastSelect,
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"),
+        queryset=Industry.objects.all(),
+        empty_label=_("Any industry"),
+        widget=FastSelect,
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        choices=Customer.Region.choices,
+        empty_label=_("Any region"),
+        widget=FastSelect,
+    )
+    owner = _OwnerFilter(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        empty_label=_("Any owner"),
+        widget=FastSelect,
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue follow-up only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    followup_from = django_filters.DateFilter(
+        label=_("Last follow-up from"), method="filter_followup_from", widget=_DateInput
+    )
+    followup_to = django_filters.DateFilter(
+        label=_("Last follow-up to"), method="filter_followup_to", widget=_DateInput
+    )
+    tag_industry = _tag_filter(Tag.Dimension.INDUSTRY)
+    tag_need = _tag_filter(Tag.Dimension.NEED)
+    tag_relationship = _tag_filter(Tag.Dimension.RELATIONSHIP)
+    tag_source = _tag_filter(Tag.Dimension.SOURCE)
+    tag_custom = _tag_filter(Tag.Dimension.CUSTOM)
+    o = CustomerOrderingFilter(label=_("Sort by"), empty_label=None)
+
+    class Meta:
+        model = Customer
+        fields = []
+        form = CustomerFilterForm
+
+    TAG_FILTERS = {f"tag_{dimension}": dimension for dimension in Tag.Dimension}
+
+    def __init__(self, data=None, queryset=None, *, user, owners=None, request=None, prefix=None):
+        """`owners`: the owner choices when the caller has already loaded them."""
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user
+        # One query for the tags of every dimension (and for the bulk bar of the list).
+        self.tags = list(Tag.objects.all())
+        for name, dimension in self.TAG_FILTERS.items():
+            self.filters[name].extra["choices"] = [
+                (str(tag.pk), tag.name) for tag in self.tags if tag.dimension == dimension
+            ]
+        self.filters["owner"].queryset = customer_owner_choices(user)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.update({"class": css})
+        if owners is not None:
+            self.form.fields["owner"].choices = [("", _("Any owner"))] + [
+                (owner.pk, owner.display_name) for owner in owners
+            ]
+        self.form.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Name, contact or phone")}
+        )
+
+    # Which groups the page shows: tag dimensions with no tags are left out.
+    def tag_fields(self):
+        return [self.form[name] for name in self.TAG_FILTERS if self.filters[name].extra["choices"]]
+
+    def active_count(self):
+        """How many filters are set (for the phone's "Filters" button)."""
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        return sum(
+            1
+            for name, value in self.form.cleaned_data.items()
+            if name != "o" and value not in (None, "", [], False)
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        contacts = Contact.objects.filter(customer=OuterRef("pk"))
+        match = Q(name__icontains=value) | Exists(contacts.filter(name__icontains=value))
+        key = normalize.phone_key(value)
+        if _PHONE_LIKE.match(value) and len(key) >= _MIN_PHONE_DIGITS:
+            match |= Q(phone_key__contains=key) | Exists(contacts.filter(phone_key__contains=key))
+        return queryset.filter(match)
+
+    def filter_tags(self, queryset, name, value):
+        through = Customer.tags.through
+        return queryset.filter(
+            Exists(through.objects.filter(customer=OuterRef("pk"), tag_id__in=value))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_followup_from(self, queryset, name, value):
+        return queryset.filter(last_followup_at__gte=_start_of(value))
+
+    def filter_followup_to(self, queryset, name, value):
+        return queryset.filter(last_followup_at__lt=_start_of(value + timedelta(days=1)))
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,470 @@
+"""Volume data for benchmarks (`manage.py seed_volume`): many reps in many teams, and a large
+number of customers with contacts, tags, colleagues, follow-ups and open tasks.
+
+Rows go in by the batch, never one save per row: on PostgreSQL through COPY (psycopg's
+`cursor.copy()`), elsewhere through `bulk_create`. Every customer gets its keys (name_key,
+phone_key) and its last follow-up and next due date from cadence.py, so about one in four is
+overdue. Deterministic for a given seed. Later issues add their records here.
+"""
+
+import contextlib
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from teams.models import Role, Team, User
+
+from . import bulk, cadence, grading, normalize
+from .models import (
+    Contact,
+    Customer,
+    CustomerShare,
+    FollowUp,
+    GradingSettings,
+    Industry,
+    Tag,
+    Task,
+)
+
+BATCH = 5000
+PASSWORD = "volume-pass-2026"  # noqa: S105 - benchmark logins only
+PREFIX = "vol"
+
+CITIES = [("上海", 31.23, 121.47), ("杭州", 30.27, 120.15), ("广州", 23.13, 113.26)]
+CITIES += [("北京", 39.90, 116.40), ("成都", 30.57, 104.07), ("武汉", 30.59, 114.31)]
+BRANDS = ["华信", "鼎盛", "恒泰", "博远", "瑞丰", "天成", "嘉禾", "中科", "宏达", "金桥"]
+BRANDS += ["海润", "正阳", "远航", "聚能", "合力", "新元", "东方", "锦程", "卓越", "凯达"]
+WORDS = ["精密机械", "商贸", "信息技术", "医疗科技", "供应链", "新能源", "食品", "电子", "化工"]
+INDUSTRIES = ["制造业", "零售业", "软件与信息服务", "医疗器械", "物流", "新能源", "食品饮料"]
+TAG_NAMES = {
+    Tag.Dimension.INDUSTRY: ["离散制造", "连锁零售", "电子商务"],
+    Tag.Dimension.NEED: ["新品采购", "服务续费", "系统升级"],
+    Tag.Dimension.RELATIONSHIP: ["高层对接", "中层对接", "基层对接"],
+    Tag.Dimension.SOURCE: ["展会获客", "老客户转介绍", "官网咨询"],
+    Tag.Dimension.CUSTOM: ["重点跟进", "竞品在用"],
+}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静磊强洋艳杰军勇涛明超"
+TITLES = ["总经理", "采购总监", "IT经理", "技术主管", "生产主管", "采购专员"]
+ROLES = Contact.DecisionRole.values
+METHODS = FollowUp.Method.values
+SUMMARIES = ["电话沟通采购计划", "上门拜访了解需求", "发送产品资料", "线上演示方案", "微信跟进报价"]
+GRADES = ["A"] * 1 + ["B"] * 3 + ["C"] * 6
+STATUSES = Customer.Status.values
+VISIT, PHONE = FollowUp.Method.VISIT.value, FollowUp.Method.PHONE.value
+
+
+@dataclass
+class Counts:
+    teams: int = 0
+    users: int = 0
+    customers: int = 0
+    contacts: int = 0
+    followups: int = 0
+    tags: int = 0
+    shares: int = 0
+    tasks: int = 0
+    overdue: int = 0
+
+
+class _Writer:
+    """Insert rows given as dicts of field name → value, a batch at a time (bulk.py).
+
+    Missing fields take their model default (auto_now fields: now). PostgreSQL: COPY with
+    explicit columns; other databases: bulk_create (with _no_auto_now, so dates are kept).
+    """
+
+    def __init__(self, *models):
+        self.copy = bulk.use_copy()
+        self.now = timezone.now()
+        # Noted before _no_auto_now switches them off.
+        self.auto_now = {f for model in models for f in bulk.auto_now_fields(model)}
+
+    def insert(self, model, rows):
+        if not rows:
+            return
+        first = rows[0]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not f.primary_key or f.name in first or f.attname in first
+        ]
+        defaults = {f.attname: self.now if f in self.auto_now else f.get_default() for f in fields}
+        # Rows name a foreign key by its field ("customer") or its column ("customer_id").
+        keys = [(f.name if f.name in first else f.attname, f.attname) for f in fields]
+        if not self.copy:
+            model.objects.bulk_create(
+                [model(**{a: row.get(k, defaults[a]) for k, a in keys}) for row in rows],
+                batch_size=bulk.BATCH,
+            )
+            return
+        bulk.copy_rows(model, fields, ([row.get(k, defaults[a]) for k, a in keys] for row in rows))
+
+    def allocate_ids(self, model, count):
+        """Ids for rows whose children are written in the same batch."""
+        if self.copy:
+            return bulk.allocate_ids(model, count)
+        start = getattr(self, "_next_" + model.__name__, None)
+        if start is None:
+            start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        setattr(self, "_next_" + model.__name__, start + count)
+        return list(range(start, start + count))
+
+    def analyze(self):
+        """Fresh planner statistics after a million rows; once committed, VACUUM as well
+        (what autovacuum would do soon): it marks the pages all-visible, so counts can read
+        an index alone (a count of 100k customers: 22 ms → 13 ms)."""
+        if not self.copy:
+            return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        tables = [Customer, Contact, FollowUp, CustomerShare, Task, Customer.tags.through]
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@contextlib.contextmanager
+def _no_auto_now(*models):
+    """bulk_create fills auto_now fields with now; volume data needs its own dates."""
+    fields = [
+        f
+        for model in models
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _organisation(*, reps, teams, counts):
+    """Company → 2-4 regions → teams, a manager for each team and region, reps, a director."""
+    region_count = 4 if teams >= 16 else 3 if teams >= 9 else 2
+    company, _ = Team.objects.get_or_create(
+        name="规模测试公司", defaults={"kind": Team.Kind.COMPANY}
+    )
+    regions = []
+    for r in range(region_count):
+        region, created = Team.objects.get_or_create(
+            name=f"规模测试大区{r + 1}", defaults={"kind": Team.Kind.REGION, "parent": company}
+        )
+        regions.append(region)
+        counts.teams += created
+    squads = []
+    for t in range(teams):
+        squad, created = Team.objects.get_or_create(
+            name=f"规模测试销售{t + 1:02d}组",
+            defaults={"kind": Team.Kind.TEAM, "parent": regions[t % region_count]},
+        )
+        squads.append(squad)
+        counts.teams += created
+
+    wanted = [(f"{PREFIX}_director", Role.DIRECTOR, company, "陈", "总监")]
+    wanted += [
+        (f"{PREFIX}_region{r + 1}", Role.SALES_MANAGER, region, "周", f"大区经理{r + 1}")
+        for r, region in enumerate(regions)
+    ]
+    wanted += [
+        (f"{PREFIX}_manager{t + 1:02d}", Role.SALES_MANAGER, squad, "吴", f"主管{t + 1:02d}")
+        for t, squad in enumerate(squads)
+    ]
+    wanted += [
+        (f"{PREFIX}_rep{i + 1:04d}", Role.SALES_REP, squads[i % teams], "刘", f"销售{i + 1:04d}")
+        for i in range(reps)
+    ]
+    existing = set(
+        User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
+    )
+    password = make_password(PASSWORD)  # hashed once: hashing per user takes seconds each
+    new = [
+        User(
+            username=username,
+            role=role,
+            team=team,
+            last_name=last,
+            first_name=first,
+            email=f"{username}@volume.example.com",
+            password=password,
+        )
+        for username, role, team, last, first in wanted
+        if username not in existing
+    ]
+    User.objects.bulk_create(new, batch_size=1000)
+    counts.users = len(new)
+    users = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=users[u.username].pk, group=groups[u.role]) for u in new],
+        ignore_conflicts=True,
+    )
+    for team, username in [
+        *[(r, f"{PREFIX}_region{i + 1}") for i, r in enumerate(regions)],
+        *[(s, f"{PREFIX}_manager{i + 1:02d}") for i, s in enumerate(squads)],
+    ]:
+        team.manager = users[username]
+    Team.objects.bulk_update([*regions, *squads], ["manager"])
+    reps_by_team = {}
+    for user in users.values():
+        if user.role == Role.SALES_REP:
+            reps_by_team.setdefault(user.team_id, []).append(user)
+    owners = [u for u in users.values() if u.role in (Role.SALES_REP, Role.SALES_MANAGER)]
+    return sorted(owners, key=lambda u: u.username), reps_by_team
+
+
+def _customer_followups(rng, *, customer_id, owner_id, grade, created, count, rules, today):
+    """The follow-ups of one customer (dicts) and its last contact and next due date.
+
+    About one customer in four has been quiet for longer than its cadence: it is overdue.
+    """
+    interval = {"A": 15, "B": rules.b_contact_days, "C": rules.c_contact_days}[grade]
+    age = (today - created).days
+    overdue = rng.random() < 0.25
+    newest = rng.randrange(interval + 1, interval * 4) if overdue else rng.randrange(0, interval)
+    newest = min(newest, age)
+    rows, last = [], {"contact": None, "visit": None, "executive": None}
+    now = timezone.now()
+    for n in range(count):
+        days_ago = newest if n == 0 else rng.randrange(newest, max(age, newest + 1) + 1)
+        method = METHODS[rng.randrange(len(METHODS))]
+        # A kept-up A or B customer had its visit recently.
+        if n == 0 and grade != "C" and not overdue:
+            method = VISIT
+        occurred = now - timedelta(days=days_ago, seconds=rng.randrange(0, 36000))
+        executive = method == VISIT and grade == "A" and (n == 0 or rng.random() < 0.3)
+        late = rng.random() < 0.1
+        row = {
+            "customer": customer_id,
+            "author": owner_id,
+            "method": method,
+            "executive": executive,
+            "occurred_at": occurred,
+            "recorded_at": occurred + timedelta(days=2 if late else 0, minutes=30),
+            "is_late": late,
+            "summary": SUMMARIES[rng.randrange(len(SUMMARIES))],
+        }
+        if method == VISIT and rng.random() < 0.6:
+            city = CITIES[rng.randrange(len(CITIES))]
+            row["latitude"] = Decimal(f"{city[1] + rng.uniform(-0.05, 0.05):.6f}")
+            row["longitude"] = Decimal(f"{city[2] + rng.uniform(-0.05, 0.05):.6f}")
+            row["location_accuracy"] = rng.randrange(5, 120)
+        rows.append(row)
+        day = timezone.localdate(occurred)
+        for kind, applies in (
+            ("contact", True),
+            ("visit", method == VISIT),
+            ("executive", executive),
+        ):
+            if applies and (last[kind] is None or day > last[kind]):
+                last[kind] = day
+    last_at = max((r["occurred_at"] for r in rows), default=None)
+    due = cadence.next_due(
+        grade=grade,
+        rules=rules,
+        created=created,
+        last_contact=last["contact"],
+        last_visit=last["visit"],
+        last_executive=last["executive"],
+    )
+    return rows, last_at, due
+
+
+class _Batch:
+    """The rows of one batch of customers, built in memory and then written."""
+
+    def __init__(self):
+        self.customers, self.contacts, self.followups, self.tags, self.shares = [], [], [], [], []
+
+    def write(self, writer, counts):
+        # Customers first: the other rows point at them.
+        writer.insert(Customer, self.customers)
+        writer.insert(Contact, self.contacts)
+        writer.insert(Customer.tags.through, self.tags)
+        writer.insert(CustomerShare, self.shares)
+        writer.insert(FollowUp, self.followups)
+        counts.customers += len(self.customers)
+        counts.contacts += len(self.contacts)
+        counts.followups += len(self.followups)
+        counts.tags += len(self.tags)
+        counts.shares += len(self.shares)
+
+
+@dataclass
+class _Context:
+    rng: random.Random
+    rules: GradingSettings
+    today: object
+    owners: list
+    reps: list
+    reps_by_team: dict
+    industries: list
+    tags: list
+    contacts_per: int
+    followups_per: int
+
+
+def _customer(ctx, batch, *, n, customer_id):
+    """Add customer number `n` (name, keys, cadence) and its rows to the batch; True if overdue."""
+    rng = ctx.rng
+    # Reps own nineteen in twenty customers, managers the rest.
+    pool = ctx.reps if rng.random() < 0.95 else ctx.owners
+    owner = pool[rng.randrange(len(pool))]
+    grade = GRADES[rng.randrange(len(GRADES))]
+    low, high = {"A": (100, 600), "B": (20, 100), "C": (0, 20)}[grade]
+    estimate = Decimal(rng.randrange(low, high))
+    created_at = timezone.now() - timedelta(days=rng.randrange(30, 730))
+    city = CITIES[n % len(CITIES)][0]
+    brand, word = BRANDS[n % len(BRANDS)], WORDS[n // len(BRANDS) % len(WORDS)]
+    name = f"{city}{brand}{word}{n:07d}有限公司"
+    phone = f"0{21 + n % 70}-{n:08d}"
+    half = ctx.followups_per // 2
+    count = rng.randrange(half, ctx.followups_per + half + 1) if ctx.followups_per else 0
+    if n % 997 == 0:
+        count = ctx.followups_per * 20  # a few customers with a long history
+    followups, last_at, due = _customer_followups(
+        rng,
+        customer_id=customer_id,
+        owner_id=owner.pk,
+        grade=grade,
+        created=timezone.localdate(created_at),
+        count=count,
+        rules=ctx.rules,
+        today=ctx.today,
+    )
+    batch.followups.extend(followups)
+    batch.customers.append(
+        {
+            "id": customer_id,
+            "name": name,
+            "name_key": normalize.name_key(name),
+            "credit_code": f"91{n % 1000000:06d}MA{n:08d}",
+            "industry": ctx.industries[n % len(ctx.industries)],
+            "employee_band": Customer.EmployeeBand.values[n % 4],
+            "revenue_band": Customer.RevenueBand.values[(n // 4) % 4],
+            "region": Customer.Region.values[rng.randrange(6)],
+            "address": f"{city}市工业园区{n % 999 + 1}号",
+            "main_business": word,
+            "phone": phone,
+            "phone_key": normalize.phone_key(phone),
+            "lead_source": Customer.LeadSource.values[rng.randrange(8)],
+            "annual_purchase_estimate": estimate,
+            "status": STATUSES[rng.randrange(len(STATUSES))],
+            "grade": grading.computed_grade(amount=estimate, strategic=False, rules=ctx.rules),
+            "owner": owner.pk,
+            "created_by": owner.pk,
+            "created_at": created_at,
+            "updated_at": max(created_at, last_at or created_at),
+            "last_followup_at": last_at,
+            "next_followup_due": due,
+        }
+    )
+    for c in range(ctx.contacts_per):
+        contact_phone = f"1{3 + c % 7}{n:09d}"
+        batch.contacts.append(
+            {
+                "customer": customer_id,
+                "name": SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))],
+                "title": TITLES[(n + c) % len(TITLES)],
+                "phone": contact_phone,
+                "phone_key": contact_phone,
+                "email": f"c{n}-{c}@customer.example.com",
+                "decision_role": ROLES[(n + c) % len(ROLES)],
+                "is_key": c == 0,
+            }
+        )
+    for tag in rng.sample(ctx.tags, rng.randrange(0, 4)):
+        batch.tags.append({"customer_id": customer_id, "tag_id": tag})
+    colleagues = [u for u in ctx.reps_by_team.get(owner.team_id, []) if u.pk != owner.pk]
+    if colleagues and rng.random() < 0.01:  # shared with a colleague (协作人)
+        colleague = colleagues[rng.randrange(len(colleagues))]
+        batch.shares.append(
+            {"customer": customer_id, "user": colleague.pk, "can_edit": rng.random() < 0.5}
+        )
+    return due < ctx.today
+
+
+def seed(*, customers, contacts_per, followups_per, reps, teams, seed=1, log=print):
+    """Fill the database in one transaction; returns Counts."""
+    counts = Counts()
+    started = time.perf_counter()
+
+    def elapsed():
+        return f"{time.perf_counter() - started:.1f} s"
+
+    writer = _Writer(Customer, FollowUp, Task)
+    with transaction.atomic(), _no_auto_now(Customer, FollowUp, Task):
+        owners, reps_by_team = _organisation(reps=reps, teams=teams, counts=counts)
+        log(f"organisation: {counts.teams} new teams, {counts.users} new users ({elapsed()})")
+        ctx = _Context(
+            rng=random.Random(seed),  # noqa: S311 - benchmark data, not secrets
+            rules=GradingSettings.load(),
+            today=timezone.localdate(),
+            owners=owners,
+            reps=[u for u in owners if u.role == Role.SALES_REP] or owners,
+            reps_by_team=reps_by_team,
+            industries=[Industry.objects.get_or_create(name=name)[0].pk for name in INDUSTRIES],
+            tags=[
+                Tag.objects.get_or_create(dimension=dimension, name=name)[0].pk
+                for dimension, names in TAG_NAMES.items()
+                for name in names
+            ],
+            contacts_per=contacts_per,
+            followups_per=followups_per,
+        )
+        first = Customer.objects.aggregate(top=Max("pk"))["top"] or 0
+        for start in range(0, customers, BATCH):
+            batch = _Batch()
+            ids = writer.allocate_ids(Customer, min(BATCH, customers - start))
+            for offset, customer_id in enumerate(ids):
+                counts.overdue += _customer(
+                    ctx, batch, n=first + start + offset, customer_id=customer_id
+                )
+            batch.write(writer, counts)
+            log(
+                f"customers {counts.customers:,}/{customers:,}, contacts {counts.contacts:,}, "
+                f"follow-ups {counts.followups:,} ({elapsed()})"
+            )
+        counts.tasks = _tasks(writer, ctx.rng, owners=ctx.reps, today=ctx.today, first=first)
+        writer.analyze()
+    log(f"committed ({elapsed()})")
+    if not connection.in_atomic_block:
+        writer.analyze()  # now VACUUM ANALYZE
+    log(f"done in {elapsed()}")
+    return counts
+
+
+def _tasks(writer, rng, *, owners, today, first, per_rep=5):
+    """A few open tasks per rep on their own new customers (the home page's "my tasks")."""
+    mine = {}
+    for pk, owner_id in (
+        Customer.objects.filter(pk__gt=first)
+        .values_list("pk", "owner_id")
+        .iterator(chunk_size=BATCH)
+    ):
+        picked = mine.setdefault(owner_id, [])
+        if len(picked) < per_rep:
+            picked.append(pk)
+    rows = [
+        {
+            "customer": customer_id,
+            "owner": owner.pk,
+            "title": "跟进报价",
+            "due_date": today + timedelta(days=rng.randrange(-5, 15)),
+        }
+        for owner in owners
+        for customer_id in mine.get(owner.pk, [])
+    ]
+    writer.insert(Task, rows)
+    return len(rows)

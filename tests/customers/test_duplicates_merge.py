@@ -1,0 +1,394 @@
+"""Duplicate detection on entry (across ALL customers, revealing only name and owner) and
+merging two customers into one (managers; everything linked moves; the merge is recorded)."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from customers import merging, services, timeline
+from customers.models import (
+    Contact,
+    Customer,
+    CustomerShare,
+    FollowUp,
+    GradeChange,
+    GradeProposal,
+    Handover,
+    Merge,
+    NeedsSurvey,
+    Task,
+)
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    FollowUpFactory,
+    NeedsSurveyFactory,
+    TagFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CREATE = reverse("customers:customer-create")
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def new_customer(**overrides):
+    data = {
+        "name": "新客户有限公司",
+        "status": Customer.Status.LEAD,
+        "annual_purchase_estimate": "0",
+        "grade_source": Customer.GradeSource.COMPUTED,
+    }
+    data.update(overrides)
+    return data
+
+
+# --- duplicate detection --------------------------------------------------------------------
+
+
+@pytest.fixture
+def theirs(other_rep):
+    """Another team's customer: `rep` may not see it."""
+    customer = CustomerFactory(
+        owner=other_rep,
+        name="上海华谊（集团）有限公司",
+        credit_code="91310000MA1FL1234X",
+        phone="021-6234 5678",
+        address="上海市徐汇区秘密路8号",
+        notes="内部备注：年底有大单",
+    )
+    ContactFactory(customer=customer, name="赵总", phone="138 0013 8000", email="zhao@huayi.cn")
+    return customer
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"name": "上海华谊集团"},
+        {"name": "上海华谊 （集团） 有限公司"},
+        {"name": "上海华谊(集团)公司"},
+        {"name": "上海华谊集团股份有限公司"},
+        {"credit_code": "91310000ma1fl1234x"},
+        {"credit_code": " 91310000MA1FL1234X "},
+        {"phone": "+86 21 6234 5678"},
+        {"phone": "(021) 62345678"},
+        {"phone": "+86 138-0013-8000"},  # the phone of one of its contacts
+        {"contact_name": "钱经理", "contact_phone": "13800138000"},
+        {"contact_name": "钱经理", "contact_phone": "021 6234 5678"},
+    ],
+)
+def test_a_duplicate_in_another_team_is_reported_and_nothing_is_saved(client, rep, theirs, typed):
+    client.force_login(rep)
+    response = client.post(CREATE, new_customer(**typed))
+    assert response.status_code == 200
+    assert response.context["form"].duplicates == [
+        {"name": "上海华谊（集团）有限公司", "owner": theirs.owner.display_name, "pk": None}
+    ]
+    text = response.content.decode()
+    assert 'id="duplicates"' in text and "save anyway" in text
+    assert Customer.objects.count() == 1
+
+
+def test_only_the_name_and_owner_of_a_duplicate_leave(client, rep, theirs):
+    client.force_login(rep)
+    text = client.post(CREATE, new_customer(name="上海华谊集团")).content.decode()
+    assert "上海华谊（集团）有限公司" in text and theirs.owner.display_name in text
+    for secret in (
+        "6234 5678",
+        "62345678",
+        "上海市徐汇区秘密路8号",
+        "内部备注",
+        "91310000MA1FL1234X",
+        "赵总",
+        "138 0013 8000",
+        "zhao@huayi.cn",
+        reverse("customers:customer-detail", args=[theirs.pk]),
+    ):
+        assert secret not in text, secret
+
+
+def test_save_anyway_creates_it(client, rep, theirs):
+    client.force_login(rep)
+    response = client.post(CREATE, new_customer(name="上海华谊集团", save_anyway="on"))
+    assert response.status_code == 302
+    assert Customer.objects.filter(owner=rep, name="上海华谊集团").exists()
+
+
+def test_a_visible_duplicate_can_be_opened(client, rep):
+    mine = CustomerFactory(owner=rep, name="苏州精工有限公司")
+    client.force_login(rep)
+    response = client.post(CREATE, new_customer(name="苏州精工"))
+    assert response.context["form"].duplicates[0]["pk"] == mine.pk
+    assert reverse("customers:customer-detail", args=[mine.pk]) in response.content.decode()
+
+
+def test_different_companies_pass(client, rep, theirs):
+    client.force_login(rep)
+    response = client.post(CREATE, new_customer(name="上海华谊新材料", phone="0512-66778899"))
+    assert response.status_code == 302
+
+
+def test_edit_checks_only_changed_keys(client, rep, theirs):
+    mine = CustomerFactory(owner=rep, name="上海华谊集团")  # saved anyway once
+    client.force_login(rep)
+    url = reverse("customers:customer-update", args=[mine.pk])
+    data = new_customer(
+        name=mine.name, phone=mine.phone, grade_source=mine.grade_source, grade=mine.grade
+    )
+    assert client.post(url, data).status_code == 302  # unchanged name: no nagging
+    taken = CustomerFactory(owner=rep, name="杭州湾物流有限公司")
+    response = client.post(url, {**data, "name": "杭州湾物流"})
+    assert response.status_code == 200
+    assert [d["pk"] for d in response.context["form"].duplicates] == [taken.pk]
+    mine.refresh_from_db()
+    assert mine.name == "上海华谊集团"
+
+
+def test_find_duplicates_looks_at_all_customers(rep, theirs):
+    assert Customer.objects.visible_to(rep).count() == 0
+    assert list(services.find_duplicates(name="上海华谊集团")) == [theirs]
+    assert list(services.find_duplicates(phone="+8613800138000")) == [theirs]
+    assert list(services.find_duplicates(name="上海华谊", exclude_pk=theirs.pk)) == []
+    assert list(services.find_duplicates()) == []
+
+
+# --- merge ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rep2(org):
+    return UserFactory(username="rep2", team=org["team_a"])
+
+
+@pytest.fixture
+def pair(rep, rep2):
+    keep = CustomerFactory(owner=rep, name="无锡启明科技有限公司", address="", credit_code="")
+    merge = CustomerFactory(
+        owner=rep2,
+        name="无锡启明科技",
+        address="无锡市新吴区1号",
+        credit_code="91320200MA1XYZ1234",
+        budget_min=Decimal("10"),
+        budget_max=Decimal("30"),
+    )
+    return keep, merge
+
+
+def confirm_url(keep, merge):
+    return reverse("customers:customer-merge-confirm", args=[keep.pk, merge.pk])
+
+
+def test_manager_merges_and_everything_moves(client, manager, rep, rep2, pair, other_rep):
+    keep, merge = pair
+    shared_tag, own_tag = TagFactory(name="共有"), TagFactory(name="只在被合并方")
+    keep.tags.set([shared_tag])
+    merge.tags.set([shared_tag, own_tag])
+    contacts = ContactFactory.create_batch(2, customer=merge)
+    followup = FollowUpFactory(customer=merge, occurred_at=timezone.now())
+    task = TaskFactory(customer=merge, followup=followup)
+    survey = NeedsSurveyFactory(customer=merge)
+    change = GradeChange.objects.create(customer=merge, to_grade="C", source="computed")
+    proposal = GradeProposal.objects.create(
+        customer=merge, period="2026Q1", current_grade="C", proposed_grade="B", basis_amount=25
+    )
+    CustomerShare.objects.create(customer=merge, user=other_rep, can_edit=False)
+    handover = Handover.objects.create(from_user=rep, to_user=rep2, by=manager)
+    handover.customers.add(merge)
+
+    client.force_login(manager)
+    page = client.get(confirm_url(keep, merge))
+    assert page.status_code == 200
+    moves = dict(page.context["moves"])
+    assert moves["contacts"] == 2 and moves["follow-ups"] == 1 and moves["tags"] == 1
+
+    response = client.post(
+        confirm_url(keep, merge), {"confirm": "on", "share_with_merged_owner": "on"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("customers:customer-detail", args=[keep.pk])
+    assert not Customer.objects.filter(pk=merge.pk).exists()
+    assert set(keep.contacts.all()) == set(contacts)
+    assert list(keep.followups.all()) == [followup]
+    assert list(keep.tasks.all()) == [task]
+    assert list(keep.surveys.all()) == [survey]
+    assert set(keep.tags.all()) == {shared_tag, own_tag}
+    assert change in keep.grade_changes.all()
+    assert list(keep.grade_proposals.all()) == [proposal]
+    assert list(handover.customers.all()) == [keep]
+    assert keep.shares.get(user=other_rep).can_edit is False
+    assert keep.shares.get(user=rep2).can_edit is True  # the merged owner keeps working on it
+    keep.refresh_from_db()
+    assert keep.address == "无锡市新吴区1号" and keep.credit_code == "91320200MA1XYZ1234"
+    assert (keep.budget_min, keep.budget_max) == (Decimal("10"), Decimal("30"))
+    assert keep.last_followup_at == followup.occurred_at  # cadence recomputed
+
+    record = Merge.objects.get()
+    assert (record.kept, record.merged_name, record.merged_pk, record.by) == (
+        keep,
+        "无锡启明科技",
+        merge.pk,
+        manager,
+    )
+    assert record.moved["contacts"] == 2 and record.moved["followups"] == 1
+    assert record.moved["tags"] == 1 and record.moved["handovers"] == 1
+    merge_events = [e for e in timeline.events_for(keep, manager) if e.kind == "merge"]
+    assert str(merge_events[0].title) == "Merged with 无锡启明科技"
+    assert "contacts 2" in str(merge_events[0].body)
+    assert "无锡启明科技有限公司" in messages_of(response)[0]
+
+
+def test_the_merged_owner_is_not_added_when_declined(manager, pair, rep2):
+    keep, merge = pair
+    services.customer_merge(by=manager, keep=keep, merge=merge, share_with_merged_owner=False)
+    assert not keep.shares.filter(user=rep2).exists()
+
+
+def test_kept_values_win_over_the_merged_ones(manager, pair):
+    keep, merge = pair
+    keep.address = "无锡市梁溪区"
+    keep.budget_max = Decimal("5")  # half a range is kept as it is
+    keep.save()
+    services.customer_merge(by=manager, keep=keep, merge=merge)
+    keep.refresh_from_db()
+    assert keep.address == "无锡市梁溪区"
+    assert (keep.budget_min, keep.budget_max) == (None, Decimal("5"))
+
+
+def test_merge_needs_the_confirm_tick(client, manager, pair):
+    keep, merge = pair
+    client.force_login(manager)
+    response = client.post(confirm_url(keep, merge), {})
+    assert response.status_code == 200
+    assert "Tick the box to confirm the merge." in response.content.decode()
+    assert Customer.objects.filter(pk=merge.pk).exists() and not Merge.objects.exists()
+
+
+def test_a_customer_cannot_be_merged_into_itself(client, manager, pair):
+    keep, _ = pair
+    with pytest.raises(services.CustomerError, match="itself"):
+        services.customer_merge(by=manager, keep=keep, merge=keep)
+    client.force_login(manager)
+    assert client.get(confirm_url(keep, keep)).status_code == 404
+    assert client.post(confirm_url(keep, keep), {"confirm": "on"}).status_code == 404
+    assert Customer.objects.filter(pk=keep.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "status"),
+    [
+        ("rep", 403),
+        ("general_manager", 403),
+        ("legal", 404),
+        ("delivery", 404),
+        ("other_rep", 404),
+        ("director", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_who_may_merge(request, client, pair, role_fixture, status):
+    keep, merge = pair
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(reverse("customers:customer-merge", args=[keep.pk])).status_code == status
+    assert client.get(confirm_url(keep, merge)).status_code == status
+    response = client.post(confirm_url(keep, merge), {"confirm": "on"})
+    assert response.status_code == (302 if status == 200 else status)
+    assert Customer.objects.filter(pk=merge.pk).exists() == (status != 200)
+
+
+def test_another_teams_customer_cannot_be_merged_in(client, manager, pair, other_rep):
+    keep, _ = pair
+    foreign = CustomerFactory(owner=other_rep)
+    client.force_login(manager)
+    assert client.get(confirm_url(keep, foreign)).status_code == 404
+    assert client.post(confirm_url(keep, foreign), {"confirm": "on"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.customer_merge(by=manager, keep=keep, merge=foreign)
+    assert Customer.objects.filter(pk=foreign.pk).exists()
+
+
+def test_the_service_checks_permissions_again(rep, pair):
+    keep, merge = pair
+    with pytest.raises(PermissionDenied):
+        services.customer_merge(by=rep, keep=keep, merge=merge)
+    assert Customer.objects.filter(pk=merge.pk).exists()
+
+
+def test_search_lists_only_visible_customers_and_likely_duplicates(
+    client, manager, pair, other_rep
+):
+    keep, merge = pair
+    CustomerFactory(owner=other_rep, name="无锡启明科技（南方）")
+    client.force_login(manager)
+    url = reverse("customers:customer-merge", args=[keep.pk])
+    response = client.get(url)
+    assert [c.pk for c in response.context["likely"]] == [merge.pk]
+    response = client.get(url, {"q": "启明"})
+    assert [c.name for c in response.context["results"]] == ["无锡启明科技"]
+    response = client.get(url, {"q": "启明"}, headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert text.lstrip().startswith('<div id="merge-results">')
+    assert confirm_url(keep, merge) in text and "南方" not in text
+
+
+@pytest.fixture
+def registry():
+    saved_hooks, saved_labels = list(merging._hooks), dict(merging.LABELS)
+    yield
+    merging._hooks[:] = saved_hooks
+    merging.LABELS.clear()
+    merging.LABELS.update(saved_labels)
+
+
+def test_later_apps_move_their_rows_through_merge_hooks(client, manager, pair, registry):
+    keep, merge = pair
+    calls = []
+
+    def move_opportunities(kept, merged):
+        calls.append((kept.pk, merged.pk))
+        return {"opportunities": 3}
+
+    merging.register_merge_hook(
+        move_opportunities,
+        count=lambda merged: {"opportunities": 3},
+        labels={"opportunities": "opportunities"},
+    )
+    client.force_login(manager)
+    assert ("opportunities", 3) in client.get(confirm_url(keep, merge)).context["moves"]
+    client.post(confirm_url(keep, merge), {"confirm": "on"})
+    assert calls == [(keep.pk, merge.pk)]
+    assert Merge.objects.get().moved["opportunities"] == 3
+
+
+def test_a_failing_hook_leaves_everything_as_it_was(manager, pair, registry):
+    keep, merge = pair
+    ContactFactory(customer=merge)
+
+    def broken(kept, merged):
+        raise RuntimeError("contracts could not move")
+
+    merging.register_merge_hook(broken)
+    with pytest.raises(RuntimeError):
+        services.customer_merge(by=manager, keep=keep, merge=merge)
+    assert Customer.objects.filter(pk=merge.pk).exists()
+    assert Contact.objects.get().customer_id == merge.pk
+    assert not Merge.objects.exists()
+
+
+def test_nothing_is_left_behind(manager, pair):
+    keep, merge = pair
+    ContactFactory(customer=merge)
+    FollowUpFactory(customer=merge)
+    NeedsSurveyFactory(customer=merge)
+    TaskFactory(customer=merge)
+    services.customer_merge(by=manager, keep=keep, merge=merge)
+    for model in (Contact, FollowUp, NeedsSurvey, Task):
+        assert not model.objects.filter(customer_id=merge.pk).exists()

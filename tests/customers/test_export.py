@@ -1,0 +1,178 @@
+"""Exporting the customer list: only what the user sees, filtered as on the list, formulas
+neutralised, every export logged."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from customers import excel, services
+from customers.models import Customer, CustomerShare, ExportLog, Tag
+from tests.factories import ContactFactory, CustomerFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("customers:customer-export")
+
+
+def export(client, user, params=None):
+    client.force_login(user)
+    return client.get(URL, params or {})
+
+
+def sheet_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].startswith('attachment; filename="customers-')
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def names(response):
+    return sorted(row["客户名称"] for row in sheet_rows(response))
+
+
+def test_a_rep_exports_only_their_own_and_shared_customers(client, rep, other_rep, manager):
+    CustomerFactory(name="我的客户", owner=rep)
+    shared = CustomerFactory(name="同事共享的客户", owner=other_rep)
+    CustomerShare.objects.create(customer=shared, user=rep)
+    CustomerFactory(name="别人的客户", owner=other_rep)
+    CustomerFactory(name="经理的客户", owner=manager)
+    assert names(export(client, rep)) == ["同事共享的客户", "我的客户"]
+
+
+def test_a_manager_exports_their_team_and_a_director_everything(
+    client, rep, other_rep, manager, director
+):
+    CustomerFactory(name="组员的客户", owner=rep)
+    CustomerFactory(name="经理的客户", owner=manager)
+    CustomerFactory(name="别组的客户", owner=other_rep)
+    assert names(export(client, manager)) == ["组员的客户", "经理的客户"]
+    assert names(export(client, director)) == ["别组的客户", "组员的客户", "经理的客户"]
+
+
+def test_the_export_holds_the_template_columns_and_the_key_contact(client, rep):
+    tag = TagFactory(name="新品采购", dimension=Tag.Dimension.NEED)
+    customer = CustomerFactory(
+        name="上海精密机械有限公司",
+        owner=rep,
+        grade="B",
+        region=Customer.Region.SOUTH,
+        lead_source=Customer.LeadSource.REFERRAL,
+        tags=[tag],
+    )
+    ContactFactory(customer=customer, name="王伟", title="采购经理", is_key=True)
+    [row] = sheet_rows(export(client, rep))
+    assert row["客户名称"] == "上海精密机械有限公司"
+    assert row["区域"] == "华南"
+    assert row["线索来源"] == "转介绍"
+    assert row["客户等级"] == "B"
+    assert row["标签"] == "新品采购"
+    assert row["负责人(用户名)"] == "rep"
+    assert (row["联系人姓名"], row["联系人职务"]) == ("王伟", "采购经理")
+    assert row["下次跟进日期"].date() == customer.next_followup_due
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 138 0000 0000", "-3", "@SUM(A1:A2)", "\tx"])
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(client, rep, text):
+    customer = CustomerFactory(name=text, owner=rep, notes=text, address=text)
+    ContactFactory(customer=customer, name=text, title=text)
+    response = export(client, rep)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    for column in ("客户名称", "注册地址", "备注", "联系人姓名", "联系人职务"):
+        cell = sheet.cell(row=2, column=header.index(column) + 1)
+        assert cell.value == "'" + text, column
+        assert cell.data_type == "s", column  # text, never a formula
+
+
+def test_safe_cell_leaves_ordinary_values_alone():
+    assert excel.safe_cell("上海精密") == "上海精密"
+    assert excel.safe_cell("A=B") == "A=B"
+    assert excel.safe_cell(12) == 12
+    assert excel.safe_cell(None) is None
+    assert excel.safe_cell("\rx") == "'\rx"  # (a workbook read back turns \r into \n)
+    assert excel.safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+
+
+def test_each_export_is_logged_with_who_the_filter_and_the_row_count(client, rep):
+    CustomerFactory.create_batch(3, owner=rep, grade="A")
+    CustomerFactory(owner=rep, grade="C")
+    response = export(client, rep, {"grade": "A"})
+    assert len(sheet_rows(response)) == 3
+    log = ExportLog.objects.get()
+    assert (log.user, log.query, log.row_count) == (rep, "grade=A", 3)
+
+
+def test_the_list_filters_are_respected(client, rep):
+    need = TagFactory(name="服务续费", dimension=Tag.Dimension.NEED)
+    CustomerFactory(name="逾期A客户", owner=rep, grade="A", overdue=True, tags=[need])
+    CustomerFactory(name="正常A客户", owner=rep, grade="A")
+    CustomerFactory(name="逾期C客户", owner=rep, grade="C", overdue=True)
+    assert names(export(client, rep, {"grade": "A", "overdue": "true"})) == ["逾期A客户"]
+    assert names(export(client, rep, {"tag_need": str(need.pk)})) == ["逾期A客户"]
+    assert names(export(client, rep, {"q": "正常"})) == ["正常A客户"]
+
+
+def test_the_owner_filter_cannot_reach_another_reps_customers(client, rep, other_rep):
+    CustomerFactory(name="别人的客户", owner=other_rep)
+    response = export(client, rep, {"owner": str(other_rep.pk)})
+    assert response.status_code == 302  # not an owner the rep may choose: nothing leaves
+    assert ExportLog.objects.count() == 0
+
+
+def test_bad_filters_export_nothing(client, rep):
+    CustomerFactory(owner=rep)
+    response = export(client, rep, {"followup_from": "2026-05-01", "followup_to": "2026-04-01"})
+    assert response.status_code == 302
+    assert ExportLog.objects.count() == 0
+
+
+def test_the_service_writes_only_what_the_user_sees(rep, other_rep):
+    CustomerFactory(name="别人的客户", owner=other_rep)
+    out = io.BytesIO()
+    count = services.customers_export(by=rep, customers=Customer.objects.all(), query="", out=out)
+    assert count == 0
+    assert ExportLog.objects.get().row_count == 0
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "status"),
+    [
+        ("rep", 200),
+        ("manager", 200),
+        ("director", 200),
+        ("general_manager", 200),
+        ("admin_user", 200),
+        ("legal", 403),
+        ("delivery", 403),
+        ("aftersales", 403),
+    ],
+)
+def test_who_may_export(request, client, role_fixture, status):
+    CustomerFactory()
+    response = export(client, request.getfixturevalue(role_fixture))
+    assert response.status_code == status
+    assert ExportLog.objects.count() == (1 if status == 200 else 0)
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert ExportLog.objects.count() == 0
+
+
+def test_the_export_reads_in_chunks_with_a_constant_number_of_queries(
+    client, rep, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(excel, "EXPORT_CHUNK", 10)
+    for _ in range(25):
+        ContactFactory(customer=CustomerFactory(owner=rep))
+    client.force_login(rep)
+    # Session, user, then per chunk of 10: customers, contacts, tags (three chunks).
+    with django_assert_max_num_queries(20):
+        response = client.get(URL)
+    assert len(sheet_rows(response)) == 25

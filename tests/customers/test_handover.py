@@ -1,0 +1,314 @@
+"""客户交接: a manager or admin moves all or some customers of a user, and their open tasks."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from customers import services, timeline
+from customers.models import Customer, CustomerShare, Handover, Task
+from teams.models import Role
+from tests.factories import CustomerFactory, TaskFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("customers:handover")
+
+
+@pytest.fixture
+def rep2(org):
+    """A second rep in the manager's team: the one who receives."""
+    return UserFactory(username="rep2", role=Role.SALES_REP, team=org["team_a"])
+
+
+@pytest.fixture
+def book(rep, manager):
+    """Three customers of `rep`, with open and done tasks."""
+    customers = [CustomerFactory(owner=rep, name=f"交接客户{i}有限公司") for i in range(3)]
+    return {
+        "customers": customers,
+        "open": TaskFactory(customer=customers[0], owner=rep, title="发报价"),
+        "open2": TaskFactory(customer=customers[1], owner=rep, title="约拜访"),
+        "done": TaskFactory(customer=customers[0], owner=rep, done_at=timezone.now()),
+        # Someone else's task on the same customer stays theirs.
+        "managers": TaskFactory(customer=customers[0], owner=manager, title="经理跟进"),
+    }
+
+
+def owners(customers):
+    return {c.pk: Customer.objects.get(pk=c.pk).owner.username for c in customers}
+
+
+# --- the service -----------------------------------------------------------------------------
+
+
+def test_all_customers_and_their_open_tasks_move(manager, rep, rep2, book):
+    handover = services.customers_handover(by=manager, from_user=rep, to_user=rep2, note="离职")
+
+    assert set(owners(book["customers"]).values()) == {"rep2"}
+    for key in ("open", "open2"):
+        assert Task.objects.get(pk=book[key].pk).owner == rep2
+    assert Task.objects.get(pk=book["done"].pk).owner == rep  # done tasks are history
+    assert Task.objects.get(pk=book["managers"].pk).owner == manager
+    assert handover.task_count == 2
+    assert (handover.from_user, handover.to_user, handover.by, handover.note) == (
+        rep,
+        rep2,
+        manager,
+        "离职",
+    )
+    assert set(handover.customers.all()) == set(book["customers"])
+
+
+def test_only_the_selected_customers_move(manager, rep, rep2, book):
+    first, second, third = book["customers"]
+    handover = services.customers_handover(
+        by=manager, from_user=rep, to_user=rep2, customers=[first, third.pk]
+    )
+    assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep", third.pk: "rep2"}
+    assert Task.objects.get(pk=book["open"].pk).owner == rep2
+    assert Task.objects.get(pk=book["open2"].pk).owner == rep  # on a customer that stayed
+    assert handover.task_count == 1
+    assert set(handover.customers.all()) == {first, third}
+
+
+def test_a_deactivated_users_customers_can_be_handed_over(manager, rep, rep2, book):
+    rep.is_active = False
+    rep.save()
+    services.customers_handover(by=manager, from_user=rep, to_user=rep2)
+    assert set(owners(book["customers"]).values()) == {"rep2"}
+
+
+def test_customers_outside_the_managers_scope_are_ignored(manager, rep, rep2, other_rep, book):
+    elsewhere = CustomerFactory(owner=other_rep)
+    shared_in = CustomerFactory(owner=other_rep)
+    CustomerShare.objects.create(customer=shared_in, user=manager)
+    handover = services.customers_handover(
+        by=manager,
+        from_user=rep,
+        to_user=rep2,
+        customers=[book["customers"][0], elsewhere, shared_in],
+    )
+    assert set(handover.customers.all()) == {book["customers"][0]}
+    assert Customer.objects.get(pk=elsewhere.pk).owner == other_rep
+    assert Customer.objects.get(pk=shared_in.pk).owner == other_rep
+
+
+def test_users_outside_the_managers_scope_are_refused(manager, rep, other_rep, book):
+    CustomerFactory(owner=other_rep)
+    with pytest.raises(PermissionDenied):
+        services.customers_handover(by=manager, from_user=other_rep, to_user=rep)
+    with pytest.raises(PermissionDenied):
+        services.customers_handover(by=manager, from_user=rep, to_user=other_rep)
+    assert set(owners(book["customers"]).values()) == {"rep"}
+    assert not Handover.objects.exists()
+
+
+@pytest.mark.parametrize("role_fixture", ["rep", "legal", "delivery", "aftersales"])
+def test_only_managers_and_admins_hand_over(request, rep, rep2, book, role_fixture):
+    with pytest.raises(PermissionDenied):
+        services.customers_handover(
+            by=request.getfixturevalue(role_fixture), from_user=rep, to_user=rep2
+        )
+    assert set(owners(book["customers"]).values()) == {"rep"}
+
+
+def test_an_admin_hands_over_across_teams(admin_user, rep, other_rep, book):
+    services.customers_handover(by=admin_user, from_user=rep, to_user=other_rep)
+    assert set(owners(book["customers"]).values()) == {"other_rep"}
+
+
+@pytest.mark.parametrize(
+    ("receiver", "message"),
+    [
+        ("same", "Choose someone else to receive the customers."),
+        ("inactive", "is deactivated and cannot receive customers."),
+        ("legal", "does not work with customers and cannot receive them."),
+    ],
+)
+def test_bad_receivers_are_refused_and_nothing_changes(manager, rep, org, book, receiver, message):
+    to_user = {
+        "same": rep,
+        "inactive": UserFactory(team=org["team_a"], is_active=False),
+        "legal": UserFactory(team=org["team_a"], role=Role.LEGAL),
+    }[receiver]
+    with pytest.raises(services.CustomerError, match=message):
+        services.customers_handover(by=manager, from_user=rep, to_user=to_user)
+    assert set(owners(book["customers"]).values()) == {"rep"}
+    assert Task.objects.get(pk=book["open"].pk).owner == rep
+    assert not Handover.objects.exists()
+
+
+def test_nothing_to_hand_over_is_refused(manager, rep, rep2):
+    with pytest.raises(services.CustomerError, match="none of these customers"):
+        services.customers_handover(by=manager, from_user=rep, to_user=rep2)
+
+
+def test_the_handover_is_recorded_on_the_timeline_and_in_history(manager, rep, rep2, book):
+    customer = book["customers"][0]
+    services.customers_handover(by=manager, from_user=rep, to_user=rep2, note="区域调整")
+    events = [e for e in timeline.events_for(customer, manager) if e.kind == "handover"]
+    assert len(events) == 1
+    assert rep.display_name in str(events[0].title) and rep2.display_name in str(events[0].title)
+    assert events[0].body == "区域调整"
+    assert events[0].who == manager
+    record = customer.history.first()
+    assert (record.owner_id, record.history_user, record.history_change_reason) == (
+        rep2.pk,
+        manager,
+        "Customer handover",
+    )
+
+
+def test_the_receivers_share_is_dropped_once_they_own_it(manager, rep, rep2, book):
+    customer = book["customers"][0]
+    CustomerShare.objects.create(customer=customer, user=rep2, can_edit=False)
+    services.customers_handover(by=manager, from_user=rep, to_user=rep2, customers=[customer])
+    assert not CustomerShare.objects.filter(customer=customer, user=rep2).exists()
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role_fixture", ["rep", "legal", "delivery", "aftersales"])
+def test_page_is_for_managers_and_admins(request, client, role_fixture, rep, rep2, book):
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(URL).status_code == 403
+    data = {"from": rep.pk, "to_user": rep2.pk, "customers": [c.pk for c in book["customers"]]}
+    assert client.post(URL, data).status_code == 403
+    assert set(owners(book["customers"]).values()) == {"rep"}
+
+
+@pytest.mark.parametrize("role_fixture", ["manager", "director", "general_manager", "admin_user"])
+def test_managers_and_above_reach_the_page(request, client, role_fixture):
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(URL).status_code == 200
+
+
+def test_picking_a_user_lists_their_customers_all_selected(client, manager, rep, rep2, book):
+    client.force_login(manager)
+    response = client.get(URL, {"from": rep.pk})
+    assert response.status_code == 200
+    rows = response.context["customer_rows"]
+    assert [r["customer"].pk for r in rows] == sorted(
+        (c.pk for c in book["customers"]), key=lambda pk: Customer.objects.get(pk=pk).name
+    )
+    assert all(r["checked"] for r in rows)
+    open_tasks = {r["customer"].pk: r["customer"].open_tasks for r in rows}
+    assert open_tasks[book["customers"][0].pk] == 1  # rep's open task, not the done one
+    page = response.content.decode()
+    for customer in book["customers"]:
+        assert customer.name in page
+    receivers = set(response.context["form"].fields["to_user"].queryset)
+    assert rep2 in receivers and rep not in receivers
+
+
+def test_the_user_choices_follow_the_scope(client, manager, admin_user, rep, other_rep, org):
+    CustomerFactory(owner=rep)
+    CustomerFactory(owner=other_rep)
+    gone = UserFactory(username="gone", team=org["team_a"], is_active=False)
+    CustomerFactory(owner=gone)
+    client.force_login(manager)
+    sources = set(client.get(URL).context["source"].fields["from"].queryset)
+    assert sources == {rep, gone}  # deactivated included; nobody without customers
+    response = client.get(URL, {"from": other_rep.pk})
+    assert response.context["form"] is None
+    assert "Choose a colleague in your teams who owns customers" in response.content.decode()
+
+    client.force_login(admin_user)
+    sources = set(client.get(URL).context["source"].fields["from"].queryset)
+    assert sources == {rep, other_rep, gone}
+    page = client.get(URL).content.decode()
+    assert "deactivated" in page
+
+
+def test_handing_over_selected_customers_through_the_page(client, manager, rep, rep2, book):
+    first, second, _third = book["customers"]
+    client.force_login(manager)
+    response = client.post(
+        URL,
+        {"from": rep.pk, "customers": [first.pk, second.pk], "to_user": rep2.pk, "note": "休假"},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{URL}?from={rep.pk}"
+    assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep2", _third.pk: "rep"}
+    page = client.get(response.url).content.decode()
+    assert "Handed over 2 customers and 2 open tasks from" in page
+    handover = Handover.objects.get()
+    assert (handover.by, handover.note, handover.task_count) == (manager, "休假", 2)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"customers": []}, "customers", "Select at least one customer."),
+        ({"to_user": ""}, "to_user", "This field is required."),
+        ({"to_user": "same"}, "to_user", "Choose an active sales colleague in your teams."),
+        ({"to_user": "other"}, "to_user", "Choose an active sales colleague in your teams."),
+        ({"to_user": "inactive"}, "to_user", "Choose an active sales colleague in your teams."),
+        ({"note": "长" * 301}, "note", "at most 300 characters"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_changes(
+    client, manager, rep, rep2, other_rep, org, book, change, field, message
+):
+    users = {
+        "same": rep.pk,
+        "other": other_rep.pk,
+        "inactive": UserFactory(team=org["team_a"], is_active=False).pk,
+    }
+    data = {
+        "from": rep.pk,
+        "customers": [c.pk for c in book["customers"]],
+        "to_user": rep2.pk,
+        "note": "",
+        **change,
+    }
+    data["to_user"] = users.get(data["to_user"], data["to_user"])
+    client.force_login(manager)
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert message in response.content.decode()
+    assert set(owners(book["customers"]).values()) == {"rep"}
+    assert not Handover.objects.exists()
+    # What was checked stays checked.
+    checked = {r["customer"].pk for r in response.context["customer_rows"] if r["checked"]}
+    assert checked == set(data["customers"])
+
+
+def test_a_post_for_someone_out_of_scope_is_refused(client, manager, rep, other_rep):
+    theirs = CustomerFactory(owner=other_rep)
+    client.force_login(manager)
+    response = client.post(URL, {"from": other_rep.pk, "customers": [theirs.pk], "to_user": rep.pk})
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert Customer.objects.get(pk=theirs.pk).owner == other_rep
+
+
+def test_user_admin_page_links_to_the_handover(client, admin_user, rep):
+    client.force_login(admin_user)
+    page = client.get(reverse("teams:user-detail", args=[rep.pk])).content.decode()
+    assert f'href="{URL}?from={rep.pk}"' in page
+
+
+def test_nav_shows_handover_to_managers_only(client, manager, rep):
+    client.force_login(manager)
+    assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
+    client.force_login(rep)
+    assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_page_query_count_does_not_grow_with_customers(
+    client, manager, rep, django_assert_num_queries
+):
+    CustomerFactory(owner=rep)
+    client.force_login(manager)
+    client.get(URL, {"from": rep.pk})
+    with django_assert_num_queries(11) as one:
+        client.get(URL, {"from": rep.pk})
+    for _ in range(49):
+        TaskFactory(customer=CustomerFactory(owner=rep))
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(URL, {"from": rep.pk})
+    assert len(response.context["customer_rows"]) == 50

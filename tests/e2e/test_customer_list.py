@@ -1,0 +1,106 @@
+"""The customer list in the browser: a rep filters on a phone; a manager bulk-reassigns rows."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from customers.models import Customer, Tag
+from teams.models import Role
+from tests.factories import ContactFactory, CustomerFactory, TagFactory, UserFactory
+
+
+def _customers(owner, count, **extra):
+    tag = TagFactory(name="制造业", dimension=Tag.Dimension.INDUSTRY)
+    made = []
+    for i in range(count):
+        customer = CustomerFactory(
+            name=f"华东精密机械{i:02d}有限公司",
+            owner=owner,
+            tags=[tag],
+            last_followup_at=timezone.now() - timedelta(days=i + 1),
+            **extra,
+        )
+        ContactFactory(customer=customer, name=f"王经理{i}", phone=f"1380013{i:04d}", is_key=True)
+        made.append(customer)
+    return made
+
+
+def test_rep_filters_overdue_customers_on_a_phone(
+    phone_page, live_server, login, screenshot, rep, password
+):
+    page = phone_page
+    _customers(rep, 4)
+    _customers(rep, 2, overdue=True, grade_a=True, review=Customer.Review.PENDING)
+    login(page, live_server, rep, password)
+    page.goto(f"{live_server.url}/customers/")
+    expect(page.locator("#customer-rows tbody tr")).to_have_count(6)
+    # The filters wait in an offcanvas panel; the rows are cards that fit the screen.
+    expect(page.locator("#customer-filter")).not_to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "customer-list-01-phone")
+
+    page.locator("#show-filters").click()
+    expect(page.locator("#customer-filter")).to_be_visible()
+    page.locator("#id_overdue").check()
+    expect(page.locator("#customer-rows tbody tr")).to_have_count(2)
+    screenshot(page, "customer-list-02-phone-filters")
+    page.locator("#customer-filter button[type=submit]").click()
+    expect(page.locator("#customer-filter")).not_to_be_visible()
+    expect(page.locator("#customer-rows tbody tr")).to_have_count(2)
+    expect(page.locator("#customer-rows tbody tr").first).to_contain_text("overdue")
+    assert "overdue=on" in page.url
+    screenshot(page, "customer-list-03-phone-overdue")
+
+    # Search by a phone number typed the way people say it.
+    page.goto(f"{live_server.url}/customers/")
+    page.locator("#show-filters").click()
+    page.locator("#id_q").fill("+86 138-0013-0001")
+    expect(page.locator("#customer-rows tbody tr")).to_have_count(2)  # one per batch
+    page.reload()
+    expect(page.locator("#id_q")).to_have_value("+86 138-0013-0001")
+
+
+def test_manager_reassigns_rows_in_place_and_saves_a_view(
+    page, live_server, login, screenshot, manager, rep, org, password
+):
+    teammate = UserFactory(
+        username="teammate",
+        first_name="Mei",
+        last_name="Lin",
+        role=Role.SALES_REP,
+        team=org["team_a"],
+    )
+    _customers(rep, 5)
+    login(page, live_server, manager, password)
+    page.goto(f"{live_server.url}/customers/?o=name")
+    rows = page.locator("#customer-rows tbody tr")
+    expect(rows).to_have_count(5)
+    reassign = page.locator("#bulk-form button[value=reassign]")
+    expect(reassign).to_be_disabled()
+    screenshot(page, "customer-list-04-desktop-manager")
+
+    rows.nth(0).locator("input[name=ids]").check()
+    rows.nth(1).locator("input[name=ids]").check()
+    expect(page.locator("[data-selected-count]")).to_contain_text("2")
+    page.locator("#bulk-form select[name=to_user]").select_option(label=teammate.display_name)
+    url_before = page.url
+    reassign.click()
+    expect(page.locator("#customer-rows .alert-success")).to_be_visible()
+    expect(rows.nth(0)).to_contain_text(teammate.display_name)
+    expect(rows.nth(2)).to_contain_text(rep.display_name)
+    assert page.url == url_before
+    assert Customer.objects.filter(owner=teammate).count() == 2
+    screenshot(page, "customer-list-05-after-reassign")
+
+    # Sort by a column header, then save that view and get it back in one click.
+    page.locator("thead a.sort-link").first.click()
+    expect(page).to_have_url(f"{live_server.url}/customers/?o=-name")
+    page.locator(".save-view summary").click()
+    page.locator(".save-view-form input[name=name]").fill("倒序")
+    page.locator(".save-view-form button[type=submit]").click()
+    expect(page.locator("#saved-views a.saved-view-link")).to_have_text("倒序")
+    page.goto(f"{live_server.url}/customers/")
+    page.locator("#saved-views a.saved-view-link").click()
+    expect(page).to_have_url(f"{live_server.url}/customers/?o=-name")
+    screenshot(page, "customer-list-06-saved-view")
