@@ -812,6 +812,31 @@ def grade_proposals_decide(*, by, proposals, confirm):
     return len(locked)
 
 
+def _check_receiver(by, to_user):
+    """Customers go only to an active sales colleague within `by`'s reach."""
+    if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
+        raise PermissionDenied
+    if not to_user.is_active:
+        raise CustomerError(
+            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
+        )
+    if to_user.role not in HANDOVER_ROLES:
+        raise CustomerError(
+            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
+        )
+
+
+def _give_customers(customers, to_user, *, by, reason):
+    """Make `to_user` the owner (with history rows); they need no share on what they own."""
+    now = timezone.now()
+    for customer in customers:
+        customer.owner, customer.updated_at = to_user, now
+    bulk_update_with_history(
+        customers, Customer, ["owner", "updated_at"], default_user=by, default_change_reason=reason
+    )
+    CustomerShare.objects.filter(customer__in=customers, user=to_user).delete()
+
+
 @transaction.atomic
 def customers_handover(*, by, from_user, to_user, customers=None, note=""):
     """客户交接: move all (None) or the given customers of `from_user` to `to_user`.
@@ -821,19 +846,11 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
     """
     if not manages_customers(by):
         raise PermissionDenied
-    in_scope = User.objects.visible_to(by)
-    if not in_scope.filter(pk=from_user.pk).exists() or not in_scope.filter(pk=to_user.pk).exists():
+    if not User.objects.visible_to(by).filter(pk=from_user.pk).exists():
         raise PermissionDenied
     if from_user.pk == to_user.pk:
         raise CustomerError(_("Choose someone else to receive the customers."))
-    if not to_user.is_active:
-        raise CustomerError(
-            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
-        )
-    if to_user.role not in HANDOVER_ROLES:
-        raise CustomerError(
-            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
-        )
+    _check_receiver(by, to_user)
     moving = Customer.objects.visible_to(by).filter(owner=from_user)
     if customers is not None:
         moving = moving.filter(pk__in=[getattr(c, "pk", c) for c in customers])
@@ -843,21 +860,10 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
             _("%(name)s has none of these customers to hand over.") % {"name": from_user}
         )
     pks = [customer.pk for customer in moving]
-    now = timezone.now()
-    for customer in moving:
-        customer.owner, customer.updated_at = to_user, now
-    bulk_update_with_history(
-        moving,
-        Customer,
-        ["owner", "updated_at"],
-        default_user=by,
-        default_change_reason=gettext_noop("Customer handover"),
-    )
     task_count = Task.objects.filter(
         customer_id__in=pks, owner=from_user, done_at__isnull=True
     ).update(owner=to_user)
-    # The new owner needs no share on what they now own.
-    CustomerShare.objects.filter(customer_id__in=pks, user=to_user).delete()
+    _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
     handover = Handover.objects.create(
         from_user=from_user, to_user=to_user, by=by, task_count=task_count, note=note
     )
@@ -893,16 +899,7 @@ def customers_bulk_reassign(*, by, customers, to_user):
     """Give the selected customers to `to_user`. As in a handover, each old owner's open tasks
     on them move too. Returns how many customers changed owner."""
     found = _bulk_scope(by, customers)
-    if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
-        raise PermissionDenied
-    if not to_user.is_active:
-        raise CustomerError(
-            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
-        )
-    if to_user.role not in HANDOVER_ROLES:
-        raise CustomerError(
-            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
-        )
+    _check_receiver(by, to_user)
     moving = [customer for customer in found if customer.owner_id != to_user.pk]
     if not moving:
         return 0
@@ -913,18 +910,7 @@ def customers_bulk_reassign(*, by, customers, to_user):
     for owner_id, pks in by_old_owner.items():
         their_tasks |= Q(owner_id=owner_id, customer_id__in=pks)
     Task.objects.open().filter(their_tasks).update(owner=to_user)
-    now = timezone.now()
-    for customer in moving:
-        customer.owner, customer.updated_at = to_user, now
-    bulk_update_with_history(
-        moving,
-        Customer,
-        ["owner", "updated_at"],
-        default_user=by,
-        default_change_reason="Bulk reassign",
-    )
-    # The new owner needs no share on what they now own.
-    CustomerShare.objects.filter(customer__in=moving, user=to_user).delete()
+    _give_customers(moving, to_user, by=by, reason=gettext_noop("Bulk reassign"))
     return len(moving)
 
 

@@ -693,24 +693,10 @@ class TaskCompleteView(View):
         return redirect(next_url)
 
 
-class LoggableCustomerMixin:
-    """Pages about one customer that write to it: the customer must be visible (404) and
-    the user allowed to write (`customer_permission`, 403)."""
+class LoggableCustomerMixin(OneCustomerMixin):
+    """Pages that log what happened with a customer (follow-ups, needs surveys)."""
 
     customer_permission = "customers.log_followup"
-
-    @cached_property
-    def customer(self):
-        customers = Customer.objects.visible_to(self.request.user).select_related("owner")
-        return get_object_or_404(customers, pk=self.kwargs["pk"])
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.customer_permission, self.customer):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "customer": self.customer}
 
 
 def _followup_logged(request, followup, old_due):

@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from teams.models import Role, Team
 
@@ -139,6 +140,14 @@ ROLE_FIXTURES = [
     "aftersales",
     "admin_user",
 ]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Code outside a request (services, tasks) speaks English in tests; pages pick their
+    language per request as for a user (see `client`)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
