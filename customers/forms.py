@@ -545,6 +545,8 @@ def customer_owner_choices(user):
         .active()
         .filter(role__in=services.HANDOVER_ROLES)
         .order_by("first_name", "last_name", "username")
+        # Only what a name needs: a director's list loads hundreds of these.
+        .only("pk", "username", "first_name", "last_name")
     )
 
 
