@@ -87,10 +87,12 @@ def test_the_demo_customers_look_like_a_sales_team_year():
 # --- seed_volume -----------------------------------------------------------------------------
 
 TINY = {"customers": 40, "contacts_per": 2, "followups_per": 4, "reps": 6, "teams": 3}
+# The suite also runs on SQLite, where seed_volume wants --force (tiny numbers are quick there).
+FORCED = {**TINY, "force": True}
 
 
 def test_seed_volume_fills_teams_reps_customers_contacts_and_followups():
-    output = run("seed_volume", **TINY)
+    output = run("seed_volume", **FORCED)
 
     assert "Volume data: 40 customers" in output
     assert User.objects.filter(role=Role.SALES_REP).count() == 6
@@ -125,7 +127,7 @@ def test_seed_volume_writes_in_batches_not_one_save_per_row():
 
     def queries(customers):
         with CaptureQueriesContext(connection) as context, transaction.atomic():
-            run("seed_volume", **{**TINY, "customers": customers})
+            run("seed_volume", **{**FORCED, "customers": customers})
             transaction.set_rollback(True)
         return len(context.captured_queries)
 
@@ -136,15 +138,20 @@ def test_seed_volume_writes_in_batches_not_one_save_per_row():
         post_save.disconnect(count_save, sender=FollowUp)
         post_save.disconnect(count_save, sender=Contact)
     assert saves == []
-    # The same queries for 5 and 120 customers: rows go in through COPY, a batch at a time;
-    # what is counted is the teams, users, tags and industries (get_or_create each).
-    assert few == many
+    if connection.vendor == "postgresql":
+        # The same queries for 5 and 120 customers: rows go in through COPY, a batch at a
+        # time; what is counted is the teams, users, tags and industries (get_or_create each).
+        assert few == many
+    else:
+        # bulk_create batches are capped by SQLite's variable limit: a few more batches for
+        # about 1,500 more rows, never a query per row.
+        assert many - few <= 20
     assert many < 200
 
 
 def test_seed_volume_without_copy_uses_bulk_create_and_keeps_its_dates(monkeypatch):
     monkeypatch.setattr(bulk, "use_copy", lambda: False)
-    run("seed_volume", **TINY)
+    run("seed_volume", **FORCED)
     assert Customer.objects.count() == 40
     assert Contact.objects.count() == 80
     assert Customer.objects.filter(created_at__lt=timezone.now() - timedelta(days=30)).count() == 40
@@ -154,10 +161,10 @@ def test_seed_volume_without_copy_uses_bulk_create_and_keeps_its_dates(monkeypat
 
 
 def test_seed_volume_refuses_a_database_with_customers_unless_appending():
-    run("seed_volume", **TINY)
+    run("seed_volume", **FORCED)
     with pytest.raises(CommandError, match="has customers already"):
-        run("seed_volume", **TINY)
-    run("seed_volume", **{**TINY, "customers": 10}, append=True)
+        run("seed_volume", **FORCED)
+    run("seed_volume", **{**FORCED, "customers": 10}, append=True)
     assert Customer.objects.count() == 50
     assert User.objects.filter(role=Role.SALES_REP).count() == 6  # the same reps
 
