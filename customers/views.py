@@ -24,6 +24,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from teams.history import history_rows
+
 from . import cadence, excel, forms, merging, normalize, sections, services, timeline
 from .filters import CustomerFilter
 from .models import (
@@ -906,20 +908,6 @@ class NeedsSurveyDetailView(DetailView):
 # --- grading and handover -----------------------------------------------------------------
 
 
-def _settings_history(rules, limit=10):
-    """The last changes to the grading settings: who, when, and each field's old → new."""
-    records = list(rules.history.select_related("history_user")[: limit + 1])
-    rows = []
-    for record, previous in zip(records[:limit], records[1:] + [None], strict=False):
-        changes = []
-        if previous is not None:
-            for change in record.diff_against(previous).changes:
-                field = GradingSettings._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
-        rows.append({"when": record.history_date, "who": record.history_user, "changes": changes})
-    return rows
-
-
 class GradingSettingsView(PermissionRequiredMixin, FormView):
     """Admins: thresholds X and Y and the cadence per grade."""
 
@@ -941,7 +929,7 @@ class GradingSettingsView(PermissionRequiredMixin, FormView):
             **super().get_context_data(**kwargs),
             "cadence_rules": cadence.help_text(saved),
             "saved": saved,
-            "history": _settings_history(saved),
+            "history": history_rows(saved, limit=10, hidden={"id", "updated_at"}),
         }
 
     def form_valid(self, form):

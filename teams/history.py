@@ -1,46 +1,39 @@
-"""The audit trail of a user, as rows a person reads: who changed what, when."""
+"""Audit trails (django-simple-history) as rows a person reads: who changed what, when."""
 
 from .models import Role, Team
 
-_HIDDEN = {"id", "date_joined", "is_superuser", "is_staff"}
 
-
-def _display(field, value, team_names):
+def _plain(value):
     if value in (None, ""):
         return "—"
-    if field == "team":
-        return team_names.get(value, value)
-    if field == "role":
-        return Role(value).label
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return value
 
 
-def user_history(user, limit=50):
-    """Newest first; each row has when, who, the reason and the changed fields."""
+def history_rows(obj, *, limit=50, hidden=frozenset(), display=None):
+    """Newest first; each row has when, who, kind, the reason and the changed fields.
+
+    `display(field, value)` turns a stored value into what the reader sees (ids into names).
+    """
+    display = display or (lambda field, value: _plain(value))
     records = list(
-        user.history.select_related("history_user").order_by("-history_date", "-history_id")[
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )
-    team_ids = {r.team_id for r in records if r.team_id}
-    team_names = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
     rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(rows) == limit:
-            break
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None:
             for change in newer.diff_against(older).changes:
-                if change.field in _HIDDEN:
+                if change.field in hidden:
                     continue
-                label = user._meta.get_field(change.field).verbose_name
                 changes.append(
                     {
-                        "field": label,
-                        "old": _display(change.field, change.old, team_names),
-                        "new": _display(change.field, change.new, team_names),
+                        "field": obj._meta.get_field(change.field).verbose_name,
+                        "old": display(change.field, change.old),
+                        "new": display(change.field, change.new),
                     }
                 )
         rows.append(
@@ -53,3 +46,23 @@ def user_history(user, limit=50):
             }
         )
     return rows
+
+
+def user_history(user, limit=50):
+    team_names = dict(
+        Team.objects.filter(pk__in=user.history.values("team_id")).values_list("pk", "name")
+    )
+
+    def display(field, value):
+        if field == "team" and value:
+            return team_names.get(value, value)
+        if field == "role" and value:
+            return Role(value).label
+        return _plain(value)
+
+    return history_rows(
+        user,
+        limit=limit,
+        hidden={"id", "date_joined", "is_superuser", "is_staff"},
+        display=display,
+    )
