@@ -32,6 +32,7 @@ from .models import (
     SavedView,
     Tag,
 )
+from .permissions import OWNER_ROLES
 from .querysets import customer_viewers_q
 
 # --- grading and handover ------------------------------------------------------------------
@@ -205,11 +206,7 @@ class HandoverForm(forms.Form):
             Customer.objects.visible_to(user).filter(owner=from_user).order_by("name", "pk")
         )
         self.fields["to_user"].queryset = (
-            User.objects.visible_to(user)
-            .active()
-            .filter(role__in=services.HANDOVER_ROLES)
-            .exclude(pk=from_user.pk)
-            .order_by("username")
+            customer_owner_choices(user).exclude(pk=from_user.pk).order_by("username")
         )
 
 
@@ -543,10 +540,10 @@ def customer_owner_choices(user):
     return (
         User.objects.visible_to(user)
         .active()
-        .filter(role__in=services.HANDOVER_ROLES)
+        .filter(role__in=OWNER_ROLES)
         .order_by("first_name", "last_name", "username")
         # Only what a name needs: a director's list loads hundreds of these.
-        .only("pk", "username", "first_name", "last_name")
+        .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
-from teams.models import Role, User
+from teams.models import User
 
 from . import bulk, cadence, excel, grading, merging, normalize
 from .models import (
@@ -36,6 +36,7 @@ from .models import (
     Task,
 )
 from .permissions import (
+    OWNER_ROLES,
     can_add_survey,
     can_assign_customer_to,
     can_confirm_review,
@@ -591,8 +592,6 @@ CADENCE_FIELDS = (
     "c_contact_days",
 )
 RECOMPUTE_BATCH = 2000
-# Who can receive customers in a handover: the roles that own customers.
-HANDOVER_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR}
 
 
 @transaction.atomic
@@ -820,7 +819,7 @@ def _check_receiver(by, to_user):
         raise CustomerError(
             _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
         )
-    if to_user.role not in HANDOVER_ROLES:
+    if to_user.role not in OWNER_ROLES:
         raise CustomerError(
             _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
         )
