@@ -803,8 +803,9 @@ def _export_row(customer, labels):
     return [safe_cell(value) for value in values]
 
 
-def write_customers(customers, out):
+def write_customers(customers, out, progress=None):
     """Write the customers to `out` as .xlsx, a chunk at a time; returns the row count.
+    `progress(count)` is called after each chunk.
 
     openpyxl's write-only workbook streams rows to disk, and the queryset is read with a
     server-side cursor in chunks, so memory stays flat however many rows there are.
@@ -833,5 +834,7 @@ def write_customers(customers, out):
     for customer in rows.iterator(chunk_size=EXPORT_CHUNK):
         sheet.append(_export_row(customer, labels))
         count += 1
+        if progress and count % EXPORT_CHUNK == 0:
+            progress(count)
     workbook.save(out)
     return count

@@ -582,18 +582,43 @@ class SavedView(models.Model):
 
 
 class ExportLog(models.Model):
-    """Customer data leaves only through a logged export."""
+    """Customer data leaves only through a logged export.
+
+    A small export downloads at once and is logged as done with no file kept. A large one is
+    queued: a Celery worker writes `file`, which only its requester downloads until it expires.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     query = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DONE)
+    # Rows matching when the export was asked for; row_count grows as the worker writes.
+    total = models.PositiveIntegerField(default=0)
     row_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="exportlog_user_at")]
 
     def __str__(self):
         return f"{self.user} · {self.at:%Y-%m-%d %H:%M} · {self.row_count}"
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self):
+        return min(100, self.row_count * 100 // self.total) if self.total else 0
 
 
 class ImportLog(models.Model):

@@ -4,12 +4,16 @@ Each service runs in a transaction, locks the rows it changes, checks the rules 
 permissions again), writes, and records who did it.
 """
 
+import logging
+import tempfile
 from collections import defaultdict
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -51,6 +55,8 @@ from .permissions import (
     works_with_customers,
 )
 from .querysets import customer_viewers_q
+
+logger = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(hours=24)
 
@@ -1058,5 +1064,109 @@ def customers_export(*, by, customers, query, out):
     if not works_with_customers(by):
         raise PermissionDenied
     count = excel.write_customers(customers.visible_to(by), out)
-    ExportLog.objects.create(user=by, query=query[:1000], row_count=count)
+    ExportLog.objects.create(
+        user=by,
+        query=query[:1000],
+        total=count,
+        row_count=count,
+        finished_at=timezone.now(),
+    )
     return count
+
+
+def customers_export_queue(*, by, query, total):
+    """Queue a large export of the list filtered by `query` for a Celery worker; returns its
+    log. The same filter already waiting or being written is returned instead of a second
+    export (a double click queues one)."""
+    if not works_with_customers(by):
+        raise PermissionDenied
+    query = query[:1000]
+    with transaction.atomic():
+        # One export request of a user at a time decides whether one is already under way.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        running = ExportLog.objects.filter(
+            user=by,
+            query=query,
+            status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING],
+        ).first()
+        if running:
+            return running
+        log = ExportLog.objects.create(
+            user=by, query=query, total=total, status=ExportLog.Status.QUEUED
+        )
+        from .tasks import export_customers_task
+
+        transaction.on_commit(lambda: export_customers_task.delay(log.pk))
+    return log
+
+
+def customers_export_write(*, log_id):
+    """The worker's half of a queued export: the rows its requester may see now, filtered by
+    the saved query, written to the log's file with the progress on the log. A redelivered
+    task of a finished export does nothing. Returns the number of rows written."""
+    # filters imports forms, which imports this module.
+    from .filters import CustomerFilter
+
+    with transaction.atomic():
+        log = ExportLog.objects.select_for_update().select_related("user").get(pk=log_id)
+        if not log.in_progress:
+            return log.row_count
+        log.status = ExportLog.Status.RUNNING
+        log.row_count = 0
+        log.save(update_fields=["status", "row_count"])
+    user = log.user
+    filterset = CustomerFilter(
+        QueryDict(log.query), queryset=Customer.objects.visible_to(user), user=user
+    )
+    if not (user.is_active and works_with_customers(user)) or not filterset.is_valid():
+        logger.warning("Customer export %s: the user may no longer export it as filtered", log.pk)
+        _export_failed(log)
+        return 0
+
+    def progress(count):
+        ExportLog.objects.filter(pk=log.pk).update(row_count=count)
+
+    try:
+        with tempfile.TemporaryFile() as out:
+            count = excel.write_customers(filterset.qs.visible_to(user), out, progress=progress)
+            out.seek(0)
+            stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
+            with transaction.atomic():
+                log.file.save(f"customers-{stamp}-{log.pk}.xlsx", File(out), save=False)
+                log.status = ExportLog.Status.DONE
+                log.row_count = count
+                log.finished_at = timezone.now()
+                log.save(update_fields=["file", "status", "row_count", "finished_at"])
+    except Exception:
+        logger.exception("Customer export %s failed", log.pk)
+        _export_failed(log)
+        raise
+    return count
+
+
+def _export_failed(log):
+    ExportLog.objects.filter(pk=log.pk).update(
+        status=ExportLog.Status.FAILED, finished_at=timezone.now()
+    )
+
+
+EXPORT_KEEP = timedelta(hours=24)
+EXPORT_STUCK = timedelta(hours=6)
+
+
+def customers_export_purge(*, now=None):
+    """Delete export files older than EXPORT_KEEP (their logs stay, as expired) and mark
+    exports no worker finished within EXPORT_STUCK as failed. Returns the files deleted."""
+    now = now or timezone.now()
+    ExportLog.objects.filter(
+        status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING], at__lt=now - EXPORT_STUCK
+    ).update(status=ExportLog.Status.FAILED, finished_at=now)
+    deleted = 0
+    old = ExportLog.objects.filter(status=ExportLog.Status.DONE, finished_at__lt=now - EXPORT_KEEP)
+    for log in old.iterator():
+        if log.file:
+            log.file.delete(save=False)
+            deleted += 1
+        log.status = ExportLog.Status.EXPIRED
+        log.save(update_fields=["status", "file"])
+    return deleted

@@ -22,3 +22,15 @@ def grade_review_task(as_of=None):
     """
     day = date.fromisoformat(as_of) if as_of else grading.last_quarter_end(timezone.localdate())
     return services.grade_review_propose(as_of=day)
+
+
+@shared_task
+def export_customers_task(log_id):
+    """Write a queued customer export (see services.customers_export_queue)."""
+    return services.customers_export_write(log_id=log_id)
+
+
+@shared_task
+def purge_exports_task():
+    """Delete expired export files; fail exports no worker finished."""
+    return services.customers_export_purge()

@@ -52,4 +52,7 @@ urlpatterns = [
     path("import/", views.CustomerImportView.as_view(), name="customer-import"),
     path("import/template/", views.ImportTemplateView.as_view(), name="import-template"),
     path("export/", views.CustomerExportView.as_view(), name="customer-export"),
+    path("exports/", views.ExportListView.as_view(), name="export-list"),
+    path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
 ]

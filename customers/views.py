@@ -8,6 +8,7 @@ import io
 import tempfile
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,7 @@ from .models import (
     Contact,
     Customer,
     CustomerShare,
+    ExportLog,
     FollowUp,
     GradeProposal,
     GradingSettings,
@@ -1132,13 +1134,14 @@ class ImportTemplateView(PermissionRequiredMixin, View):
 
 
 class CustomerExportView(PermissionRequiredMixin, View):
-    """The customer list as filtered (the list page's GET parameters) to .xlsx: only visible
-    rows, streamed through a temporary file, logged."""
+    """POST: the customer list as filtered (this URL's query string, the list's parameters) to
+    .xlsx, only visible rows, logged. Up to CUSTOMER_EXPORT_DIRECT_ROWS rows download at once;
+    more are queued for a Celery worker and the user is taken to the export's page."""
 
     permission_required = "customers.work_with_customers"
     raise_exception = True
 
-    def get(self, request):
+    def post(self, request):
         filterset = CustomerFilter(
             request.GET,
             queryset=Customer.objects.visible_to(request.user),
@@ -1148,14 +1151,75 @@ class CustomerExportView(PermissionRequiredMixin, View):
         if not filterset.is_valid():
             messages.error(request, _("Correct the filters before exporting."))
             return redirect(f"{reverse('customers:customer-list')}?{request.GET.urlencode()}")
+        query = _list_query(request.GET)
+        total = filterset.qs.count()
+        if total > settings.CUSTOMER_EXPORT_DIRECT_ROWS:
+            log = services.customers_export_queue(by=request.user, query=query, total=total)
+            return redirect("customers:export-detail", log.pk)
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-        services.customers_export(
-            by=request.user, customers=filterset.qs, query=request.GET.urlencode(), out=out
-        )
+        services.customers_export(by=request.user, customers=filterset.qs, query=query, out=out)
         out.seek(0)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return FileResponse(
             out,
+            as_attachment=True,
+            filename=f"customers-{stamp}.xlsx",
+            content_type=excel.XLSX_CONTENT_TYPE,
+        )
+
+
+class ExportListView(PermissionRequiredMixin, ListView):
+    """The user's own recent exports, with the files still there to download."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    template_name = "customers/export_list.html"
+    context_object_name = "exports"
+
+    def get_queryset(self):
+        return ExportLog.objects.filter(user=self.request.user)[:30]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(direct_rows=settings.CUSTOMER_EXPORT_DIRECT_ROWS, **kwargs)
+
+
+class ExportDetailView(PermissionRequiredMixin, DetailView):
+    """One queued export, for its requester only: htmx polls its status until the file is
+    ready to download."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    template_name = "customers/export_detail.html"
+    context_object_name = "export"
+
+    def get_queryset(self):
+        return ExportLog.objects.filter(user=self.request.user)
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return [f"{self.template_name}#status"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(list_url=_list_url(self.object.query), **kwargs)
+
+
+class ExportDownloadView(PermissionRequiredMixin, View):
+    """The file of a finished export; only its requester downloads it."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+
+    def get(self, request, pk):
+        log = get_object_or_404(
+            ExportLog.objects.exclude(file=""),
+            pk=pk,
+            user=request.user,
+            status=ExportLog.Status.DONE,
+        )
+        stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
+        return FileResponse(
+            log.file.open("rb"),
             as_attachment=True,
             filename=f"customers-{stamp}.xlsx",
             content_type=excel.XLSX_CONTENT_TYPE,

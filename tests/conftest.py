@@ -2,9 +2,14 @@
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -23,7 +28,6 @@ def pytest_configure(config):
     """With REQUIRE_SERVICES=1 (CI) a missing PostgreSQL, Redis or Chromium fails the run."""
     if os.environ.get("REQUIRE_SERVICES") != "1":
         return
-    from django.conf import settings
 
     problems = []
     engine = settings.DATABASES["default"]["ENGINE"]
@@ -156,6 +160,71 @@ def client():
     return Client(headers={"accept-language": "en"})
 
 
+@pytest.fixture(autouse=True)
+def media_root(tmp_path):
+    """Files the app writes (queued exports) go to a folder of each test's own."""
+    path = tmp_path / "media"
+    with override_settings(MEDIA_ROOT=path):
+        yield path
+
+
 def login_through_form(client, username, password):
     """Log in the way a person does (through axes and the login form)."""
     return client.post(reverse("login"), {"username": username, "password": password})
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _worker_env():
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["CELERY_RESULT_BACKEND"] = settings.CELERY_RESULT_BACKEND
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env["DJANGO_SETTINGS_MODULE"] = "crm_site.settings.test"
+    return env
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A `celery worker` process on the test database; stopped after the test."""
+    # A queue of its own, so a developer's running worker cannot take the task.
+    queue = f"test-{os.getpid()}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "crm_site",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=_worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    print(output)

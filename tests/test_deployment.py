@@ -294,7 +294,8 @@ def test_named_volumes(compose):
                 mounts[(name, source)] = target
     assert mounts[("db", "postgres-data")] == "/var/lib/postgresql/data"
     assert mounts[("redis", "redis-data")] == "/data"
-    assert mounts[("web", "media")] == "/app/var/media"
+    # The worker writes queued exports that web serves: one volume, one path, both services.
+    assert mounts[("web", "media")] == mounts[("worker", "media")] == "/app/var/media"
 
 
 # --- Dockerfile, .dockerignore, .env.example --------------------------------------------------

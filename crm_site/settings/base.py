@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "purge-customer-exports": {
+        "task": "customers.tasks.purge_exports_task",
+        "schedule": crontab(minute=15),
+    },
     # The quarterly grade review, for the quarter that just ended.
     "grade-review": {
         "task": "customers.tasks.grade_review_task",
@@ -194,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 HEALTHZ_TIMEOUT_SECONDS = 1.5
+# A customer export of more rows than this is written by a Celery worker, not in the request.
+CUSTOMER_EXPORT_DIRECT_ROWS = env.int("CUSTOMER_EXPORT_DIRECT_ROWS", default=2000)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 neutralised, every export logged."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -17,8 +18,9 @@ URL = reverse("customers:customer-export")
 
 
 def export(client, user, params=None):
+    """The list's Export button: a POST to the export URL with the list's query string."""
     client.force_login(user)
-    return client.get(URL, params or {})
+    return client.post(f"{URL}?{urlencode(params)}" if params else URL)
 
 
 def sheet_rows(response):
@@ -160,8 +162,16 @@ def test_who_may_export(request, client, role_fixture, status):
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(URL)
+    response = client.post(URL)
     assert response.status_code == 302
+    assert ExportLog.objects.count() == 0
+
+
+def test_a_get_exports_nothing(client, rep):
+    """An export is logged, so a link prefetched or crawled never makes one."""
+    CustomerFactory(owner=rep)
+    client.force_login(rep)
+    assert client.get(URL).status_code == 405
     assert ExportLog.objects.count() == 0
 
 
@@ -174,5 +184,5 @@ def test_the_export_reads_in_chunks_with_a_constant_number_of_queries(
     client.force_login(rep)
     # Session, user, then per chunk of 10: customers, contacts, tags (three chunks).
     with django_assert_max_num_queries(20):
-        response = client.get(URL)
+        response = client.post(URL)
     assert len(sheet_rows(response)) == 25
