@@ -262,6 +262,9 @@ def seed():
         # Entered about a year ago, so a year of follow-ups makes sense.
         customer.created_at = timezone.now() - timedelta(days=370 - index)
         Customer.objects.filter(pk=customer.pk).update(created_at=customer.created_at)
+        # Its creation on the timeline and in the grade history is dated then too.
+        customer.history.filter(history_type="+").update(history_date=customer.created_at)
+        customer.grade_changes.update(changed_at=customer.created_at)
         overdue = index % 4 == 3
         followups = _followups(customer, city, rng, overdue=overdue)
         services.customer_refresh_cadence(customer=customer, rules=rules)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -475,7 +476,10 @@ class GradeChange(models.Model):
     from_grade = models.CharField(_("from"), max_length=1, choices=Grade, blank=True)
     to_grade = models.CharField(_("to"), max_length=1, choices=Grade)
     source = models.CharField(_("source"), max_length=10, choices=Source)
+    # A reason the system writes is stored untranslated (gettext_noop), with the values of its
+    # placeholders in reason_args, so each reader sees it in their own language.
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    reason_args = models.JSONField(default=dict, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -486,6 +490,14 @@ class GradeChange(models.Model):
 
     def __str__(self):
         return f"{self.customer}: {self.from_grade or '—'} → {self.to_grade}"
+
+    @property
+    def reason_text(self):
+        """The reason in the current language (a person's own words stay as they were)."""
+        if not self.reason:
+            return ""
+        text = gettext(self.reason)
+        return text % self.reason_args if self.reason_args else text
 
 
 class GradeProposal(models.Model):

@@ -103,7 +103,7 @@ def _grade_source(customer):
     return GradeChange.Source.COMPUTED
 
 
-def _record_grade(customer, *, old, by, source, reason):
+def _record_grade(customer, *, old, by, source, reason, reason_args=None):
     if old != customer.grade:
         GradeChange.objects.create(
             customer=customer,
@@ -111,6 +111,7 @@ def _record_grade(customer, *, old, by, source, reason):
             to_grade=customer.grade,
             source=source,
             reason=reason,
+            reason_args=reason_args or {},
             changed_by=by,
         )
 
@@ -809,8 +810,10 @@ def grade_proposals_decide(*, by, proposals, confirm):
             old=old,
             by=by,
             source=GradeChange.Source.REVIEW,
-            reason=_("Quarterly review %(period)s: %(amount)s (10k CNY) in the trailing 12 months")
-            % {"period": proposal.period, "amount": proposal.basis_amount},
+            reason=gettext_noop(
+                "Quarterly review %(period)s: %(amount)s (10k CNY) in the trailing 12 months"
+            ),
+            reason_args={"period": proposal.period, "amount": str(proposal.basis_amount)},
         )
         if old != customer.grade:
             customer_refresh_cadence(customer=customer, rules=rules_)
@@ -1042,7 +1045,7 @@ def customers_import(*, by, rows, filename=""):
                 customer=customer,
                 to_grade=customer.grade,
                 source=_grade_source(customer),
-                reason=_("Imported"),
+                reason=reason,
                 changed_by=by,
             )
             for customer in customers

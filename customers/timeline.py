@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .merging import describe as describe_merge
@@ -85,8 +85,7 @@ def grade_changes(customer, user):
             icon="award",
             title=_("Grade %(old)s → %(new)s")
             % {"old": change.from_grade or "—", "new": change.to_grade},
-            # Reasons the system writes are stored untranslated (gettext_noop).
-            body=gettext(change.reason) if change.reason else "",
+            body=change.reason_text,
             who=change.changed_by,
         )
 
@@ -108,7 +107,8 @@ def surveys(customer, user):
 @register
 def merges_and_handovers(customer, user):
     for merge in customer.merges.select_related("by")[:20]:
-        moved = ", ".join(f"{label} {n}" for label, n in describe_merge(merge.moved))
+        separator = pgettext("between items of a list", ", ")
+        moved = separator.join(f"{label} {n}" for label, n in describe_merge(merge.moved))
         yield Event(
             when=merge.at,
             kind="merge",

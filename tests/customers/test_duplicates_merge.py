@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers import merging, services, timeline
 from customers.models import (
@@ -242,7 +242,10 @@ def test_manager_merges_and_everything_moves(client, manager, rep, rep2, pair, o
     assert record.moved["tags"] == 1 and record.moved["handovers"] == 1
     merge_events = [e for e in timeline.events_for(keep, manager) if e.kind == "merge"]
     assert str(merge_events[0].title) == "Merged with 无锡启明科技"
-    assert "contacts 2" in str(merge_events[0].body)
+    assert "contacts 2, follow-ups 1" in str(merge_events[0].body)
+    with translation.override("zh-hans"):
+        [event] = [e for e in timeline.events_for(keep, manager) if e.kind == "merge"]
+        assert "联系人 2、跟进记录 1" in str(event.body)  # a Chinese list, not ", "
     assert "无锡启明科技有限公司" in messages_of(response)[0]
 
 

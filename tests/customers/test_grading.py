@@ -423,7 +423,12 @@ def test_confirming_in_bulk_changes_grades_with_history(client, manager, rep, pr
     change = customer.grade_changes.get()
     assert (change.from_grade, change.to_grade, change.source) == ("C", "A", "review")
     assert change.changed_by == manager
-    assert "2026Q1" in change.reason and "150.00" in change.reason
+    # Stored untranslated: each reader sees the reason in their own language.
+    assert change.reason_text == (
+        "Quarterly review 2026Q1: 150.00 (10k CNY) in the trailing 12 months"
+    )
+    with translation.override("zh-hans"):
+        assert change.reason_text == "季度复核（2026Q1）：近12个月签约额 150.00 万元"
 
     assert Customer.objects.get(pk=down.customer_id).grade == "C"
     up.refresh_from_db()

@@ -4,6 +4,8 @@ demo records of each app (customers.demo).
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
 
+import unicodedata
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -104,4 +106,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/"))
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
         for user in User.objects.filter(username__in=[u[0] for u in USERS]).select_related("team"):
-            self.stdout.write(f"  {user.username:<14} {user.get_role_display():<16} {user.team}")
+            team = user.team or "—"  # the admin belongs to no team
+            role = user.get_role_display()
+            self.stdout.write(f"  {user.username:<14} {role}{' ' * (16 - _width(role))} {team}")
+
+
+def _width(text):
+    """Columns `text` takes on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
