@@ -276,9 +276,7 @@ class _Reader:
     """Turns one sheet's rows into ImportRows and Problems; queries are made in bulk."""
 
     def __init__(self, user):
-        from teams.models import User
-
-        from .permissions import OWNER_ROLES, can_create_customer
+        from .permissions import can_create_customer, owner_choices
 
         self.user = user
         self.problems = []
@@ -292,8 +290,7 @@ class _Reader:
             self.tags.setdefault(_fold(tag.name), []).append(tag)
         # The same people as permissions.can_assign_customer_to, in one query: a rep sees
         # only themselves, a manager their teams, a director everyone.
-        owners = User.objects.visible_to(user).active().filter(role__in=OWNER_ROLES)
-        self.owners = {u.username.lower(): u for u in owners}
+        self.owners = {u.username.lower(): u for u in owner_choices(user)}
         if can_create_customer(user):
             self.owners[user.username.lower()] = user
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import User
 
 from . import normalize
-from .forms import FastSelect, customer_owner_choices
+from .forms import FastSelect
 from .models import Contact, Customer, Grade, Industry, Tag
+from .permissions import owner_choices
 
 # Input made only of digits and phone punctuation is also looked up as a phone number.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
@@ -174,7 +175,7 @@ class CustomerFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [
                 (str(tag.pk), tag.name) for tag in self.tags if tag.dimension == dimension
             ]
-        self.filters["owner"].queryset = customer_owner_choices(user)
+        self.filters["owner"].queryset = owner_choices(user)
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):

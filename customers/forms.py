@@ -32,7 +32,7 @@ from .models import (
     SavedView,
     Tag,
 )
-from .permissions import OWNER_ROLES
+from .permissions import owner_choices
 from .querysets import customer_viewers_q
 
 # --- grading and handover ------------------------------------------------------------------
@@ -206,7 +206,7 @@ class HandoverForm(forms.Form):
             Customer.objects.visible_to(user).filter(owner=from_user).order_by("name", "pk")
         )
         self.fields["to_user"].queryset = (
-            customer_owner_choices(user).exclude(pk=from_user.pk).order_by("username")
+            owner_choices(user).exclude(pk=from_user.pk).order_by("username")
         )
 
 
@@ -534,19 +534,6 @@ class FastSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # noqa: S308
 
 
-def customer_owner_choices(user):
-    """Who `user` may pick as a customer's owner (filter and bulk reassign): the active sales
-    colleagues in their scope."""
-    return (
-        User.objects.visible_to(user)
-        .active()
-        .filter(role__in=OWNER_ROLES)
-        .order_by("first_name", "last_name", "username")
-        # Only what a name needs: a director's list loads hundreds of these.
-        .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
-    )
-
-
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -595,7 +582,7 @@ class CustomerBulkForm(forms.Form):
     def __init__(self, *args, user, tags=None, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].queryset = Customer.objects.visible_to(user).managed_by(user)
-        self.fields["to_user"].queryset = customer_owner_choices(user)
+        self.fields["to_user"].queryset = owner_choices(user)
         self.fields["tag"].queryset = Tag.objects.all()
         # The list page hands over what it already loaded, so the bar costs no query.
         if owners is not None:

@@ -5,7 +5,7 @@ customers the user already sees."""
 import rules
 
 from teams import policy
-from teams.models import Role
+from teams.models import Role, User
 
 SALES_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
 MANAGING_ROLES = {Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
@@ -128,6 +128,24 @@ rules.add_perm("customers.add_survey", can_add_survey)
 OWNER_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR}
 
 
+def may_own_customers(user):
+    """Only active sales colleagues (reps, managers, directors) own customers."""
+    return user.is_active and user.role in OWNER_ROLES
+
+
+def owner_choices(user):
+    """Whom `user` may pick as a customer's owner (filter, bulk reassign, handover, import):
+    the colleagues who may own customers, within `user`'s reach."""
+    return (
+        User.objects.visible_to(user)
+        .active()
+        .filter(role__in=OWNER_ROLES)
+        .order_by("first_name", "last_name", "username")
+        # Only what a name needs: a director's list loads hundreds of these.
+        .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
+    )
+
+
 @rules.predicate
 def can_assign_customer_to(user, owner):
     """Whom `user` may make the owner of customers they bring in (import): themselves, or, for
@@ -136,7 +154,7 @@ def can_assign_customer_to(user, owner):
         return False
     if owner.pk == user.pk:
         return True
-    if not (manages_customers(user) and owner.is_active and owner.role in OWNER_ROLES):
+    if not (manages_customers(user) and may_own_customers(owner)):
         return False
     return policy.reaches_owner(user, owner)
 

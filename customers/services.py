@@ -9,6 +9,7 @@ import tempfile
 from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
@@ -40,7 +41,6 @@ from .models import (
     Task,
 )
 from .permissions import (
-    OWNER_ROLES,
     can_add_survey,
     can_assign_customer_to,
     can_confirm_review,
@@ -52,6 +52,7 @@ from .permissions import (
     checks_grades,
     is_admin,
     manages_customers,
+    may_own_customers,
     works_with_customers,
 )
 from .querysets import customer_viewers_q
@@ -828,7 +829,7 @@ def _check_receiver(by, to_user):
         raise CustomerError(
             _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
         )
-    if to_user.role not in OWNER_ROLES:
+    if not may_own_customers(to_user):
         raise CustomerError(
             _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
         )
@@ -1075,6 +1076,17 @@ def customers_export(*, by, customers, query, out):
         finished_at=timezone.now(),
     )
     return count
+
+
+def customers_export_start(*, by, customers, query, out):
+    """Export the list filtered by `query` (`customers`, its queryset): up to
+    CUSTOMER_EXPORT_DIRECT_ROWS visible rows are written to `out` now and None is returned;
+    a larger export is queued for a worker and its log returned."""
+    total = customers.visible_to(by).count()
+    if total > settings.CUSTOMER_EXPORT_DIRECT_ROWS:
+        return customers_export_queue(by=by, query=query, total=total)
+    customers_export(by=by, customers=customers, query=query, out=out)
+    return None
 
 
 def customers_export_queue(*, by, query, total):

@@ -43,6 +43,7 @@ from .models import (
     Tag,
     Task,
 )
+from .permissions import owner_choices
 
 
 class CustomerScopeMixin:
@@ -111,7 +112,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
     @cached_property
     def owners(self):
         """Owner choices, loaded once for the filter and the bulk bar (managers only)."""
-        return list(forms.customer_owner_choices(self.request.user)) if self.manages else None
+        return list(owner_choices(self.request.user)) if self.manages else None
 
     def get_filterset_kwargs(self, filterset_class):
         return {
@@ -1151,13 +1152,13 @@ class CustomerExportView(PermissionRequiredMixin, View):
         if not filterset.is_valid():
             messages.error(request, _("Correct the filters before exporting."))
             return redirect(f"{reverse('customers:customer-list')}?{request.GET.urlencode()}")
-        query = _list_query(request.GET)
-        total = filterset.qs.count()
-        if total > settings.CUSTOMER_EXPORT_DIRECT_ROWS:
-            log = services.customers_export_queue(by=request.user, query=query, total=total)
-            return redirect("customers:export-detail", log.pk)
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-        services.customers_export(by=request.user, customers=filterset.qs, query=query, out=out)
+        queued = services.customers_export_start(
+            by=request.user, customers=filterset.qs, query=_list_query(request.GET), out=out
+        )
+        if queued:
+            out.close()
+            return redirect("customers:export-detail", queued.pk)
         out.seek(0)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return FileResponse(

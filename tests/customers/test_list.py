@@ -213,6 +213,22 @@ def test_owner_filter_for_managers_only(manager_client, manager, rep, teammate, 
     assert 'id="id_owner"' not in client.get(URL).content.decode()
 
 
+def test_names_in_the_owner_and_tag_menus_are_escaped(manager_client, rep, org):
+    """The menus are built in Python (FastSelect): what users typed must stay text."""
+    UserFactory(
+        username="mallory",
+        first_name='"><script>alert(1)</script>',
+        role=Role.SALES_REP,
+        team=org["team_a"],
+    )
+    TagFactory(name="<img src=x onerror=alert(2)>", dimension=Tag.Dimension.CUSTOM)
+    CustomerFactory(owner=rep)
+    html = manager_client.get(URL).content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # owner filter, bulk bar
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html  # tag filter, bulk bar
+
+
 def test_owner_choices_are_active_sales_colleagues_in_scope(manager_client, rep, other_rep, org):
     UserFactory(username="left", role=Role.SALES_REP, team=org["team_a"], is_active=False)
     UserFactory(username="lawyer", role=Role.LEGAL, team=org["team_a"])
