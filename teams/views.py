@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
@@ -62,7 +63,25 @@ class UserDetailView(ScopedUserMixin, DetailView):
     context_object_name = "member"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "history": user_history(self.object)}
+        return {
+            **super().get_context_data(**kwargs),
+            "history": user_history(self.object),
+            # Staff users and superusers are read-only for app admins.
+            "can_change": self.request.user.has_perm("teams.change_account", self.object),
+        }
+
+
+class MemberChangeMixin(AdminOnlyMixin):
+    """A change to one user: 404 for a user the admin cannot see, 403 for one they may see
+    but not change (a staff user or superuser, unless the admin is a superuser)."""
+
+    @cached_property
+    def member(self):
+        # Runs after the permission check in dispatch: a non-admin gets 403, not 404.
+        member = get_object_or_404(User.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("teams.change_account", member):
+            raise PermissionDenied
+        return member
 
 
 class UserFormMixin:
@@ -83,14 +102,9 @@ class UserCreateView(AdminOnlyMixin, UserFormMixin, FormView):
         return redirect("teams:user-detail", pk=user.pk)
 
 
-class UserUpdateView(ScopedUserMixin, UserFormMixin, FormView):
+class UserUpdateView(MemberChangeMixin, UserFormMixin, FormView):
     form_class = UserUpdateForm
     template_name = "teams/user_form.html"
-
-    @cached_property
-    def member(self):
-        # Runs after the permission check in dispatch: a non-admin gets 403, not 404.
-        return get_object_or_404(User.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.member}
@@ -110,7 +124,7 @@ class UserPasswordResetView(UserUpdateView):
 
     def get_form_kwargs(self):
         kwargs = FormView.get_form_kwargs(self)
-        return {**kwargs, "target": self.member}
+        return {**kwargs, "user": self.request.user, "target": self.member}
 
     def form_valid(self, form):
         services.user_reset_password(
@@ -124,14 +138,14 @@ class UserPasswordResetView(UserUpdateView):
         return redirect("teams:user-detail", pk=self.member.pk)
 
 
-class UserActivationView(AdminOnlyMixin, View):
+class UserActivationView(MemberChangeMixin, View):
     """POST only: deactivate or reactivate, then back to the user's page."""
 
     http_method_names = ["post"]
     activate = False
 
     def post(self, request, pk):
-        member = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+        member = self.member
         service = services.user_reactivate if self.activate else services.user_deactivate
         try:
             service(by=request.user, user=member)
