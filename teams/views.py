@@ -250,21 +250,24 @@ _health_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 @login_not_required
 @never_cache
 def healthz(request):
-    """Database and broker status as JSON; answers within ~2 s even when one hangs."""
+    """200 or 503 with {"status": "ok" | "unavailable"}; answers within ~2 s even when a
+    service hangs. Anyone (a load balancer) gets the status only; admins get each service's,
+    which tells which part of the stack is down."""
     broker = _health_pool.submit(_broker_ok)
-    status = {}
+    services_status = {}
     try:
-        status["database"] = "ok" if _database_ok() else "error"
+        services_status["database"] = "ok" if _database_ok() else "error"
     except Exception:  # noqa: BLE001 - any failure means unhealthy
-        status["database"] = "error"
+        services_status["database"] = "error"
     try:
         broker.result(timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
-        status["broker"] = "ok"
+        services_status["broker"] = "ok"
     except FutureTimeout:
-        status["broker"] = "timeout"
+        services_status["broker"] = "timeout"
     except Exception:  # noqa: BLE001
-        status["broker"] = "error"
-    healthy = all(value == "ok" for value in status.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
-    )
+        services_status["broker"] = "error"
+    healthy = all(value == "ok" for value in services_status.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    if request.user.has_perm("teams.manage_users"):
+        body.update(services_status)
+    return JsonResponse(body, status=200 if healthy else 503)
