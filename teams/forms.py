@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import permissions, policy
 from .models import Team, User
+
+PROTECTED_ACCOUNT = _("Only a superuser can change this account.")
 
 
 def _helper(submit_label):
@@ -33,6 +35,13 @@ class PasswordPairMixin:
                 self.add_error("password2", error)
 
 
+def _refuse_protected(user, target):
+    if not permissions.can_change_user(user, target):
+        raise forms.ValidationError(PROTECTED_ACCOUNT)
+
+
+# The staff and superuser flags are not offered: they are granted in the Django admin, which
+# only superusers open. The role gives no flag, so no role choice raises anyone to them.
 class UserCreateForm(PasswordPairMixin, forms.ModelForm):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
@@ -62,8 +71,13 @@ class UserUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["team"].queryset = Team.objects.visible_to(user)
         self.helper = _helper(_("Save"))
+
+    def clean(self):
+        _refuse_protected(self.user, self.instance)
+        return super().clean()
 
 
 class PasswordResetForm(PasswordPairMixin, forms.Form):
@@ -72,12 +86,14 @@ class PasswordResetForm(PasswordPairMixin, forms.Form):
         label=_("New password again"), widget=forms.PasswordInput, strip=False
     )
 
-    def __init__(self, *args, target, **kwargs):
+    def __init__(self, *args, user, target, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.target = target
         self.helper = _helper(_("Reset password"))
 
     def clean(self):
+        _refuse_protected(self.user, self.target)
         cleaned = super().clean()
         self._validate_password(self.target)
         return cleaned

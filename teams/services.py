@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import update_change_reason
 
-from . import policy
+from . import permissions, policy
 from .models import Team, User
 
 
@@ -22,6 +22,12 @@ class TeamsError(Exception):
 
 def _require_admin(by):
     if not by.has_perm("teams.manage_users"):
+        raise PermissionDenied
+
+
+def _require_change(by, user):
+    # Called on the locked row, so a user made staff since the page loaded is protected too.
+    if not permissions.can_change_user(by, user):
         raise PermissionDenied
 
 
@@ -40,6 +46,8 @@ def _end_sessions(user):
 def user_create(*, by, username, password, role, team=None, **fields):
     _require_admin(by)
     user = User(username=username, role=role, team=team, **fields)
+    # A new staff user or superuser is a protected account: only a superuser creates one.
+    _require_change(by, user)
     user.set_password(password)
     user._change_reason = gettext_noop("Created")
     user.save()
@@ -51,8 +59,12 @@ def user_create(*, by, username, password, role, team=None, **fields):
 def user_update(*, by, user, **fields):
     _require_admin(by)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_change(by, user)
     for name, value in fields.items():
         setattr(user, name, value)
+    # Checked again after the change: granting the staff or superuser flag (to anyone, the
+    # admin included) is a superuser's act.
+    _require_change(by, user)
     user.save()
     _sync_group(user)
     return user
@@ -65,6 +77,7 @@ def user_deactivate(*, by, user):
     if user.pk == by.pk:
         raise TeamsError(_("You cannot deactivate your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_change(by, user)
     if not user.is_active:
         raise TeamsError(_("This user is already deactivated."))
     user.is_active = False
@@ -78,6 +91,7 @@ def user_deactivate(*, by, user):
 def user_reactivate(*, by, user):
     _require_admin(by)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_change(by, user)
     if user.is_active:
         raise TeamsError(_("This user is already active."))
     user.is_active = True
@@ -90,6 +104,7 @@ def user_reactivate(*, by, user):
 def user_reset_password(*, by, user, password):
     _require_admin(by)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_change(by, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     # The password itself is not in the history; the row says it was reset, and by whom.

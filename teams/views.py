@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
@@ -62,7 +63,25 @@ class UserDetailView(ScopedUserMixin, DetailView):
     context_object_name = "member"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "history": user_history(self.object)}
+        return {
+            **super().get_context_data(**kwargs),
+            "history": user_history(self.object),
+            # Staff users and superusers are read-only for app admins.
+            "can_change": self.request.user.has_perm("teams.change_account", self.object),
+        }
+
+
+class MemberChangeMixin(AdminOnlyMixin):
+    """A change to one user: 404 for a user the admin cannot see, 403 for one they may see
+    but not change (a staff user or superuser, unless the admin is a superuser)."""
+
+    @cached_property
+    def member(self):
+        # Runs after the permission check in dispatch: a non-admin gets 403, not 404.
+        member = get_object_or_404(User.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("teams.change_account", member):
+            raise PermissionDenied
+        return member
 
 
 class UserFormMixin:
@@ -83,14 +102,9 @@ class UserCreateView(AdminOnlyMixin, UserFormMixin, FormView):
         return redirect("teams:user-detail", pk=user.pk)
 
 
-class UserUpdateView(ScopedUserMixin, UserFormMixin, FormView):
+class UserUpdateView(MemberChangeMixin, UserFormMixin, FormView):
     form_class = UserUpdateForm
     template_name = "teams/user_form.html"
-
-    @cached_property
-    def member(self):
-        # Runs after the permission check in dispatch: a non-admin gets 403, not 404.
-        return get_object_or_404(User.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.member}
@@ -110,7 +124,7 @@ class UserPasswordResetView(UserUpdateView):
 
     def get_form_kwargs(self):
         kwargs = FormView.get_form_kwargs(self)
-        return {**kwargs, "target": self.member}
+        return {**kwargs, "user": self.request.user, "target": self.member}
 
     def form_valid(self, form):
         services.user_reset_password(
@@ -124,14 +138,14 @@ class UserPasswordResetView(UserUpdateView):
         return redirect("teams:user-detail", pk=self.member.pk)
 
 
-class UserActivationView(AdminOnlyMixin, View):
+class UserActivationView(MemberChangeMixin, View):
     """POST only: deactivate or reactivate, then back to the user's page."""
 
     http_method_names = ["post"]
     activate = False
 
     def post(self, request, pk):
-        member = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+        member = self.member
         service = services.user_reactivate if self.activate else services.user_deactivate
         try:
             service(by=request.user, user=member)
@@ -236,21 +250,24 @@ _health_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 @login_not_required
 @never_cache
 def healthz(request):
-    """Database and broker status as JSON; answers within ~2 s even when one hangs."""
+    """200 or 503 with {"status": "ok" | "unavailable"}; answers within ~2 s even when a
+    service hangs. Anyone (a load balancer) gets the status only; admins get each service's,
+    which tells which part of the stack is down."""
     broker = _health_pool.submit(_broker_ok)
-    status = {}
+    services_status = {}
     try:
-        status["database"] = "ok" if _database_ok() else "error"
+        services_status["database"] = "ok" if _database_ok() else "error"
     except Exception:  # noqa: BLE001 - any failure means unhealthy
-        status["database"] = "error"
+        services_status["database"] = "error"
     try:
         broker.result(timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
-        status["broker"] = "ok"
+        services_status["broker"] = "ok"
     except FutureTimeout:
-        status["broker"] = "timeout"
+        services_status["broker"] = "timeout"
     except Exception:  # noqa: BLE001
-        status["broker"] = "error"
-    healthy = all(value == "ok" for value in status.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
-    )
+        services_status["broker"] = "error"
+    healthy = all(value == "ok" for value in services_status.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    if request.user.has_perm("teams.manage_users"):
+        body.update(services_status)
+    return JsonResponse(body, status=200 if healthy else 503)

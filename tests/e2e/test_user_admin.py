@@ -6,6 +6,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from teams.models import Role, User
+from tests.factories.teams import PASSWORD
 
 NEW_PASSWORD = "Lantern-Orchard-2741"
 
@@ -173,3 +174,25 @@ def test_language_switch(page, live_server, login, screenshot, manager, password
     hello = _zh_translated("Hello, %(name)s") % {"name": manager.display_name}
     expect(greeting).to_have_text(hello)
     expect(page.locator("#role-badge")).to_have_text(_zh_translated("Sales manager"))
+
+
+def test_admin_sees_a_superuser_read_only(page, live_server, login, screenshot, admin_user):
+    from tests.factories import UserFactory
+
+    root = UserFactory(
+        username="root", first_name="超", last_name="管", is_staff=True, is_superuser=True
+    )
+    login(page, live_server, admin_user, PASSWORD)
+    page.goto(f"{live_server.url}/manage/users/{root.pk}/")
+    expect(page.locator("#superuser-badge")).to_have_text(_zh_translated("Superuser"))
+    expect(page.locator("#protected-account")).to_have_text(
+        _zh_translated("Only a superuser can change this account.")
+    )
+    for label in ("Edit", "Reset password", "Deactivate"):
+        expect(page.get_by_role("link", name=_zh(label))).to_have_count(0)
+        expect(page.get_by_role("button", name=_zh(label))).to_have_count(0)
+    screenshot(page, "admin-07-superuser-read-only")
+    page.goto(f"{live_server.url}/manage/users/{admin_user.pk}/")  # an ordinary account
+    expect(page.locator("#protected-account")).to_have_count(0)
+    for label in ("Edit", "Reset password"):
+        expect(page.get_by_role("link", name=_zh(label))).to_have_count(1)
