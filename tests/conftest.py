@@ -174,6 +174,18 @@ def media_root(tmp_path):
         yield path
 
 
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """What the outbox hands to the broker, recorded instead of sent: (task, args, kwargs)."""
+    sent = []
+
+    def send_task(name, args=None, kwargs=None, **options):
+        sent.append((name, list(args or ()), dict(kwargs or {})))
+
+    monkeypatch.setattr(celery_app, "send_task", send_task)
+    return sent
+
+
 def login_through_form(client, username, password):
     """Log in the way a person does (through axes and the login form)."""
     return client.post(reverse("login"), {"username": username, "password": password})
@@ -290,12 +302,12 @@ def unreachable_broker(request):
 
 
 @contextmanager
-def broker_at(url):
-    """This process's Celery broker and result store both at `url` (a worker process started
-    by the `worker` fixture keeps the real broker)."""
+def broker_at(url, *, results=None):
+    """This process's Celery broker at `url` and its result store at `results` (by default the
+    same); a worker process started by the `worker` fixture keeps the real ones."""
     conf = celery_app.conf
     saved = {"broker_url": conf.broker_url, "result_backend": conf.result_backend}
-    conf.update(broker_url=url, result_backend=url)
+    conf.update(broker_url=url, result_backend=results or url)
     _forget_celery_connections()
     try:
         yield

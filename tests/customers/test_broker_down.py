@@ -9,11 +9,13 @@ import io
 import time
 from datetime import timedelta
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, ExportLog, GradingSettings
+from teams import outbox
 from tests.conftest import broker_at, wait_until
 from tests.factories import CustomerFactory
 
@@ -42,6 +44,15 @@ def flush():
     call_command("outbox_flush", stdout=io.StringIO())
 
 
+def flush_while_down():
+    with pytest.raises(CommandError, match="0 published; 1 still waiting"):
+        flush()
+
+
+def waiting_tasks():
+    return [(message.task, message.args) for message in outbox.waiting()]
+
+
 def test_a_cadence_change_is_saved_at_once_and_recomputed_once_the_broker_is_back(
     worker, unreachable_broker, client, admin_user, rep
 ):
@@ -55,11 +66,13 @@ def test_a_cadence_change_is_saved_at_once_and_recomputed_once_the_broker_is_bac
         page = client.get(SETTINGS_URL).content.decode()
         assert "Grading settings saved." in page
         assert "is queued" in page
-        flush()  # still down: the work keeps waiting
+        assert waiting_tasks() == [("customers.tasks.recompute_cadence_task", [])]
+        flush_while_down()
     customer.refresh_from_db()
     assert customer.next_followup_due is None
 
     flush()
+    assert waiting_tasks() == []
 
     due = timezone.localdate(customer.created_at) + timedelta(days=20)
 
@@ -85,10 +98,12 @@ def test_a_large_export_is_queued_at_once_and_written_once_the_broker_is_back(
         page = client.get(response["Location"]).content.decode()
         assert "Waiting for a worker" in page
         assert 'hx-trigger="every 2s"' in page
-        flush()
+        assert waiting_tasks() == [("customers.tasks.export_customers_task", [log.pk])]
+        flush_while_down()
     assert ExportLog.objects.get().status == "queued"
 
     flush()
+    assert waiting_tasks() == []
 
     def written():
         """the worker wrote the export"""
