@@ -616,6 +616,9 @@ class ExportLog(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the worker writing it last showed signs of life: a second copy of its task finding
+    # it running with a recent sign leaves it be; a stale one takes over (the first died).
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

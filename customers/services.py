@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
+from teams import outbox
 from teams.models import User
 
 from . import bulk, cadence, excel, grading, merging, normalize
@@ -604,8 +605,8 @@ RECOMPUTE_BATCH = 2000
 
 @transaction.atomic
 def grading_settings_update(*, by, **fields):
-    """Change the thresholds and cadence (admins). A cadence change recomputes every
-    customer's next due date in a Celery task once this transaction commits."""
+    """Change the thresholds and cadence (admins). A cadence change queues the recompute of
+    every customer's next due date (a Celery task, through the outbox) with this transaction."""
     if not is_admin(by):
         raise PermissionDenied
     GradingSettings.load()
@@ -624,7 +625,7 @@ def grading_settings_update(*, by, **fields):
     if cadence_changed:
         from .tasks import recompute_cadence_task
 
-        transaction.on_commit(recompute_cadence_task.delay)
+        outbox.enqueue(recompute_cadence_task)
     return rules_
 
 
@@ -1111,24 +1112,36 @@ def customers_export_queue(*, by, query, total):
         )
         from .tasks import export_customers_task
 
-        transaction.on_commit(lambda: export_customers_task.delay(log.pk))
+        outbox.enqueue(export_customers_task, log.pk)
     return log
+
+
+# A worker writes a chunk of EXPORT_CHUNK rows in seconds; this long without one, it is gone.
+EXPORT_ALIVE = timedelta(minutes=10)
 
 
 def customers_export_write(*, log_id):
     """The worker's half of a queued export: the rows its requester may see now, filtered by
-    the saved query, written to the log's file with the progress on the log. A redelivered
-    task of a finished export does nothing. Returns the number of rows written."""
+    the saved query, written to the log's file with the progress on the log. A second copy
+    of the task (published twice, or redelivered) does nothing while the export is finished
+    or another worker is writing it; it takes over from a worker that stopped showing
+    progress EXPORT_ALIVE ago. Returns the number of rows written."""
     # filters imports forms, which imports this module.
     from .filters import CustomerFilter
 
     with transaction.atomic():
         log = ExportLog.objects.select_for_update().select_related("user").get(pk=log_id)
+        now = timezone.now()
         if not log.in_progress:
+            return log.row_count
+        alive = log.progress_at and log.progress_at > now - EXPORT_ALIVE
+        if log.status == ExportLog.Status.RUNNING and alive:
+            logger.info("Customer export %s is being written already", log.pk)
             return log.row_count
         log.status = ExportLog.Status.RUNNING
         log.row_count = 0
-        log.save(update_fields=["status", "row_count"])
+        log.progress_at = now
+        log.save(update_fields=["status", "row_count", "progress_at"])
     user = log.user
     filterset = CustomerFilter(
         QueryDict(log.query), queryset=Customer.objects.visible_to(user), user=user
@@ -1139,7 +1152,7 @@ def customers_export_write(*, log_id):
         return 0
 
     def progress(count):
-        ExportLog.objects.filter(pk=log.pk).update(row_count=count)
+        ExportLog.objects.filter(pk=log.pk).update(row_count=count, progress_at=timezone.now())
 
     try:
         with tempfile.TemporaryFile() as out:

@@ -946,8 +946,9 @@ class GradingSettingsView(PermissionRequiredMixin, FormView):
             messages.success(
                 self.request,
                 _(
-                    "Grading settings saved. Every customer's next follow-up due date is being "
-                    "recomputed with the new cadence."
+                    "Grading settings saved. Recomputing every customer's next follow-up due "
+                    "date with the new cadence is queued; the dates change once a worker has "
+                    "run it."
                 ),
             )
         else:

@@ -95,3 +95,33 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return str(self)
+
+
+class OutboxMessage(models.Model):
+    """A Celery task enqueued by `teams.outbox.enqueue`: written in the transaction of the work
+    it stands for, published once that commits, or later by the flush while the broker is down.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The flush reads only the rows still waiting, oldest first.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(published_at__isnull=True),
+                name="outbox_unpublished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

@@ -2,8 +2,13 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from crm_site.celery import app as celery_app
 from teams.models import Role, Team
 
 from .factories import TeamFactory, UserFactory
@@ -168,6 +174,18 @@ def media_root(tmp_path):
         yield path
 
 
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """What the outbox hands to the broker, recorded instead of sent: (task, args, kwargs)."""
+    sent = []
+
+    def send_task(name, args=None, kwargs=None, **options):
+        sent.append((name, list(args or ()), dict(kwargs or {})))
+
+    monkeypatch.setattr(celery_app, "send_task", send_task)
+    return sent
+
+
 def login_through_form(client, username, password):
     """Log in the way a person does (through axes and the login form)."""
     return client.post(reverse("login"), {"username": username, "password": password})
@@ -195,9 +213,15 @@ def _worker_env():
 
 @pytest.fixture
 def worker(transactional_db):
-    """A `celery worker` process on the test database; stopped after the test."""
-    # A queue of its own, so a developer's running worker cannot take the task.
-    queue = f"test-{os.getpid()}"
+    """A `celery worker` process on the test database; stopped after the test.
+
+    What this process publishes without naming a queue (the outbox) goes to the worker's
+    queue while the test runs."""
+    # A queue of its own, so a developer's running worker cannot take the task, and no message
+    # left over from an earlier test reaches this one.
+    queue = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     process = subprocess.Popen(
         [
             sys.executable,
@@ -221,6 +245,7 @@ def worker(transactional_db):
         text=True,
     )
     yield queue
+    celery_app.conf.task_default_queue = default_queue
     process.terminate()
     try:
         output, _ = process.communicate(timeout=20)
@@ -228,3 +253,72 @@ def worker(transactional_db):
         process.kill()
         output, _ = process.communicate()
     print(output)
+
+
+def wait_until(condition, timeout=60):
+    """Poll `condition` (what a worker process does shows up in the database) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {condition.__doc__ or ''}")
+        time.sleep(0.2)
+
+
+# An address where nothing listens: connecting is refused at once.
+REFUSING_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def silent_broker():
+    """A broker address that accepts connections and never answers (a hung Redis, a
+    firewall eating packets)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    held, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.fixture(params=["refusing", "silent"])
+def unreachable_broker(request):
+    """Each broker failure in turn: one that refuses connections, one that never answers."""
+    if request.param == "refusing":
+        return REFUSING_BROKER
+    return request.getfixturevalue("silent_broker")
+
+
+@contextmanager
+def broker_at(url, *, results=None):
+    """This process's Celery broker at `url` and its result store at `results` (by default the
+    same); a worker process started by the `worker` fixture keeps the real ones."""
+    conf = celery_app.conf
+    saved = {"broker_url": conf.broker_url, "result_backend": conf.result_backend}
+    conf.update(broker_url=url, result_backend=results or url)
+    _forget_celery_connections()
+    try:
+        yield
+    finally:
+        conf.update(saved)
+        _forget_celery_connections()
+
+
+def _forget_celery_connections():
+    # The app keeps its producer pool and its result store (per thread) from the first use.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)

@@ -174,14 +174,39 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _default_results = f"file://{VAR_DIR / 'celery-results'}"
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
 else:
+    # Nothing waits on Redis without a bound: a hung Redis (accepting, never answering) fails a
+    # command after socket_timeout instead of holding the worker or beat for ever.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "socket_keepalive": True,
+    }
     _default_results = REDIS_URL or CELERY_BROKER_URL
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=_default_results)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# No task's result is read (work is enqueued through teams.outbox, which returns no result), so
+# none is stored and nothing in a request touches the result store. A caller that does read
+# one (a test) asks for it with apply_async(ignore_result=False); these bound its waits.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # What a request enqueued while the broker was down (teams.outbox).
+    "outbox-flush": {
+        "task": "teams.tasks.outbox_flush_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    "outbox-purge": {
+        "task": "teams.tasks.outbox_purge_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "clear-expired-sessions": {
         "task": "teams.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
@@ -198,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 HEALTHZ_TIMEOUT_SECONDS = 1.5
+# A request's publish to the broker (teams.outbox) gives up after this, per connect or read, and
+# leaves the task in the outbox for the flush; a broker that never answers costs about this.
+OUTBOX_PUBLISH_TIMEOUT_SECONDS = 0.5
 # A customer export of more rows than this is written by a Celery worker, not in the request.
 CUSTOMER_EXPORT_DIRECT_ROWS = env.int("CUSTOMER_EXPORT_DIRECT_ROWS", default=2000)
 

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from customers import excel, services
 from customers.models import ExportLog
 from customers.tasks import export_customers_task, purge_exports_task
-from teams.models import Role
+from teams import outbox
+from teams.models import OutboxMessage, Role
+from tests.conftest import wait_until
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +30,16 @@ def direct_rows(settings):
 
 
 def ask_for_export(client, user, query=""):
-    """Press Export on the list filtered by `query`; returns the response and the task calls."""
+    """Press Export on the list filtered by `query`; returns the response and the tasks it
+    enqueued (the test's transaction never commits, so none is sent)."""
     client.force_login(user)
-    with mock.patch.object(export_customers_task, "delay") as delay:
-        response = client.post(f"{URL}?{query}" if query else URL)
-    return response, delay
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    response = client.post(f"{URL}?{query}" if query else URL)
+    enqueued = [
+        (message.task, message.args)
+        for message in OutboxMessage.objects.exclude(pk__in=before).order_by("pk")
+    ]
+    return response, enqueued
 
 
 def workbook_names(content):
@@ -46,20 +53,21 @@ def download(client, log):
 
 
 def test_a_large_export_is_queued_and_the_user_follows_it(
-    client, rep, django_capture_on_commit_callbacks
+    client, rep, sent_tasks, django_capture_on_commit_callbacks
 ):
     CustomerFactory.create_batch(3, owner=rep, grade="A")
     client.force_login(rep)
-    with (
-        mock.patch.object(export_customers_task, "delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(f"{URL}?grade=A&page=3")
     log = ExportLog.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("customers:export-detail", args=[log.pk])
     assert (log.user, log.query, log.status, log.total) == (rep, "grade=A", "queued", 3)
-    delay.assert_called_once_with(log.pk)  # only once the request's transaction committed
+    assert OutboxMessage.objects.get(published_at=None).args == [log.pk]
+    assert sent_tasks == []
+    for callback in callbacks:  # the request's transaction committed
+        callback()
+    assert sent_tasks == [(export_customers_task.name, [log.pk], {})]
 
     page = client.get(response["Location"])
     assert page.status_code == 200
@@ -70,20 +78,21 @@ def test_a_large_export_is_queued_and_the_user_follows_it(
 
 def test_a_small_export_still_downloads_at_once(client, rep):
     CustomerFactory.create_batch(2, owner=rep)
-    response, delay = ask_for_export(client, rep)
+    response, enqueued = ask_for_export(client, rep)
     assert response.status_code == 200
     assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
-    delay.assert_not_called()
+    assert enqueued == []
     log = ExportLog.objects.get()
     assert (log.status, log.total, log.row_count, log.file.name) == ("done", 2, 2, "")
 
 
 def test_pressing_export_twice_queues_one_export(client, rep):
     CustomerFactory.create_batch(3, owner=rep)
-    first, _ = ask_for_export(client, rep)
-    second, _ = ask_for_export(client, rep)
+    first, enqueued = ask_for_export(client, rep)
+    second, enqueued_again = ask_for_export(client, rep)
     assert first["Location"] == second["Location"]
     assert ExportLog.objects.count() == 1
+    assert (len(enqueued), enqueued_again) == (1, [])
     third, _ = ask_for_export(client, rep, "o=name")  # another query is another export
     assert third["Location"] != first["Location"]
 
@@ -93,7 +102,7 @@ def test_the_worker_writes_the_file_the_requester_downloads(client, rep, media_r
     CustomerFactory(name="乙公司", owner=rep, grade="A")
     CustomerFactory(name="丙公司", owner=rep, grade="A")
     CustomerFactory(name="丁公司", owner=rep, grade="C")
-    _, delay = ask_for_export(client, rep, "grade=A")
+    ask_for_export(client, rep, "grade=A")
     log = ExportLog.objects.get()
     assert download(client, log).status_code == 404  # not written yet
 
@@ -175,6 +184,38 @@ def test_a_redelivered_task_of_a_finished_export_writes_nothing_new(client, rep)
     assert export_customers_task(log.pk) == 3
     log.refresh_from_db()
     assert (log.file.name, log.row_count) == (first_file, 3)
+
+
+def test_a_second_copy_of_the_task_leaves_an_export_another_worker_is_writing(
+    client, rep, monkeypatch
+):
+    """The outbox may publish a task twice: the copy that finds the export being written
+    (progress shown lately) does nothing."""
+    CustomerFactory.create_batch(3, owner=rep)
+    ask_for_export(client, rep)
+    log = ExportLog.objects.get()
+    ExportLog.objects.filter(pk=log.pk).update(
+        status="running", row_count=2, progress_at=timezone.now() - timedelta(minutes=5)
+    )
+    write = mock.Mock()
+    monkeypatch.setattr(excel, "write_customers", write)
+    assert export_customers_task(log.pk) == 2
+    write.assert_not_called()
+    log.refresh_from_db()
+    assert (log.status, log.row_count, log.file.name) == ("running", 2, "")
+
+
+def test_a_copy_of_the_task_takes_over_from_a_worker_that_died_writing(client, rep):
+    CustomerFactory.create_batch(3, owner=rep)
+    ask_for_export(client, rep)
+    log = ExportLog.objects.get()
+    ExportLog.objects.filter(pk=log.pk).update(
+        status="running", row_count=2, progress_at=timezone.now() - timedelta(minutes=11)
+    )
+    assert export_customers_task(log.pk) == 3
+    log.refresh_from_db()
+    assert (log.status, log.row_count) == ("done", 3)
+    assert log.file.name
 
 
 def test_a_requester_who_may_no_longer_export_gets_a_failed_export(client, rep):
@@ -275,15 +316,18 @@ def test_my_exports_lists_my_own_in_a_constant_number_of_queries(
 
 
 def test_a_real_worker_writes_a_queued_export(worker, client, rep, media_root):
-    """The whole path on the configured broker: a worker process writes the file this
-    process then serves."""
+    """The whole path on the configured broker: the request's commit publishes the task, a
+    worker process writes the file this process then serves."""
     CustomerFactory.create_batch(3, owner=rep)
     ask_for_export(client, rep)
     log = ExportLog.objects.get()
-    result = export_customers_task.apply_async((log.pk,), queue=worker)
-    assert result.get(timeout=60) == 3
-    log.refresh_from_db()
-    assert log.status == "done"
+    assert not outbox.waiting().exists()  # published when the request committed
+
+    def written():
+        """the worker wrote the export"""
+        return ExportLog.objects.get(pk=log.pk).status == ExportLog.Status.DONE
+
+    wait_until(written)
     response = download(client, log)
     assert response.status_code == 200
     assert len(workbook_names(b"".join(response.streaming_content))) == 3
