@@ -7,22 +7,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from teams.context_processors import register_nav_item
-
-        from . import home, permissions, timeline  # noqa: F401 - registers rules, panels, events
-
-        register_nav_item(
-            "customers.work_with_customers", "customers:customer-list", _("Customers"), "building"
-        )
-        register_nav_item(
-            "customers.work_with_customers",
-            "customers:quick-log",
-            _("Quick log"),
-            "lightning-charge",
-        )
-        register_nav_item(
-            "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
-        )
-        register_nav_item(
-            "customers.change_grading", "customers:grading-settings", _("Grading"), "sliders"
-        )
+        from . import hooks, permissions  # noqa: F401 - registers the hooks and the rules

@@ -1,20 +1,14 @@
 """ABC grading: one function from trailing-12-month purchases to a grade.
 
-The contracts app feeds `trailing_purchases` with signed contract value through
-`register_purchase_source`; until one is registered it uses each customer's declared annual
-purchase estimate.
+The contracts app feeds `trailing_purchases` with signed contract value through a
+CUSTOMER_PURCHASES hook (crm_site/hooks.py); until one is registered it uses each customer's
+declared annual purchase estimate.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-_purchase_source = None
-
-
-def register_purchase_source(source):
-    """`source(customer_ids, start, end) -> {customer_id: Decimal in 万元}`."""
-    global _purchase_source
-    _purchase_source = source
+from crm_site import hooks
 
 
 def computed_grade(*, amount, strategic, rules):
@@ -28,11 +22,16 @@ def computed_grade(*, amount, strategic, rules):
 def trailing_purchases(customers, as_of):
     """Purchases in the 12 months up to `as_of`, per customer id, in 万元."""
     customers = list(customers)
-    if _purchase_source is None:
+    sources = hooks.get(hooks.CUSTOMER_PURCHASES)
+    if not sources:
         return {c.pk: c.annual_purchase_estimate or Decimal(0) for c in customers}
-    start = as_of - timedelta(days=365)
-    found = _purchase_source([c.pk for c in customers], start, as_of)
-    return {c.pk: found.get(c.pk, Decimal(0)) for c in customers}
+    start, ids = as_of - timedelta(days=365), [c.pk for c in customers]
+    totals = {pk: Decimal(0) for pk in ids}
+    for source in sources:
+        for pk, amount in source(customer_ids=ids, start=start, end=as_of).items():
+            if pk in totals:
+                totals[pk] += amount
+    return totals
 
 
 def quarter_label(day):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_site.hooks import Moved
+
 from .querysets import CustomerQuerySet, FollowUpQuerySet, OwnedByCustomerQuerySet, TaskQuerySet
 
 
@@ -536,7 +538,8 @@ class GradeProposal(models.Model):
 
 
 class Handover(models.Model):
-    """客户交接: a user's customers (and open tasks) moved to another user in one step."""
+    """客户交接: a user's customers, and their open work (CUSTOMER_HANDOVER hooks), moved to
+    another user in one step."""
 
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_out"
@@ -547,7 +550,8 @@ class Handover(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     customers = models.ManyToManyField(Customer, related_name="handovers")
-    task_count = models.PositiveIntegerField(default=0)
+    # What moved with the customers: [Moved.as_json(), …] in hook order (labels are msgids).
+    moved = models.JSONField(default=list)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -556,6 +560,10 @@ class Handover(models.Model):
     def __str__(self):
         return f"{self.from_user} → {self.to_user} ({self.at:%Y-%m-%d})"
 
+    @property
+    def moves(self):
+        return [Moved.from_json(row) for row in self.moved]
+
 
 class Merge(models.Model):
     """Two customers made one: what was kept, what was merged in, and what moved."""
@@ -563,7 +571,8 @@ class Merge(models.Model):
     kept = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merges")
     merged_name = models.CharField(max_length=200)
     merged_pk = models.PositiveBigIntegerField()
-    moved = models.JSONField(default=dict)
+    # What moved: [Moved.as_json(), …] in hook order (labels are msgids, read translated).
+    moved = models.JSONField(default=list)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -572,6 +581,10 @@ class Merge(models.Model):
 
     def __str__(self):
         return f"{self.merged_name} → {self.kept}"
+
+    @property
+    def moves(self):
+        return [Moved.from_json(row) for row in self.moved]
 
 
 class SavedView(models.Model):

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
+from crm_site import hooks
+from crm_site.hooks import Moved
 from teams import outbox
 from teams.models import User
 
-from . import bulk, cadence, excel, grading, merging, normalize
+from . import bulk, cadence, excel, grading, moves, normalize
 from .models import (
     Contact,
     Customer,
@@ -270,91 +272,37 @@ def customer_unshare(*, by, share):
     return share
 
 
-# Template-1 fields a merge copies to the kept customer when it has none; a budget range
-# moves as a pair so it never ends up half from each record.
-MERGE_FILL_GROUPS = (
-    ("credit_code",),
-    ("industry",),
-    ("employee_band",),
-    ("revenue_band",),
-    ("region",),
-    ("address",),
-    ("main_business",),
-    ("legal_representative",),
-    ("phone",),
-    ("decision_process",),
-    ("lead_source",),
-    ("initial_need",),
-    ("budget_min", "budget_max"),
-    ("expected_purchase_date",),
-)
+def merge_preview(*, by, keep, merge):
+    """What `customer_merge` would move, for the confirm page: the same hooks, dry."""
+    return moves.merge_moves(keep=keep, merge=merge, by=by, dry_run=True)
 
 
-def merge_fill_fields(keep, merge):
-    """Names of the fields the merge copies from `merge` to `keep` (empty on `keep` only)."""
-
-    def empty(customer, name):
-        return getattr(customer, Customer._meta.get_field(name).attname) in (None, "")
-
-    found = []
-    for group in MERGE_FILL_GROUPS:
-        if all(empty(keep, n) for n in group) and not all(empty(merge, n) for n in group):
-            found.extend(group)
-    return found
-
-
-def merge_preview(*, keep, merge):
-    """What `customer_merge` would move, for the confirm page (a few counting queries)."""
-    through = Handover.customers.through
-    counts = {
-        "contacts": merge.contacts.count(),
-        "followups": merge.followups.count(),
-        "tasks": merge.tasks.count(),
-        "surveys": merge.surveys.count(),
-        "tags": merge.tags.exclude(pk__in=keep.tags.values("pk")).count(),
-        "shares": merge.shares.exclude(user_id=keep.owner_id)
-        .exclude(user_id__in=keep.shares.values("user_id"))
-        .count(),
-        "grade_changes": merge.grade_changes.count(),
-        "handovers": through.objects.filter(customer=merge)
-        .exclude(handover__in=through.objects.filter(customer=keep).values("handover"))
-        .count(),
-        "fields": len(merge_fill_fields(keep, merge)),
-    }
-    for key, number in merging.count_hooks(merge).items():
-        counts[key] = counts.get(key, 0) + number
-    return counts
-
-
-def _merge_shares(keep, merge, share_with_merged_owner):
-    wanted = {share.user_id: share.can_edit for share in merge.shares.all()}
-    if share_with_merged_owner and merge.owner.is_active:
-        wanted[merge.owner_id] = True
-    existing = {share.user_id: share for share in keep.shares.all()}
-    moved = 0
-    for user_id, can_edit in wanted.items():
-        if user_id == keep.owner_id:
-            continue
-        share = existing.get(user_id)
-        if share is None:
-            CustomerShare.objects.create(customer=keep, user_id=user_id, can_edit=can_edit)
-            moved += 1
-        elif can_edit and not share.can_edit:
-            share.can_edit = True
-            share.save(update_fields=["can_edit"])
-            moved += 1
-    return moved
+def _share_with_merged_owner(keep, merge):
+    """The merged customer's owner keeps working on it: a read-write share (1 if added)."""
+    if not merge.owner.is_active or merge.owner_id == keep.owner_id:
+        return 0
+    share, created = CustomerShare.objects.get_or_create(
+        customer=keep, user=merge.owner, defaults={"can_edit": True}
+    )
+    if created:
+        return 1
+    if share.can_edit:
+        return 0
+    share.can_edit = True
+    share.save(update_fields=["can_edit"])
+    return 1
 
 
 @transaction.atomic
 def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
     """Merge `merge` into `keep`: everything linked to it moves, then it is deleted.
 
-    Moves contacts, follow-ups, tasks, needs surveys, tags, shares, grade history and
-    proposals, handover links and earlier merge records, fills `keep`'s empty template-1
-    fields, runs the hooks of `customers.merging` (later apps move their rows there), and
-    records a `Merge` (shown in the timeline). With `share_with_merged_owner`, the owner of
-    the merged customer becomes a read-write colleague of the kept one.
+    Runs every CUSTOMER_MERGE hook (customers/moves.py: contacts, follow-ups, tasks, needs
+    surveys, tags, shares, grade history and proposals, handover links, earlier merges, empty
+    template-1 fields; later apps move their rows the same way) and records a `Merge` (shown
+    in the timeline). With `share_with_merged_owner`, the owner of the merged customer becomes
+    a read-write colleague of the kept one. A row still pointing at `merge` after the hooks
+    stops the merge (CustomerError) and nothing changes.
     """
     if keep.pk == merge.pk:
         raise CustomerError(_("A customer cannot be merged into itself."))
@@ -371,35 +319,30 @@ def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
     if visible != 2 or not (can_merge_customer(by, keep) and can_merge_customer(by, merge)):
         raise PermissionDenied
 
-    through = Handover.customers.through
-    moved = {
-        "contacts": Contact.objects.filter(customer=merge).update(customer=keep),
-        "followups": FollowUp.objects.filter(customer=merge).update(customer=keep),
-        "tasks": Task.objects.filter(customer=merge).update(customer=keep),
-        "surveys": NeedsSurvey.objects.filter(customer=merge).update(customer=keep),
-        "grade_changes": GradeChange.objects.filter(customer=merge).update(customer=keep),
-        # One proposal per customer and quarter: the kept customer's own wins.
-        "grade_proposals": GradeProposal.objects.filter(customer=merge)
-        .exclude(period__in=GradeProposal.objects.filter(customer=keep).values("period"))
-        .update(customer=keep),
-        "handovers": through.objects.filter(customer=merge)
-        .exclude(handover__in=through.objects.filter(customer=keep).values("handover"))
-        .update(customer=keep),
-        "merges": Merge.objects.filter(kept=merge).update(kept=keep),
-    }
-    new_tags = list(merge.tags.exclude(pk__in=keep.tags.values("pk")).values_list("pk", flat=True))
-    keep.tags.add(*new_tags)
-    moved["tags"] = len(new_tags)
-    moved["shares"] = _merge_shares(keep, merge, share_with_merged_owner)
-    filled = merge_fill_fields(keep, merge)
-    for name in filled:
-        setattr(keep, name, getattr(merge, name))
-    moved["fields"] = len(filled)
-    for key, number in merging.run_hooks(keep, merge).items():
-        moved[key] = moved.get(key, 0) + number
+    moved = moves.merge_moves(keep=keep, merge=merge, by=by, dry_run=False)
+    if share_with_merged_owner:
+        shared = _share_with_merged_owner(keep, merge)
+        moved = hooks.tally([*moved, Moved("shares", gettext_noop("colleagues"), shared)])
+    relation = moves.left_behind(merge)
+    if relation is not None:
+        raise CustomerError(
+            _(
+                "Nothing was merged: %(rows)s of %(name)s would be lost, because no merge hook "
+                "moves them (%(relation)s)."
+            )
+            % {
+                "rows": relation.related_model._meta.verbose_name_plural,
+                "name": merge.name,
+                "relation": f"{relation.related_model._meta.label}.{relation.field.name}",
+            }
+        )
 
     record = Merge.objects.create(
-        kept=keep, merged_name=merge.name, merged_pk=merge.pk, moved=moved, by=by
+        kept=keep,
+        merged_name=merge.name,
+        merged_pk=merge.pk,
+        moved=[m.as_json() for m in moved],
+        by=by,
     )
     merge._history_user = by
     merge._change_reason = f"Merged into {keep.name} (#{keep.pk})"
@@ -851,8 +794,9 @@ def _give_customers(customers, to_user, *, by, reason):
 def customers_handover(*, by, from_user, to_user, customers=None, note=""):
     """客户交接: move all (None) or the given customers of `from_user` to `to_user`.
 
-    Only customers `by` may see and `from_user` owns move; `from_user`'s open tasks on them
-    move too. Recorded as a Handover (it shows on each customer's timeline).
+    Only customers `by` may see and `from_user` owns move; `from_user`'s open work on them
+    moves too (CUSTOMER_HANDOVER hooks: customers' open tasks, later apps' records). Recorded
+    as a Handover with what moved (it shows on each customer's timeline).
     """
     if not manages_customers(by):
         raise PermissionDenied
@@ -870,12 +814,16 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
             _("%(name)s has none of these customers to hand over.") % {"name": from_user}
         )
     pks = [customer.pk for customer in moving]
-    task_count = Task.objects.filter(
-        customer_id__in=pks, owner=from_user, done_at__isnull=True
-    ).update(owner=to_user)
+    moved = moves.handover_moves(
+        customer_ids=pks, from_user=from_user, to_user=to_user, by=by, dry_run=False
+    )
     _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
     handover = Handover.objects.create(
-        from_user=from_user, to_user=to_user, by=by, task_count=task_count, note=note
+        from_user=from_user,
+        to_user=to_user,
+        by=by,
+        moved=[m.as_json() for m in moved],
+        note=note,
     )
     handover.customers.set(pks)
     return handover
@@ -906,8 +854,9 @@ def _bulk_scope(by, customers):
 
 @transaction.atomic
 def customers_bulk_reassign(*, by, customers, to_user):
-    """Give the selected customers to `to_user`. As in a handover, each old owner's open tasks
-    on them move too. Returns how many customers changed owner."""
+    """Give the selected customers to `to_user`. As in a handover, each old owner's open work
+    on them moves too (the CUSTOMER_HANDOVER hooks, once per old owner). Returns how many
+    customers changed owner."""
     found = _bulk_scope(by, customers)
     _check_receiver(by, to_user)
     moving = [customer for customer in found if customer.owner_id != to_user.pk]
@@ -916,10 +865,11 @@ def customers_bulk_reassign(*, by, customers, to_user):
     by_old_owner = defaultdict(list)
     for customer in moving:
         by_old_owner[customer.owner_id].append(customer.pk)
-    their_tasks = Q(pk__in=[])
+    old_owners = User.objects.in_bulk(by_old_owner)
     for owner_id, pks in by_old_owner.items():
-        their_tasks |= Q(owner_id=owner_id, customer_id__in=pks)
-    Task.objects.open().filter(their_tasks).update(owner=to_user)
+        moves.handover_moves(
+            customer_ids=pks, from_user=old_owners[owner_id], to_user=to_user, by=by, dry_run=False
+        )
     _give_customers(moving, to_user, by=by, reason=gettext_noop("Bulk reassign"))
     return len(moving)
 

@@ -1,47 +1,28 @@
 """One timeline of everything that happened with a customer, newest first.
 
-Each app registers a provider with `register(provider)`; `customers` never imports them.
-A provider is `provider(customer, user) -> iterable of Event` and must run a constant
-number of queries (no query per event).
+Each app adds its events through a CUSTOMER_TIMELINE hook (crm_site/hooks.py), `fn(*,
+customer, user) -> iterable of Event`, which runs a constant number of queries (no query per
+event); `customers` never imports them. Its own providers below are registered in hooks.py.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .merging import describe as describe_merge
+from crm_site import hooks
+from crm_site.hooks import Event
+
 from .models import CustomerShare
-
-
-@dataclass
-class Event:
-    when: datetime
-    kind: str  # a short key: "followup", "grade", "survey", "merge", "contract"…
-    icon: str  # a Bootstrap Icons name
-    title: str
-    body: str = ""
-    url: str = ""
-    who: object = None
-    badges: list = field(default_factory=list)
-
-
-_providers = []
-
-
-def register(provider):
-    _providers.append(provider)
-    return provider
 
 
 def events_for(customer, user, limit=100):
     events = []
-    for provider in _providers:
-        events.extend(provider(customer, user))
+    for provider in hooks.get(hooks.CUSTOMER_TIMELINE):
+        events.extend(provider(customer=customer, user=user))
     events.sort(key=lambda e: e.when, reverse=True)
     return events[:limit]
 
@@ -52,8 +33,7 @@ def _aware(value):
     return timezone.make_aware(datetime.combine(value, datetime.min.time()))
 
 
-@register
-def followups(customer, user):
+def followups(*, customer, user):
     for f in customer.followups.select_related("author", "contact")[:100]:
         badges = [str(_("late"))] if f.is_late else []
         if f.executive:
@@ -76,8 +56,7 @@ def followups(customer, user):
         )
 
 
-@register
-def grade_changes(customer, user):
+def grade_changes(*, customer, user):
     for change in customer.grade_changes.select_related("changed_by")[:50]:
         yield Event(
             when=change.changed_at,
@@ -90,8 +69,7 @@ def grade_changes(customer, user):
         )
 
 
-@register
-def surveys(customer, user):
+def surveys(*, customer, user):
     for survey in customer.surveys.select_related("surveyor")[:50]:
         yield Event(
             when=_aware(survey.survey_date),
@@ -104,11 +82,9 @@ def surveys(customer, user):
         )
 
 
-@register
-def merges_and_handovers(customer, user):
+def merges_and_handovers(*, customer, user):
     for merge in customer.merges.select_related("by")[:20]:
-        separator = pgettext("between items of a list", ", ")
-        moved = separator.join(f"{label} {n}" for label, n in describe_merge(merge.moved))
+        moved = hooks.listed(merge.moves)
         yield Event(
             when=merge.at,
             kind="merge",
@@ -118,13 +94,15 @@ def merges_and_handovers(customer, user):
             who=merge.by,
         )
     for handover in customer.handovers.select_related("by", "from_user", "to_user")[:20]:
+        moved = hooks.listed(handover.moves)
+        moved = _("Moved with the customers: %(what)s") % {"what": moved} if moved else ""
         yield Event(
             when=handover.at,
             kind="handover",
             icon="arrow-left-right",
             title=_("Handed over from %(old)s to %(new)s")
             % {"old": handover.from_user, "new": handover.to_user},
-            body=handover.note,
+            body="\n".join(part for part in (handover.note, moved) if part),
             who=handover.by,
         )
 
@@ -133,8 +111,7 @@ def merges_and_handovers(customer, user):
 A_GRADE_CONFIRMED = "A grade confirmed"
 
 
-@register
-def creation_and_second_check(customer, user):
+def creation_and_second_check(*, customer, user):
     """When the customer was entered, and each confirmation of its A grade (二次核对)."""
     rows = (
         customer.history.filter(Q(history_type="+") | Q(history_change_reason=A_GRADE_CONFIRMED))
@@ -152,8 +129,7 @@ def creation_and_second_check(customer, user):
         )
 
 
-@register
-def sharing(customer, user):
+def sharing(*, customer, user):
     """Who was given, changed or lost access to the customer (协作人)."""
     rows = (
         CustomerShare.history.filter(customer_id=customer.pk)

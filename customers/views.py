@@ -25,9 +25,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from crm_site import hooks
 from teams.history import history_rows
 
-from . import cadence, excel, forms, merging, normalize, sections, services, timeline
+from . import cadence, excel, forms, moves, normalize, sections, services, timeline
 from .filters import CustomerFilter
 from .models import (
     Contact,
@@ -301,8 +302,8 @@ class OneCustomerMixin:
 
 class CustomerDetailView(CustomerScopeMixin, DetailView):
     """The 360 view. Runs a constant number of queries whatever the number of contacts,
-    follow-ups or tags; apps add sections (customers/sections.py) and timeline events
-    (customers/timeline.py) without this view knowing them."""
+    follow-ups or tags; apps add sections and timeline events through crm_site/hooks.py
+    without this view knowing them."""
 
     template_name = "customers/customer_detail.html"
 
@@ -504,7 +505,7 @@ class CustomerMergeConfirmView(OneCustomerMixin, FormView):
             "annual_purchase_estimate",
             "next_followup_due",
         ]
-        filled = set(services.merge_fill_fields(keep, merge))
+        filled = set(moves.fill_fields(keep, merge))
         rows = [
             {
                 "label": Customer._meta.get_field(name).verbose_name,
@@ -520,7 +521,9 @@ class CustomerMergeConfirmView(OneCustomerMixin, FormView):
             "merge": merge,
             "rows": rows,
             "filled": [Customer._meta.get_field(n).verbose_name for n in sorted(filled)],
-            "moves": merging.describe(services.merge_preview(keep=keep, merge=merge)),
+            "moves": hooks.describe(
+                services.merge_preview(by=self.request.user, keep=keep, merge=merge)
+            ),
         }
 
     def form_valid(self, form):
@@ -1031,19 +1034,19 @@ class HandoverView(PermissionRequiredMixin, TemplateView):
             except services.CustomerError as error:
                 form.add_error(None, str(error))
             else:
-                count, tasks = handover.customers.count(), handover.task_count
-                messages.success(
-                    request,
-                    _("Handed over %(customers)s and %(tasks)s from %(old)s to %(new)s.")
-                    % {
-                        "customers": ngettext("%(count)s customer", "%(count)s customers", count)
-                        % {"count": count},
-                        "tasks": ngettext("%(count)s open task", "%(count)s open tasks", tasks)
-                        % {"count": tasks},
-                        "old": from_user,
-                        "new": handover.to_user,
-                    },
-                )
+                count, moved = handover.customers.count(), hooks.listed(handover.moves)
+                values = {
+                    "customers": ngettext("%(count)s customer", "%(count)s customers", count)
+                    % {"count": count},
+                    "old": from_user,
+                    "new": handover.to_user,
+                    "moved": moved,
+                }
+                if moved:
+                    text = _("Handed over %(customers)s from %(old)s to %(new)s, with %(moved)s.")
+                else:
+                    text = _("Handed over %(customers)s from %(old)s to %(new)s.")
+                messages.success(request, text % values)
                 return redirect(f"{reverse('customers:handover')}?from={from_user.pk}")
         return self.render_to_response(self.get_context_data(source=source, form=form))
 
@@ -1066,6 +1069,16 @@ class HandoverView(PermissionRequiredMixin, TemplateView):
                 for c in customers
             ]
             context["from_user"] = form.from_user
+            # What moves along if all of them go (the hooks, dry; no receiver chosen yet).
+            context["moves_with_all"] = hooks.listed(
+                moves.handover_moves(
+                    customer_ids=[c.pk for c in customers],
+                    from_user=form.from_user,
+                    to_user=None,
+                    by=self.request.user,
+                    dry_run=True,
+                )
+            )
         return context
 
 

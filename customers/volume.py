@@ -1,5 +1,6 @@
-"""Volume data for benchmarks (`manage.py seed_volume`): many reps in many teams, and a large
-number of customers with contacts, tags, colleagues, follow-ups and open tasks.
+"""The customers app's volume data for benchmarks (`manage.py seed_volume`, through the
+VOLUME_OPTIONS and VOLUME_DATA hooks): for the reps of teams/volume.py, a large number of
+customers with contacts, tags, colleagues, follow-ups and open tasks.
 
 Rows go in by the batch, never one save per row: on PostgreSQL through COPY (psycopg's
 `cursor.copy()`), elsewhere through `bulk_create`. Every customer gets its keys (name_key,
@@ -14,13 +15,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-
-from teams.models import Role, Team, User
 
 from . import bulk, cadence, grading, normalize
 from .models import (
@@ -35,8 +33,6 @@ from .models import (
 )
 
 BATCH = 5000
-PASSWORD = "volume-pass-2026"  # noqa: S105 - benchmark logins only
-PREFIX = "vol"
 
 CITIES = [("上海", 31.23, 121.47), ("杭州", 30.27, 120.15), ("广州", 23.13, 113.26)]
 CITIES += [("北京", 39.90, 116.40), ("成都", 30.57, 104.07), ("武汉", 30.59, 114.31)]
@@ -64,8 +60,6 @@ VISIT, PHONE = FollowUp.Method.VISIT.value, FollowUp.Method.PHONE.value
 
 @dataclass
 class Counts:
-    teams: int = 0
-    users: int = 0
     customers: int = 0
     contacts: int = 0
     followups: int = 0
@@ -148,80 +142,6 @@ def _no_auto_now(*models):
     finally:
         for f, auto_now, auto_now_add in saved:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-def _organisation(*, reps, teams, counts):
-    """Company → 2-4 regions → teams, a manager for each team and region, reps, a director."""
-    region_count = 4 if teams >= 16 else 3 if teams >= 9 else 2
-    company, _ = Team.objects.get_or_create(
-        name="规模测试公司", defaults={"kind": Team.Kind.COMPANY}
-    )
-    regions = []
-    for r in range(region_count):
-        region, created = Team.objects.get_or_create(
-            name=f"规模测试大区{r + 1}", defaults={"kind": Team.Kind.REGION, "parent": company}
-        )
-        regions.append(region)
-        counts.teams += created
-    squads = []
-    for t in range(teams):
-        squad, created = Team.objects.get_or_create(
-            name=f"规模测试销售{t + 1:02d}组",
-            defaults={"kind": Team.Kind.TEAM, "parent": regions[t % region_count]},
-        )
-        squads.append(squad)
-        counts.teams += created
-
-    wanted = [(f"{PREFIX}_director", Role.DIRECTOR, company, "陈", "总监")]
-    wanted += [
-        (f"{PREFIX}_region{r + 1}", Role.SALES_MANAGER, region, "周", f"大区经理{r + 1}")
-        for r, region in enumerate(regions)
-    ]
-    wanted += [
-        (f"{PREFIX}_manager{t + 1:02d}", Role.SALES_MANAGER, squad, "吴", f"主管{t + 1:02d}")
-        for t, squad in enumerate(squads)
-    ]
-    wanted += [
-        (f"{PREFIX}_rep{i + 1:04d}", Role.SALES_REP, squads[i % teams], "刘", f"销售{i + 1:04d}")
-        for i in range(reps)
-    ]
-    existing = set(
-        User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
-    )
-    password = make_password(PASSWORD)  # hashed once: hashing per user takes seconds each
-    new = [
-        User(
-            username=username,
-            role=role,
-            team=team,
-            last_name=last,
-            first_name=first,
-            email=f"{username}@volume.example.com",
-            password=password,
-        )
-        for username, role, team, last, first in wanted
-        if username not in existing
-    ]
-    User.objects.bulk_create(new, batch_size=1000)
-    counts.users = len(new)
-    users = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
-    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=users[u.username].pk, group=groups[u.role]) for u in new],
-        ignore_conflicts=True,
-    )
-    for team, username in [
-        *[(r, f"{PREFIX}_region{i + 1}") for i, r in enumerate(regions)],
-        *[(s, f"{PREFIX}_manager{i + 1:02d}") for i, s in enumerate(squads)],
-    ]:
-        team.manager = users[username]
-    Team.objects.bulk_update([*regions, *squads], ["manager"])
-    reps_by_team = {}
-    for user in users.values():
-        if user.role == Role.SALES_REP:
-            reps_by_team.setdefault(user.team_id, []).append(user)
-    owners = [u for u in users.values() if u.role in (Role.SALES_REP, Role.SALES_MANAGER)]
-    return sorted(owners, key=lambda u: u.username), reps_by_team
 
 
 def _customer_followups(rng, *, customer_id, owner_id, grade, created, count, rules, today):
@@ -395,8 +315,41 @@ def _customer(ctx, batch, *, n, customer_id):
     return due < ctx.today
 
 
-def seed(*, customers, contacts_per, followups_per, reps, teams, seed=1, log=print):
-    """Fill the database in one transaction; returns Counts."""
+def add_options(*, parser):
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--contacts-per", type=int, default=2)
+    parser.add_argument("--followups-per", type=int, default=10)
+
+
+def seed(*, options, organisation, log):
+    """The VOLUME_DATA hook: check the options, then write (see `write`); a summary line."""
+    if Customer.objects.exists() and not options["append"]:
+        raise CommandError(
+            "This database has customers already. Use a database of its own for volume "
+            "data, or add --append."
+        )
+    if options["customers"] < 1:
+        raise CommandError("--customers must be at least 1.")
+    if min(options["contacts_per"], options["followups_per"]) < 0:
+        raise CommandError("--contacts-per and --followups-per cannot be negative.")
+    counts = write(
+        organisation,
+        customers=options["customers"],
+        contacts_per=options["contacts_per"],
+        followups_per=options["followups_per"],
+        seed=options["seed"],
+        log=log,
+    )
+    return (
+        f"Volume data: {counts.customers:,} customers ({counts.overdue:,} overdue), "
+        f"{counts.contacts:,} contacts, {counts.followups:,} follow-ups, "
+        f"{counts.tags:,} tags on customers, {counts.shares:,} shares, "
+        f"{counts.tasks:,} open tasks."
+    )
+
+
+def write(organisation, *, customers, contacts_per, followups_per, seed=1, log=print):
+    """Write the customers and their rows for `organisation`'s people; returns Counts."""
     counts = Counts()
     started = time.perf_counter()
 
@@ -405,15 +358,13 @@ def seed(*, customers, contacts_per, followups_per, reps, teams, seed=1, log=pri
 
     writer = _Writer(Customer, FollowUp, Task)
     with transaction.atomic(), _no_auto_now(Customer, FollowUp, Task):
-        owners, reps_by_team = _organisation(reps=reps, teams=teams, counts=counts)
-        log(f"organisation: {counts.teams} new teams, {counts.users} new users ({elapsed()})")
         ctx = _Context(
             rng=random.Random(seed),  # noqa: S311 - benchmark data, not secrets
             rules=GradingSettings.load(),
             today=timezone.localdate(),
-            owners=owners,
-            reps=[u for u in owners if u.role == Role.SALES_REP] or owners,
-            reps_by_team=reps_by_team,
+            owners=organisation.owners,
+            reps=organisation.reps,
+            reps_by_team=organisation.reps_by_team,
             industries=[Industry.objects.get_or_create(name=name)[0].pk for name in INDUSTRIES],
             tags=[
                 Tag.objects.get_or_create(dimension=dimension, name=name)[0].pk
@@ -438,10 +389,8 @@ def seed(*, customers, contacts_per, followups_per, reps, teams, seed=1, log=pri
             )
         counts.tasks = _tasks(writer, ctx.rng, owners=ctx.reps, today=ctx.today, first=first)
         writer.analyze()
-    log(f"committed ({elapsed()})")
-    if not connection.in_atomic_block:
-        writer.analyze()  # now VACUUM ANALYZE
-    log(f"done in {elapsed()}")
+    # Once committed, VACUUM ANALYZE too (in a test's transaction it never runs).
+    transaction.on_commit(writer.analyze)
     return counts
 
 

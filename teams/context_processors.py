@@ -1,22 +1,8 @@
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-# The areas of the app: (permission or None for every signed-in user, url name, label, icon).
-# Apps add theirs with register_nav_item() in AppConfig.ready(); the navbar shows only those
-# the user may use.
-NAV_ITEMS = [(None, "home", _("Home"), "house")]
-_ADMIN_ITEMS = [
-    ("teams.manage_users", "teams:user-list", _("Users"), "people"),
-    ("teams.manage_teams", "teams:team-list", _("Teams"), "diagram-3"),
-]
+from crm_site import hooks
 
-
-def register_nav_item(perm, url_name, label, icon):
-    """Add an area before the administration entries."""
-    NAV_ITEMS.insert(len(NAV_ITEMS) - len(_ADMIN_ITEMS), (perm, url_name, label, icon))
-
-
-NAV_ITEMS.extend(_ADMIN_ITEMS)
+# The areas of the app come from the NAV_ITEMS hooks: each one shows only to users it accepts.
 
 
 def navigation(request):
@@ -24,10 +10,17 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = []
-    for perm, url_name, label, icon in NAV_ITEMS:
-        if perm and not user.has_perm(perm):
-            continue
-        items.append({"url": reverse(url_name), "label": label, "icon": icon, "active": False})
+    for area in hooks.get(hooks.NAV_ITEMS):
+        item = area(user=user)
+        if item is not None:
+            items.append(
+                {
+                    "url": reverse(item.url_name),
+                    "label": item.label,
+                    "icon": item.icon,
+                    "active": False,
+                }
+            )
     # The longest URL that the page's path starts with is the active area.
     path = request.path
     matches = [

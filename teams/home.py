@@ -1,11 +1,9 @@
-"""What the home page shows each role.
-
-Apps add panels with `register_panel(template_name, predicate, context)` in their
-AppConfig.ready(): a panel is a template fragment shown to users the predicate accepts,
-rendered with `panel` set to what `context(user)` returns.
-"""
+"""What the home page shows each role: an introduction, and the apps' HOME_PANELS hooks
+(crm_site/hooks.py), each a card or nothing for the user."""
 
 from django.utils.translation import gettext_lazy as _
+
+from crm_site import hooks
 
 from .models import Role
 
@@ -24,16 +22,6 @@ ROLE_INTROS = {
     Role.ADMIN: _("Manage users, teams, roles and the settings everyone works with."),
 }
 
-_PANELS = []
-
-
-def register_panel(template_name, predicate=None, context=None):
-    _PANELS.append((template_name, predicate, context))
-
 
 def panels_for(user):
-    return [
-        {"template": name, "context": context(user) if context else {}}
-        for name, predicate, context in _PANELS
-        if predicate is None or predicate(user)
-    ]
+    return [panel for fn in hooks.get(hooks.HOME_PANELS) if (panel := fn(user=user)) is not None]

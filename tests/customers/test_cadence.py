@@ -222,7 +222,7 @@ def test_a_rep_sees_their_overdue_customers(client, rep, other_rep):
     on_time = CustomerFactory(owner=rep)
     CustomerFactory(owner=other_rep, overdue=True, name="别人的逾期客户")
 
-    panel = home.overdue_customers(rep)
+    panel = home.overdue_customers(user=rep).context
     assert panel["total"] == 3
     assert {c.pk for c in panel["customers"]} == {c.pk for c in late}
 
@@ -253,7 +253,7 @@ def test_a_manager_sees_cadence_debt_per_rep_of_their_team_only(
     CustomerFactory.create_batch(1, owner=teammate, overdue=True)
     CustomerFactory.create_batch(2, owner=other_rep, overdue=True)  # another team
 
-    rows = home.cadence_debt(manager)["rows"]
+    rows = home.cadence_debt(user=manager).context["rows"]
     assert [(row["owner_user"], row["overdue"]) for row in rows] == [(rep, 3), (teammate, 1)]
 
     client.force_login(manager)
@@ -270,13 +270,13 @@ def test_a_manager_sees_cadence_debt_per_rep_of_their_team_only(
 def test_the_director_sees_every_team_debt(director, rep, other_rep):
     CustomerFactory.create_batch(2, owner=rep, overdue=True)
     CustomerFactory.create_batch(4, owner=other_rep, overdue=True)
-    rows = home.cadence_debt(director)["rows"]
+    rows = home.cadence_debt(user=director).context["rows"]
     assert [(row["owner_user"], row["overdue"]) for row in rows] == [(other_rep, 4), (rep, 2)]
 
 
 def test_logging_clears_a_customer_from_the_overdue_panel(rep):
     customer = CustomerFactory(owner=rep, overdue=True)
-    assert home.overdue_customers(rep)["total"] == 1
+    assert home.overdue_customers(user=rep).context["total"] == 1
     services.followup_log(
         by=rep,
         customer=customer,
@@ -284,7 +284,7 @@ def test_logging_clears_a_customer_from_the_overdue_panel(rep):
         occurred_at=timezone.now(),
         summary="回访",
     )
-    assert home.overdue_customers(rep)["total"] == 0
+    assert home.overdue_customers(user=rep).context["total"] == 0
 
 
 def test_cadence_debt_panel_queries_do_not_grow_with_reps(
@@ -293,9 +293,9 @@ def test_cadence_debt_panel_queries_do_not_grow_with_reps(
     rep_one = UserFactory(team=org["team_a"])
     CustomerFactory(owner=rep_one, overdue=True)
     with django_assert_max_num_queries(5) as few:
-        home.cadence_debt(User.objects.get(pk=manager.pk))
+        home.cadence_debt(user=User.objects.get(pk=manager.pk))
     for _ in range(15):
         CustomerFactory(owner=UserFactory(team=org["team_a"]), overdue=True)
     with django_assert_max_num_queries(5) as many:
-        assert len(home.cadence_debt(User.objects.get(pk=manager.pk))["rows"]) == 16
+        assert len(home.cadence_debt(user=User.objects.get(pk=manager.pk)).context["rows"]) == 16
     assert len(few.captured_queries) == len(many.captured_queries)

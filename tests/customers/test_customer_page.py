@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from crm_site import hooks
 from customers import sections, services, timeline
 from customers.models import CustomerShare, Tag
 from tests.factories import (
@@ -200,18 +201,7 @@ def test_sharing_shows_in_the_timeline(client, rep, customer, other_rep):
     assert ("share", f"Shared with {other_rep.display_name} (can edit)") in kinds_titles
 
 
-@pytest.fixture
-def registries():
-    """Registrations a test adds are gone afterwards."""
-    saved_sections, saved_providers = list(sections._sections), list(timeline._providers)
-    yield
-    sections._sections[:] = saved_sections
-    timeline._providers[:] = saved_providers
-
-
-def test_sections_and_events_of_later_apps_plug_in(
-    client, rep, customer, tmp_path, settings, registries
-):
+def test_sections_and_events_of_later_apps_plug_in(client, rep, customer, tmp_path, settings):
     (tmp_path / "plugin").mkdir()
     (tmp_path / "plugin" / "section.html").write_text(
         '<div id="plugin-section">{{ section.greeting }} {{ customer.name }}</div>'
@@ -220,37 +210,41 @@ def test_sections_and_events_of_later_apps_plug_in(
     settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     seen = []
 
-    def opportunities(customer, user):
+    def opportunities(*, customer, user):
         seen.append((customer.pk, user.pk))
-        return {"greeting": "Opportunities of"}
+        return hooks.Section("plugin/section.html", column="side", context={"greeting": "Hi"})
 
-    def contracts(customer, user):
-        yield timeline.Event(when=timezone.now(), kind="contract", icon="file", title="HT2026")
+    def contracts(*, customer, user):
+        yield hooks.Event(when=timezone.now(), kind="contract", icon="file", title="HT2026")
 
-    sections.register_section("plugin/section.html", opportunities, column="side", order=200)
-    timeline.register(contracts)
     client.force_login(rep)
-    text = page_text(client.get(detail(customer)))
-    assert f'<div id="plugin-section">Opportunities of {customer.name}</div>' in text
+    with (
+        hooks.register_temporarily(hooks.CUSTOMER_SECTIONS, opportunities, order=200),
+        hooks.register_temporarily(hooks.CUSTOMER_TIMELINE, contracts),
+    ):
+        text = page_text(client.get(detail(customer)))
+    assert f'<div id="plugin-section">Hi {customer.name}</div>' in text
     assert seen == [(customer.pk, rep.pk)]
     assert "HT2026" in text
+    # Gone after the block: registering in a test leaves nothing behind.
+    assert "plugin-section" not in page_text(client.get(detail(customer)))
 
 
-def test_a_section_predicate_hides_it(rep, manager, customer, registries):
-    sections.register_section(
-        "plugin/managers.html", column="main", predicate=lambda u, c: u.role == "sales_manager"
-    )
+def test_a_section_that_returns_none_is_hidden(rep, manager, customer):
+    def for_managers(*, customer, user):
+        return hooks.Section("plugin/managers.html") if user.role == "sales_manager" else None
 
     def main_templates(user):
-        return [s["template"] for s in sections.sections_for(customer, user)["main"]]
+        return [s.template for s in sections.sections_for(customer, user)["main"]]
 
-    assert "plugin/managers.html" not in main_templates(rep)
-    assert "plugin/managers.html" in main_templates(manager)
+    with hooks.register_temporarily(hooks.CUSTOMER_SECTIONS, for_managers, order=5):
+        assert "plugin/managers.html" not in main_templates(rep)
+        assert main_templates(manager)[0] == "plugin/managers.html"  # order 5: first
 
 
-def test_a_section_column_must_exist(registries):
+def test_a_section_column_must_exist():
     with pytest.raises(ValueError, match="column"):
-        sections.register_section("plugin/x.html", column="footer")
+        hooks.Section("plugin/x.html", column="footer")
 
 
 # --- query count ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from customers import merging, services, timeline
+from crm_site import hooks
+from customers import moves, services, timeline
 from customers.models import (
     Contact,
     Customer,
@@ -238,8 +239,9 @@ def test_manager_merges_and_everything_moves(client, manager, rep, rep2, pair, o
         merge.pk,
         manager,
     )
-    assert record.moved["contacts"] == 2 and record.moved["followups"] == 1
-    assert record.moved["tags"] == 1 and record.moved["handovers"] == 1
+    moved = {m.key: m.count for m in record.moves}
+    assert moved["contacts"] == 2 and moved["followups"] == 1
+    assert moved["tags"] == 1 and moved["handovers"] == 1
     merge_events = [e for e in timeline.events_for(keep, manager) if e.kind == "merge"]
     assert str(merge_events[0].title) == "Merged with 无锡启明科技"
     assert "contacts 2, follow-ups 1" in str(merge_events[0].body)
@@ -342,56 +344,140 @@ def test_search_lists_only_visible_customers_and_likely_duplicates(
     assert confirm_url(keep, merge) in text and "南方" not in text
 
 
-@pytest.fixture
-def registry():
-    saved_hooks, saved_labels = list(merging._hooks), dict(merging.LABELS)
-    yield
-    merging._hooks[:] = saved_hooks
-    merging.LABELS.clear()
-    merging.LABELS.update(saved_labels)
-
-
-def test_later_apps_move_their_rows_through_merge_hooks(client, manager, pair, registry):
+def test_later_apps_move_their_rows_through_merge_hooks(client, manager, pair):
     keep, merge = pair
     calls = []
 
-    def move_opportunities(kept, merged):
-        calls.append((kept.pk, merged.pk))
-        return {"opportunities": 3}
+    def move_opportunities(*, keep, merge, by, dry_run):
+        calls.append((keep.pk, merge.pk, by, dry_run))
+        return hooks.Moved("opportunities", "opportunities", 3)
 
-    merging.register_merge_hook(
-        move_opportunities,
-        count=lambda merged: {"opportunities": 3},
-        labels={"opportunities": "opportunities"},
-    )
     client.force_login(manager)
-    assert ("opportunities", 3) in client.get(confirm_url(keep, merge)).context["moves"]
-    client.post(confirm_url(keep, merge), {"confirm": "on"})
-    assert calls == [(keep.pk, merge.pk)]
-    assert Merge.objects.get().moved["opportunities"] == 3
+    with hooks.register_temporarily(hooks.CUSTOMER_MERGE, move_opportunities):
+        assert ("opportunities", 3) in client.get(confirm_url(keep, merge)).context["moves"]
+        client.post(confirm_url(keep, merge), {"confirm": "on"})
+    assert calls == [(keep.pk, merge.pk, manager, True), (keep.pk, merge.pk, manager, False)]
+    assert {m.key: m.count for m in Merge.objects.get().moves}["opportunities"] == 3
 
 
-def test_a_failing_hook_leaves_everything_as_it_was(manager, pair, registry):
+def test_a_failing_hook_leaves_everything_as_it_was(manager, pair):
     keep, merge = pair
     ContactFactory(customer=merge)
 
-    def broken(kept, merged):
+    def broken(*, keep, merge, by, dry_run):
         raise RuntimeError("contracts could not move")
 
-    merging.register_merge_hook(broken)
-    with pytest.raises(RuntimeError):
+    with hooks.register_temporarily(hooks.CUSTOMER_MERGE, broken), pytest.raises(RuntimeError):
         services.customer_merge(by=manager, keep=keep, merge=merge)
     assert Customer.objects.filter(pk=merge.pk).exists()
     assert Contact.objects.get().customer_id == merge.pk
     assert not Merge.objects.exists()
 
 
-def test_nothing_is_left_behind(manager, pair):
+def test_a_row_no_merge_hook_moves_stops_the_merge_and_nothing_changes(client, manager, pair):
+    """An app that forgets its merge hook: here, contacts, as if customers had forgotten its
+    own. The contact would be deleted with the merged customer; the merge refuses instead."""
     keep, merge = pair
-    ContactFactory(customer=merge)
-    FollowUpFactory(customer=merge)
-    NeedsSurveyFactory(customer=merge)
-    TaskFactory(customer=merge)
+    contact = ContactFactory(customer=merge)
+    followup = FollowUpFactory(customer=merge)
+    with hooks.unregister_temporarily(hooks.CUSTOMER_MERGE, moves.move_contacts):
+        with pytest.raises(services.CustomerError, match=r"customers\.Contact\.customer"):
+            services.customer_merge(by=manager, keep=keep, merge=merge)
+        client.force_login(manager)
+        response = client.post(confirm_url(keep, merge), {"confirm": "on"})
+    assert response.status_code == 302
+    [message] = messages_of(response)
+    assert message.startswith("Nothing was merged: contacts of 无锡启明科技 would be lost")
+    # Everything the other hooks had moved went back: the whole merge rolled back.
+    assert Customer.objects.filter(pk=merge.pk).exists()
+    assert Contact.objects.get(pk=contact.pk).customer_id == merge.pk
+    assert FollowUp.objects.get(pk=followup.pk).customer_id == merge.pk
+    assert not Merge.objects.exists()
+    # With the hook back, the same merge goes through.
     services.customer_merge(by=manager, keep=keep, merge=merge)
-    for model in (Contact, FollowUp, NeedsSurvey, Task):
+    assert Contact.objects.get(pk=contact.pk).customer_id == keep.pk
+
+
+def test_the_guard_sees_many_to_many_links_too(manager, rep, rep2, pair):
+    keep, merge = pair
+    handover = Handover.objects.create(from_user=rep, to_user=rep2, by=manager)
+    handover.customers.add(merge)
+    with (
+        hooks.unregister_temporarily(hooks.CUSTOMER_MERGE, moves.move_handovers),
+        pytest.raises(services.CustomerError, match=r"customers\.Handover\.customers"),
+    ):
+        services.customer_merge(by=manager, keep=keep, merge=merge)
+    assert list(handover.customers.all()) == [merge]
+
+
+@pytest.fixture
+def crowded(manager, rep, rep2, other_rep, pair):
+    """A merged customer with a row in every relation, and the clashes a merge resolves: a
+    proposal for a quarter the kept one has one for, a handover of both, a share the kept one
+    has already, a share with the kept customer's owner."""
+    keep, merge = pair
+    ContactFactory.create_batch(2, customer=merge)
+    FollowUpFactory(customer=merge)
+    TaskFactory(customer=merge)
+    NeedsSurveyFactory(customer=merge)
+    merge.tags.set([TagFactory(name="甲"), TagFactory(name="乙")])
+    GradeChange.objects.create(customer=merge, to_grade="C", source="computed")
+    for customer, grade in ((keep, "A"), (merge, "B")):
+        GradeProposal.objects.create(
+            customer=customer,
+            period="2026Q1",
+            current_grade="C",
+            proposed_grade=grade,
+            basis_amount=Decimal("5"),
+        )
+    GradeProposal.objects.create(
+        customer=merge,
+        period="2025Q4",
+        current_grade="C",
+        proposed_grade="B",
+        basis_amount=Decimal("25"),
+    )
+    both = Handover.objects.create(from_user=rep2, to_user=rep, by=manager)
+    both.customers.add(keep, merge)
+    Handover.objects.create(from_user=rep, to_user=rep2, by=manager).customers.add(merge)
+    CustomerShare.objects.create(customer=keep, user=other_rep, can_edit=False)
+    CustomerShare.objects.create(customer=merge, user=other_rep, can_edit=True)  # upgrades
+    CustomerShare.objects.create(customer=merge, user=rep, can_edit=False)  # keep's owner
+    earlier = CustomerFactory(owner=rep2)
+    services.customer_merge(by=manager, keep=merge, merge=earlier)
+    return keep, merge
+
+
+def test_the_preview_counts_exactly_what_the_merge_moves(client, manager, crowded):
+    keep, merge = crowded
+    client.force_login(manager)
+    preview = client.get(confirm_url(keep, merge)).context["moves"]
+    client.post(confirm_url(keep, merge), {"confirm": "on"})
+    record = Merge.objects.get(merged_pk=merge.pk)
+    assert preview == hooks.describe(record.moves)
+    assert dict(preview) == {
+        "contacts": 2,
+        "follow-ups": 1,
+        "tasks": 1,
+        "needs surveys": 1,
+        "tags": 2,
+        "colleagues": 1,
+        "grade changes": 1,
+        "grade proposals": 1,
+        "handovers": 1,
+        "earlier merges": 1,
+        "empty fields filled": 4,
+    }
+
+
+def test_nothing_is_left_behind(manager, crowded):
+    keep, merge = crowded
+    services.customer_merge(by=manager, keep=keep, merge=merge)
+    assert moves.left_behind(merge) is None
+    assert not Customer.objects.filter(pk=merge.pk).exists()
+    for model in (Contact, FollowUp, NeedsSurvey, Task, GradeChange, GradeProposal):
         assert not model.objects.filter(customer_id=merge.pk).exists()
+    # The kept customer's own proposal for the quarter won; its share became read-write.
+    assert keep.grade_proposals.get(period="2026Q1").proposed_grade == "A"
+    assert keep.shares.get(user__username="other_rep").can_edit is True
+    assert Handover.objects.filter(customers=keep).count() == 2

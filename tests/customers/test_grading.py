@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from crm_site import hooks
 from customers import cadence, grading, services
 from customers.models import Customer, FollowUp, GradeChange, GradeProposal, GradingSettings
 from customers.tasks import grade_review_task, recompute_cadence_task
@@ -50,21 +51,27 @@ def test_computed_grade(amount, strategic, rules, grade):
     assert grading.computed_grade(amount=amount, strategic=strategic, rules=rules) == grade
 
 
-def test_purchases_are_the_declared_estimate_until_contracts_feed_them(monkeypatch, rep):
+def test_purchases_are_the_declared_estimate_until_contracts_feed_them(rep):
     a = CustomerFactory(owner=rep, annual_purchase_estimate=D("150"))
     b = CustomerFactory(owner=rep, annual_purchase_estimate=D("3"))
     assert grading.trailing_purchases([a, b], Q1_END) == {a.pk: D("150"), b.pk: D("3")}
 
     seen = {}
 
-    def contracts(ids, start, end):
-        seen.update(ids=set(ids), start=start, end=end)
+    def contracts(*, customer_ids, start, end):
+        seen.update(ids=set(customer_ids), start=start, end=end)
         return {a.pk: D("12.5")}
 
-    monkeypatch.setattr(grading, "_purchase_source", None)
-    grading.register_purchase_source(contracts)
-    assert grading.trailing_purchases([a, b], Q1_END) == {a.pk: D("12.5"), b.pk: D("0")}
+    def services_sold(*, customer_ids, start, end):
+        return {a.pk: D("2"), 999_999: D("7")}  # a customer not asked about is ignored
+
+    with hooks.register_temporarily(hooks.CUSTOMER_PURCHASES, contracts):
+        assert grading.trailing_purchases([a, b], Q1_END) == {a.pk: D("12.5"), b.pk: D("0")}
+        with hooks.register_temporarily(hooks.CUSTOMER_PURCHASES, services_sold):
+            # Every source counts.
+            assert grading.trailing_purchases([a, b], Q1_END) == {a.pk: D("14.5"), b.pk: D("0")}
     assert seen == {"ids": {a.pk, b.pk}, "start": date(2025, 3, 31), "end": Q1_END}
+    assert grading.trailing_purchases([a], Q1_END) == {a.pk: D("150")}  # none left
 
 
 @pytest.mark.parametrize(
@@ -325,11 +332,14 @@ def test_the_next_quarter_closes_older_pending_proposals(graded, manager):
     assert GradeProposal.objects.get(customer=graded["down"], period="2026Q1").decided_by == manager
 
 
-def test_review_uses_registered_purchases(monkeypatch, rep):
+def test_review_uses_registered_purchases(rep):
     customer = CustomerFactory(owner=rep, grade="C", annual_purchase_estimate=D("0"))
-    monkeypatch.setattr(grading, "_purchase_source", None)
-    grading.register_purchase_source(lambda ids, start, end: {customer.pk: D("45")})
-    assert services.grade_review_propose(as_of=Q1_END) == 1
+
+    def contracts(*, customer_ids, start, end):
+        return {customer.pk: D("45")}
+
+    with hooks.register_temporarily(hooks.CUSTOMER_PURCHASES, contracts):
+        assert services.grade_review_propose(as_of=Q1_END) == 1
     proposal = GradeProposal.objects.get()
     assert (proposal.proposed_grade, proposal.basis_amount) == ("B", D("45"))
 

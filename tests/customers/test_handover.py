@@ -1,11 +1,13 @@
-"""客户交接: a manager or admin moves all or some customers of a user, and their open tasks."""
+"""客户交接: a manager or admin moves all or some customers of a user, and their open work
+(customers' open tasks, and whatever later apps register as CUSTOMER_HANDOVER hooks)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from customers import services, timeline
+from crm_site import hooks
+from customers import moves, services, timeline
 from customers.models import Customer, CustomerShare, Handover, Task
 from teams.models import Role
 from tests.factories import CustomerFactory, TaskFactory, UserFactory
@@ -39,6 +41,10 @@ def owners(customers):
     return {c.pk: Customer.objects.get(pk=c.pk).owner.username for c in customers}
 
 
+def moved(handover):
+    return {m.key: m.count for m in handover.moves}
+
+
 # --- the service -----------------------------------------------------------------------------
 
 
@@ -50,7 +56,7 @@ def test_all_customers_and_their_open_tasks_move(manager, rep, rep2, book):
         assert Task.objects.get(pk=book[key].pk).owner == rep2
     assert Task.objects.get(pk=book["done"].pk).owner == rep  # done tasks are history
     assert Task.objects.get(pk=book["managers"].pk).owner == manager
-    assert handover.task_count == 2
+    assert moved(handover) == {"tasks": 2}
     assert (handover.from_user, handover.to_user, handover.by, handover.note) == (
         rep,
         rep2,
@@ -68,7 +74,7 @@ def test_only_the_selected_customers_move(manager, rep, rep2, book):
     assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep", third.pk: "rep2"}
     assert Task.objects.get(pk=book["open"].pk).owner == rep2
     assert Task.objects.get(pk=book["open2"].pk).owner == rep  # on a customer that stayed
-    assert handover.task_count == 1
+    assert moved(handover) == {"tasks": 1}
     assert set(handover.customers.all()) == {first, third}
 
 
@@ -150,7 +156,7 @@ def test_the_handover_is_recorded_on_the_timeline_and_in_history(manager, rep, r
     events = [e for e in timeline.events_for(customer, manager) if e.kind == "handover"]
     assert len(events) == 1
     assert rep.display_name in str(events[0].title) and rep2.display_name in str(events[0].title)
-    assert events[0].body == "区域调整"
+    assert events[0].body == "区域调整\nMoved with the customers: open tasks 2"
     assert events[0].who == manager
     record = customer.history.first()
     assert (record.owner_id, record.history_user, record.history_change_reason) == (
@@ -233,9 +239,12 @@ def test_handing_over_selected_customers_through_the_page(client, manager, rep, 
     assert response.url == f"{URL}?from={rep.pk}"
     assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep2", _third.pk: "rep"}
     page = client.get(response.url).content.decode()
-    assert "Handed over 2 customers and 2 open tasks from" in page
+    assert (
+        f"Handed over 2 customers from {rep.display_name} to {rep2.display_name}, "
+        "with open tasks 2." in page
+    )
     handover = Handover.objects.get()
-    assert (handover.by, handover.note, handover.task_count) == (manager, "休假", 2)
+    assert (handover.by, handover.note, moved(handover)) == (manager, "休假", {"tasks": 2})
 
 
 @pytest.mark.parametrize(
@@ -305,10 +314,66 @@ def test_page_query_count_does_not_grow_with_customers(
     CustomerFactory(owner=rep)
     client.force_login(manager)
     client.get(URL, {"from": rep.pk})
-    with django_assert_num_queries(11) as one:
+    with django_assert_num_queries(12) as one:
         client.get(URL, {"from": rep.pk})
     for _ in range(49):
         TaskFactory(customer=CustomerFactory(owner=rep))
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(URL, {"from": rep.pk})
     assert len(response.context["customer_rows"]) == 50
+
+
+# --- what moves with the customers: the CUSTOMER_HANDOVER hooks ---------------------------------
+
+
+def move_done_tasks(*, customer_ids, from_user, to_user, by, dry_run):
+    """A later app's move, written like one (its rows here: the departing owner's done
+    tasks, which customers itself leaves as history)."""
+    rows = Task.objects.filter(customer_id__in=customer_ids, owner=from_user, done_at__isnull=False)
+    return hooks.move("done", "done tasks", rows, dry_run=dry_run, owner=to_user)
+
+
+def test_a_handover_moves_what_the_hooks_register(client, manager, rep, rep2, book):
+    first, second, _third = book["customers"]
+    client.force_login(manager)
+    with hooks.register_temporarily(hooks.CUSTOMER_HANDOVER, move_done_tasks):
+        page = client.get(URL, {"from": rep.pk})
+        assert page.context["moves_with_all"] == "open tasks 2, done tasks 1"
+        client.post(URL, {"from": rep.pk, "customers": [first.pk, second.pk], "to_user": rep2.pk})
+    assert Task.objects.get(pk=book["done"].pk).owner == rep2
+    handover = Handover.objects.get()
+    assert moved(handover) == {"tasks": 2, "done": 1}
+    [event] = [e for e in timeline.events_for(first, manager) if e.kind == "handover"]
+    assert event.body == "Moved with the customers: open tasks 2, done tasks 1"
+
+
+def test_without_its_hook_a_row_stays_with_the_departing_owner(manager, rep, rep2, book):
+    with hooks.unregister_temporarily(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks):
+        handover = services.customers_handover(by=manager, from_user=rep, to_user=rep2)
+    assert moved(handover) == {}
+    assert Task.objects.get(pk=book["open"].pk).owner == rep
+
+
+def test_bulk_reassign_runs_the_hooks_once_per_old_owner(manager, rep, rep2, book, org):
+    third_rep = UserFactory(username="rep3", role=Role.SALES_REP, team=org["team_a"])
+    theirs = CustomerFactory(owner=third_rep)
+    TaskFactory(customer=theirs, owner=third_rep, done_at=timezone.now())
+    calls = []
+
+    def spy(*, customer_ids, from_user, to_user, by, dry_run):
+        calls.append((sorted(customer_ids), from_user, to_user, by, dry_run))
+
+    first = book["customers"][0]
+    with (
+        hooks.register_temporarily(hooks.CUSTOMER_HANDOVER, move_done_tasks),
+        hooks.register_temporarily(hooks.CUSTOMER_HANDOVER, spy),
+    ):
+        services.customers_bulk_reassign(by=manager, customers=[first, theirs], to_user=rep2)
+    assert sorted(calls, key=lambda c: c[1].username) == [
+        ([first.pk], rep, rep2, manager, False),
+        ([theirs.pk], third_rep, rep2, manager, False),
+    ]
+    # Each old owner's work moved, open and (through the later app's hook) done.
+    left = Task.objects.filter(customer__in=[first, theirs]).exclude(owner__in=[rep2, manager])
+    assert not left.exists()
+    assert Task.objects.get(pk=book["managers"].pk).owner == manager

@@ -1,0 +1,236 @@
+"""Where the apps meet: one registry of hooks (like Wagtail's `hooks.register`).
+
+Arrows point one way (teams ← customers ← opportunities ← contracts ← delivery/aftersales), so
+an earlier app never imports a later one. A later app shows itself on an earlier app's pages,
+and moves its rows along with a customer, by registering functions here. Each app keeps its
+registrations in its own `hooks.py`, imported by its `AppConfig.ready()`::
+
+    from crm_site import hooks
+
+    @hooks.register(hooks.CUSTOMER_SECTIONS, order=120)
+    def open_opportunities(*, customer, user):
+        if not user.has_perm("opportunities.view_opportunities", customer):
+            return None
+        rows = list(Opportunity.objects.visible_to(user).filter(customer=customer).open())
+        return hooks.Section("opportunities/sections/customer.html", context={"rows": rows})
+
+Every hook takes keyword arguments only and runs a constant number of queries, whatever the
+number of rows (the pages pin their query counts). The hooks and their functions:
+
+- `NAV_ITEMS` `fn(*, user) -> NavItem | None`: an area in the navbar and on the home page,
+  or None for a user who may not use it. Home is 0, the apps' areas 100-899, admin 900+.
+- `HOME_PANELS` `fn(*, user) -> Panel | None`: a card on the home page.
+- `CUSTOMER_SECTIONS` `fn(*, customer, user) -> Section | None`: a part of the customer page
+  (customers' own use order 10-99; later apps from 100).
+- `CUSTOMER_TIMELINE` `fn(*, customer, user) -> iterable of Event`: its events on the
+  customer's timeline (sorted by time, so the order does not matter).
+- `CUSTOMER_MERGE` `fn(*, keep, merge, by, dry_run) -> Moved | None`: move the app's rows of
+  `merge` to `keep`; with `dry_run`, only count what would move (the confirm page). The merge
+  refuses to delete `merge` while any row still points at it, so every relation to Customer
+  needs a hook.
+- `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
+  客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
+  count it (`to_user` may then be None: the handover page counts before one is chosen).
+- `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
+  in 万元 between the dates, for ABC grading; the sources are summed.
+- `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
+  (idempotent); returns a line for the console.
+- `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
+- `VOLUME_DATA` `fn(*, options, organisation, log) -> str | None`: add the app's volume data
+  (`options`: the command's options; `organisation`: teams.volume.Organisation; `log`: progress
+  lines); returns a summary line.
+
+`get(name)` returns the functions sorted by `order`, then by registration. Tests add or take
+out a function for the length of a `with` block (`register_temporarily`,
+`unregister_temporarily`), never by editing the registry.
+"""
+
+import contextlib
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
+
+NAV_ITEMS = "nav_items"
+HOME_PANELS = "home_panels"
+CUSTOMER_SECTIONS = "customer_sections"
+CUSTOMER_TIMELINE = "customer_timeline"
+CUSTOMER_MERGE = "customer_merge"
+CUSTOMER_HANDOVER = "customer_handover"
+CUSTOMER_PURCHASES = "customer_purchases"
+DEMO_DATA = "demo_data"
+VOLUME_OPTIONS = "volume_options"
+VOLUME_DATA = "volume_data"
+
+NAMES = frozenset(
+    {
+        NAV_ITEMS,
+        HOME_PANELS,
+        CUSTOMER_SECTIONS,
+        CUSTOMER_TIMELINE,
+        CUSTOMER_MERGE,
+        CUSTOMER_HANDOVER,
+        CUSTOMER_PURCHASES,
+        DEMO_DATA,
+        VOLUME_OPTIONS,
+        VOLUME_DATA,
+    }
+)
+
+# name -> [(order, sequence, fn)]
+_registry = {name: [] for name in NAMES}
+_sequence = itertools.count()
+
+
+def _entries(name):
+    try:
+        return _registry[name]
+    except KeyError:
+        # A misspelt name would otherwise register or find nothing, silently.
+        raise ValueError(f"unknown hook {name!r}; the hooks are in crm_site/hooks.py") from None
+
+
+def register(name, fn=None, *, order=0):
+    """Register `fn` under `name`; without `fn`, a decorator. The same function twice is kept
+    once (with its first order)."""
+    if fn is None:
+        return lambda fn: register(name, fn, order=order)
+    entries = _entries(name)
+    if not any(registered is fn for _order, _seq, registered in entries):
+        entries.append((order, next(_sequence), fn))
+    return fn
+
+
+def get(name):
+    """The functions registered under `name`, by order, then by registration."""
+    return [fn for _order, _seq, fn in sorted(_entries(name), key=lambda e: e[:2])]
+
+
+@contextlib.contextmanager
+def register_temporarily(name, fn, *, order=0):
+    """For tests: `fn` is registered inside the `with` block only."""
+    entries = _entries(name)
+    if any(registered is fn for _order, _seq, registered in entries):
+        yield fn  # already there: it stays after the block too
+        return
+    entry = (order, next(_sequence), fn)
+    entries.append(entry)
+    try:
+        yield fn
+    finally:
+        entries.remove(entry)
+
+
+@contextlib.contextmanager
+def unregister_temporarily(name, fn):
+    """For tests: `fn` is not registered inside the `with` block (an app that forgot it)."""
+    entries = _entries(name)
+    taken = [entry for entry in entries if entry[2] is fn]
+    if not taken:
+        raise ValueError(f"{fn!r} is not registered under {name!r}")
+    entries.remove(taken[0])
+    try:
+        yield
+    finally:
+        entries.append(taken[0])  # its order and sequence come back with it
+
+
+# --- the shared types the hooks return -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str  # reversed without arguments
+    label: str
+    icon: str  # a Bootstrap Icons name
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str  # included with `panel` set to `context`
+    context: dict = field(default_factory=dict)
+
+
+SECTION_COLUMNS = ("main", "side")
+
+
+@dataclass(frozen=True)
+class Section:
+    """`template` is included with the page's context (`customer`, `user`, `can`…) plus
+    `section` set to `context`; "main" is the wide column above the timeline, "side" the
+    column under the contacts."""
+
+    template: str
+    column: str = "main"
+    context: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.column not in SECTION_COLUMNS:
+            raise ValueError(f"column must be one of {SECTION_COLUMNS}, not {self.column!r}")
+
+
+@dataclass
+class Event:
+    when: datetime
+    kind: str  # a short key: "followup", "grade", "survey", "merge", "contract"…
+    icon: str  # a Bootstrap Icons name
+    title: str
+    body: str = ""
+    url: str = ""
+    who: object = None
+    badges: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """How many rows of one kind a merge or handover hook moved (or, dry, would move).
+
+    `label` is an untranslated msgid marked with `gettext_noop`: the records keep it, and each
+    reader sees it in their own language (`describe`).
+    """
+
+    key: str
+    label: str
+    count: int
+
+    def __post_init__(self):
+        if isinstance(self.label, Promise) or not isinstance(self.label, str):
+            raise TypeError("Moved.label is a msgid marked with gettext_noop, not a lazy text")
+
+    def as_json(self):
+        return {"key": self.key, "label": self.label, "count": self.count}
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(data["key"], data["label"], data["count"])
+
+
+def move(key, label, rows, *, dry_run, **changes):
+    """The usual move: `rows.update(**changes)`, or with `dry_run` how many it would change."""
+    return Moved(key, label, rows.count() if dry_run else rows.update(**changes))
+
+
+def tally(results):
+    """The `Moved` of several hooks as one list: the same key summed, in first-seen order."""
+    found = {}
+    for moved in results:
+        if moved is None:
+            continue
+        if moved.key in found:
+            moved = Moved(moved.key, found[moved.key].label, found[moved.key].count + moved.count)
+        found[moved.key] = moved
+    return list(found.values())
+
+
+def describe(moves):
+    """`[(label in the current language, count), …]` for what is not zero, in order."""
+    return [(gettext(m.label), m.count) for m in moves if m.count]
+
+
+def listed(moves):
+    """What moved as one line in the reader's language: `contacts 2, follow-ups 1`
+    (`联系人 2、跟进记录 1`)."""
+    separator = pgettext("between items of a list", ", ")
+    return separator.join(f"{label} {count}" for label, count in describe(moves))

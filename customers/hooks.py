@@ -1,0 +1,85 @@
+"""The customers app's registrations in crm_site/hooks.py (imported by CustomersConfig.ready)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm_site import hooks
+
+from . import demo, home, moves, sections, timeline, volume
+
+
+def _area(perm, url_name, label, icon):
+    def area(*, user):
+        return hooks.NavItem(url_name, label, icon) if user.has_perm(perm) else None
+
+    return area
+
+
+# --- navbar, home page, customer page --------------------------------------------------------
+
+for order, area in enumerate(
+    [
+        _area(
+            "customers.work_with_customers", "customers:customer-list", _("Customers"), "building"
+        ),
+        _area(
+            "customers.work_with_customers",
+            "customers:quick-log",
+            _("Quick log"),
+            "lightning-charge",
+        ),
+        _area(
+            "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
+        ),
+        _area("customers.change_grading", "customers:grading-settings", _("Grading"), "sliders"),
+    ]
+):
+    hooks.register(hooks.NAV_ITEMS, area, order=100 + order)
+
+for order, panel in enumerate(
+    [
+        home.my_tasks,
+        home.overdue_customers,
+        home.cadence_debt,
+        home.grade_review,
+        home.pending_a_checks,
+    ]
+):
+    hooks.register(hooks.HOME_PANELS, panel, order=100 + order)
+
+hooks.register(hooks.CUSTOMER_SECTIONS, sections.needs_surveys, order=10)
+hooks.register(hooks.CUSTOMER_SECTIONS, sections.grade_history, order=50)
+
+for provider in (
+    timeline.followups,
+    timeline.grade_changes,
+    timeline.surveys,
+    timeline.merges_and_handovers,
+    timeline.creation_and_second_check,
+    timeline.sharing,
+):
+    hooks.register(hooks.CUSTOMER_TIMELINE, provider)
+
+# --- merge and handover: what moves (in this order on the confirm page and the records) ------
+
+for move in (
+    moves.move_contacts,
+    moves.move_followups,
+    moves.move_tasks,
+    moves.move_surveys,
+    moves.move_tags,
+    moves.move_shares,
+    moves.move_grade_changes,
+    moves.move_grade_proposals,
+    moves.move_handovers,
+    moves.move_merges,
+    moves.fill_empty_fields,
+):
+    hooks.register(hooks.CUSTOMER_MERGE, move)
+
+hooks.register(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks)
+
+# --- demo and volume data ----------------------------------------------------------------------
+
+hooks.register(hooks.DEMO_DATA, demo.seed, order=100)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=100)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=100)
