@@ -19,6 +19,8 @@ from customers.permissions import (
 from teams.models import Role
 from tests.factories import ContactFactory, CustomerFactory, TaskFactory, UserFactory
 
+from .test_customer_edit import edit_payload
+
 pytestmark = pytest.mark.django_db
 
 # Who may do what with a customer of a colleague in the user's own team (team A) or in
@@ -197,8 +199,6 @@ def test_the_merge_search_offers_only_customers_the_user_may_merge(client, manag
 def test_a_read_write_share_does_not_change_the_owner_through_the_edit_form(
     client, manager, rep, foreign
 ):
-    from .test_customer_edit import edit_payload
-
     client.force_login(manager)
     page = client.get(update_url(foreign))
     assert page.status_code == 200 and "owner" not in page.context["form"].fields
@@ -247,8 +247,6 @@ def test_the_owner_choices_are_the_colleagues_the_user_may_assign(
 
 
 def test_a_manager_gives_a_customer_to_a_rep_and_the_work_follows(client, manager, rep, rep2):
-    from .test_customer_edit import edit_payload
-
     customer = CustomerFactory(owner=rep2)
     open_task = TaskFactory(customer=customer, owner=rep2, title="回访")
     CustomerShare.objects.create(customer=customer, user=rep, can_edit=False)
