@@ -32,7 +32,7 @@ from .models import (
     SavedView,
     Tag,
 )
-from .permissions import owner_choices
+from .permissions import can_change_owner, manages_customers, owner_choices
 from .querysets import customer_viewers_q
 
 # --- grading and handover ------------------------------------------------------------------
@@ -144,12 +144,12 @@ class HandoverUserField(forms.ModelChoiceField):
 
 
 def handover_sources(user):
-    """Users in `user`'s scope, active or deactivated, who own customers `user` sees."""
+    """Users in `user`'s scope, active or deactivated, who own customers `user` may move."""
     return (
         User.objects.visible_to(user)
         .annotate(
             customer_count=Count(
-                "customers", filter=Q(customers__in=Customer.objects.visible_to(user))
+                "customers", filter=Q(customers__in=Customer.objects.managed_by(user))
             )
         )
         .filter(customer_count__gt=0)
@@ -203,7 +203,7 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.from_user = from_user
         self.fields["customers"].queryset = (
-            Customer.objects.visible_to(user).filter(owner=from_user).order_by("name", "pk")
+            Customer.objects.managed_by(user).filter(owner=from_user).order_by("name", "pk")
         )
         self.fields["to_user"].queryset = (
             owner_choices(user).exclude(pk=from_user.pk).order_by("username")
@@ -651,7 +651,9 @@ def _valid_phone(value):
     return value
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
+class ColleagueChoiceField(forms.ModelChoiceField):
+    """A colleague with their username: two people of the same name stay apart."""
+
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.username})"
 
@@ -736,13 +738,12 @@ class CustomerForm(forms.ModelForm):
         industry.queryset = Industry.objects.filter(
             Q(is_active=True) | Q(pk=self.instance.industry_id or 0)
         )
-        if user.has_perm("customers.manage_customers"):
-            owners = User.objects.visible_to(user).active().filter(role__in=SHARE_ROLES)
-            if self.instance.owner_id:
-                owners = owners | User.objects.filter(pk=self.instance.owner_id)
-            self.fields["owner"] = OwnerChoiceField(
+        if self.offers_owner():
+            # Whom the user may give it to, and whoever has it now (left as it is).
+            current = User.objects.filter(pk=self.instance.owner_id or user.pk)
+            self.fields["owner"] = ColleagueChoiceField(
                 label=capfirst(_("owner")),
-                queryset=owners.distinct().order_by("username"),
+                queryset=(owner_choices(user) | current).distinct().order_by("username"),
                 required=False,
                 initial=self.instance.owner_id or user.pk,
                 empty_label=None,
@@ -764,6 +765,13 @@ class CustomerForm(forms.ModelForm):
         if not self.creating:
             for name in self.contact_field_names():
                 del self.fields[name]
+
+    def offers_owner(self):
+        """A new customer may go to whomever a manager may assign; an existing one only when
+        the user may move it (never through a share)."""
+        if self.creating:
+            return manages_customers(self.user)
+        return can_change_owner(self.user, self.instance)
 
     def contact_field_names(self):
         return [f"contact_{name}" for name in self.CONTACT_FIELDS]
@@ -915,7 +923,7 @@ class ShareForm(forms.Form):
 
     READ, EDIT = "read", "edit"
 
-    user = OwnerChoiceField(
+    user = ColleagueChoiceField(
         label=capfirst(_("colleague")),
         queryset=User.objects.none(),
         empty_label=_("Choose a colleague…"),

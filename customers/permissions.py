@@ -95,18 +95,39 @@ rules.add_perm("customers.review_grades", checks_grades)
 
 
 @rules.predicate
+def can_manage_ownership(user, customer):
+    """Whether `customer` is within `user`'s reach by ownership (teams.policy): their own, their
+    team subtree's for managers, every customer for directors, the general manager and admins.
+
+    Moving a customer (changing its owner, merging it, handing it over, sharing it) needs it; a
+    share never gives it, even read-write: a share lets a colleague edit the record, not take
+    it out of its team. `Customer.objects.managed_by(user)` is the same rule for many."""
+    return _active(user) and customer is not None and policy.reaches_owner(user, customer.owner)
+
+
+@rules.predicate
+def can_change_owner(user, customer):
+    """Managers and above give a customer within their ownership reach to someone else (edit
+    form, bulk reassign, handover); to whom is `can_assign_customer_to`."""
+    return manages_customers(user) and can_manage_ownership(user, customer)
+
+
+@rules.predicate
 def can_merge_customer(user, customer):
-    """Managers and above merge customers they may edit (both sides are checked)."""
-    return manages_customers(user) and can_edit_customer(user, customer)
+    """A merge edits the kept customer and moves everything of the other, then deletes it: it
+    needs both edit and owner rights, on both sides (the service checks each)."""
+    return can_edit_customer(user, customer) and can_change_owner(user, customer)
 
 
 @rules.predicate
 def can_share_customer(user, customer):
-    """Those who may edit a customer choose the colleagues it is shared with (协作人)."""
-    return can_edit_customer(user, customer)
+    """Who sees a customer is decided on its owner's side: those who may edit it within their
+    ownership reach choose its colleagues (协作人); a colleague does not share it onward."""
+    return can_edit_customer(user, customer) and can_manage_ownership(user, customer)
 
 
 rules.add_perm("customers.check_a_grades", checks_grades)
+rules.add_perm("customers.change_owner", can_change_owner)
 rules.add_perm("customers.merge_customer", can_merge_customer)
 rules.add_perm("customers.share_customer", can_share_customer)
 
@@ -148,12 +169,13 @@ def owner_choices(user):
 
 @rules.predicate
 def can_assign_customer_to(user, owner):
-    """Whom `user` may make the owner of customers they bring in (import): themselves, or, for
-    managers and above, an active sales colleague within their reach."""
-    if not can_create_customer(user) or owner is None:
+    """Whom `user` may make a customer's owner (create, import, edit, bulk reassign, handover):
+    themselves when they bring the customer in, or, for managers and above, an active sales
+    colleague within their reach (`owner_choices`)."""
+    if not _active(user) or owner is None:
         return False
     if owner.pk == user.pk:
-        return True
+        return can_create_customer(user)
     if not (manages_customers(user) and may_own_customers(owner)):
         return False
     return policy.reaches_owner(user, owner)

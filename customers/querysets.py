@@ -63,8 +63,8 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(matching | found)
 
     def managed_by(self, user):
-        """What `user` may act on as a manager (bulk actions): the customers the policy gives
-        them by ownership, without those merely shared with them."""
+        """The customers within `user`'s reach by ownership, never those merely shared with
+        them: `permissions.can_manage_ownership` for many (bulk actions, handover, merge)."""
         return self.filter(policy.owned_q(user))
 
 

@@ -46,6 +46,7 @@ from .models import (
 from .permissions import (
     can_add_survey,
     can_assign_customer_to,
+    can_change_owner,
     can_confirm_review,
     can_create_customer,
     can_edit_customer,
@@ -70,6 +71,22 @@ class CustomerError(Exception):
 
 
 # --- customers -------------------------------------------------------------------------
+
+
+def _lock_customer(pk, *related):
+    """The customer, locked for the rest of the transaction and read again under the lock; a
+    customer merged away (or deleted) meanwhile is a CustomerError, not a crash."""
+    customer = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .filter(pk=pk)
+        .first()
+    )
+    if customer is None:
+        raise CustomerError(
+            _("This customer no longer exists: it was merged or deleted meanwhile.")
+        )
+    return customer
 
 
 def _apply_keys(customer):
@@ -133,10 +150,11 @@ def _mark_for_review(customer, old_grade, by):
 @transaction.atomic
 def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
     """Create a customer (and its first contacts). Grade: computed unless given by hand."""
-    if not can_create_customer(by):
+    owner = owner or by
+    if not (can_create_customer(by) and can_assign_customer_to(by, owner)):
         raise PermissionDenied
     rules_ = GradingSettings.load()
-    customer = Customer(owner=owner or by, created_by=by, **fields)
+    customer = Customer(owner=owner, created_by=by, **fields)
     _apply_keys(customer)
     if customer.grade_source == Customer.GradeSource.COMPUTED:
         customer.grade = grading.computed_grade(
@@ -160,9 +178,18 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
 
 
 @transaction.atomic
-def customer_update(*, by, customer, tags=None, reason="", **fields):
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields):
+    """Edit a customer. A share lets a colleague edit it; a new `owner` also needs `by` to move
+    it (`can_change_owner`) and to be allowed to give it to them: the change is then a
+    reassign, as in bulk reassign (the old owner's open tasks go along)."""
+    customer = _lock_customer(customer.pk)
     if not can_edit_customer(by, customer):
+        raise PermissionDenied
+    if owner is not None and owner.pk == customer.owner_id:
+        owner = None
+    if owner is not None and not (
+        can_change_owner(by, customer) and can_assign_customer_to(by, owner)
+    ):
         raise PermissionDenied
     old_grade = customer.grade
     for name, value in fields.items():
@@ -180,12 +207,14 @@ def customer_update(*, by, customer, tags=None, reason="", **fields):
     if old_grade != customer.grade:
         _record_grade(customer, old=old_grade, by=by, source=_grade_source(customer), reason=reason)
         customer_refresh_cadence(customer=customer)
+    if owner is not None:
+        _give_customers([customer], owner, by=by, reason=gettext_noop("Owner changed"))
     return customer
 
 
 @transaction.atomic
 def customer_confirm_review(*, by, customer):
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = _lock_customer(customer.pk)
     if customer.review != Customer.Review.PENDING:
         raise CustomerError(_("This customer is not waiting for a second check."))
     if not can_confirm_review(by, customer):
@@ -208,7 +237,7 @@ def _require_edit(by, customer):
 @transaction.atomic
 def contact_create(*, by, customer, **fields):
     """Add a contact to a customer the user may edit."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = _lock_customer(customer.pk)
     _require_edit(by, customer)
     contact = Contact(customer=customer, **fields)
     contact.phone_key = normalize.phone_key(contact.phone)
@@ -243,7 +272,7 @@ def contact_delete(*, by, contact):
 def customer_share(*, by, customer, user, can_edit=False):
     """Share a customer with a colleague (协作人), read-only or read-write; sharing again
     changes the access."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = _lock_customer(customer.pk)
     if not can_share_customer(by, customer):
         raise PermissionDenied
     if user.pk == customer.owner_id:
@@ -264,7 +293,7 @@ def customer_share(*, by, customer, user, can_edit=False):
 @transaction.atomic
 def customer_unshare(*, by, share):
     share = CustomerShare.objects.select_related("customer").get(pk=share.pk)
-    customer = Customer.objects.select_for_update().get(pk=share.customer_id)
+    customer = _lock_customer(share.customer_id)
     if not can_share_customer(by, customer):
         raise PermissionDenied
     share._history_user = by
@@ -306,6 +335,9 @@ def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
     """
     if keep.pk == merge.pk:
         raise CustomerError(_("A customer cannot be merged into itself."))
+    # Both rows locked in id order, as handover and bulk actions lock theirs, so two of them
+    # on the same customers wait for each other instead of deadlocking; everything below
+    # reads the rows as they are under the lock. A customer merged away meanwhile is gone.
     locked = {
         c.pk: c
         for c in Customer.objects.select_for_update()
@@ -449,7 +481,7 @@ def followup_log(
     for its owner (the author by default). The customer's next due date moves; the returned
     follow-up's `customer` carries the new `next_followup_due`.
     """
-    customer = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    customer = _lock_customer(customer.pk, "owner")
     if not can_log_followup(by, customer):
         raise PermissionDenied
     if not (summary or "").strip():
@@ -511,7 +543,7 @@ def needs_survey_create(*, by, customer, needs, **fields):
     `needs` is a list of (description, priority); at least one. `fields` are the other
     NeedsSurvey fields; the surveyor defaults to `by` and must see the customer.
     """
-    customer = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    customer = _lock_customer(customer.pk, "owner")
     if not can_add_survey(by, customer):
         raise PermissionDenied
     needs = [(d.strip(), p) for d, p in needs if d and d.strip()]
@@ -766,7 +798,8 @@ def grade_proposals_decide(*, by, proposals, confirm):
 
 
 def _check_receiver(by, to_user):
-    """Customers go only to an active sales colleague within `by`'s reach."""
+    """Customers go only to an active sales colleague `by` may assign them to; the common
+    refusals are explained."""
     if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
         raise PermissionDenied
     if not to_user.is_active:
@@ -777,10 +810,27 @@ def _check_receiver(by, to_user):
         raise CustomerError(
             _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
         )
+    if not can_assign_customer_to(by, to_user):
+        raise PermissionDenied
 
 
 def _give_customers(customers, to_user, *, by, reason):
-    """Make `to_user` the owner (with history rows); they need no share on what they own."""
+    """The one way customers change owner (edit form, bulk reassign, handover): `customers`,
+    locked by the caller, go to `to_user` (with history rows), each old owner's open work on
+    them goes along (the CUSTOMER_HANDOVER hooks, once per old owner: customers' open tasks,
+    later apps' records), and `to_user` needs no share on what they own. Returns the `Moved`
+    counts of the hooks."""
+    by_old_owner = defaultdict(list)
+    for customer in customers:
+        by_old_owner[customer.owner_id].append(customer.pk)
+    old_owners = User.objects.in_bulk(by_old_owner)
+    moved = hooks.tally(
+        m
+        for owner_id, pks in by_old_owner.items()
+        for m in moves.handover_moves(
+            customer_ids=pks, from_user=old_owners[owner_id], to_user=to_user, by=by, dry_run=False
+        )
+    )
     now = timezone.now()
     for customer in customers:
         customer.owner, customer.updated_at = to_user, now
@@ -788,15 +838,18 @@ def _give_customers(customers, to_user, *, by, reason):
         customers, Customer, ["owner", "updated_at"], default_user=by, default_change_reason=reason
     )
     CustomerShare.objects.filter(customer__in=customers, user=to_user).delete()
+    return moved
 
 
 @transaction.atomic
 def customers_handover(*, by, from_user, to_user, customers=None, note=""):
     """客户交接: move all (None) or the given customers of `from_user` to `to_user`.
 
-    Only customers `by` may see and `from_user` owns move; `from_user`'s open work on them
-    moves too (CUSTOMER_HANDOVER hooks: customers' open tasks, later apps' records). Recorded
-    as a Handover with what moved (it shows on each customer's timeline).
+    Only customers `from_user` owns and `by` manages (`managed_by`: ownership reach, never a
+    share) move; `from_user`'s open work on them moves too (CUSTOMER_HANDOVER hooks: customers'
+    open tasks, later apps' records). A customer merged away while this waited for its lock is
+    no longer there and is not handed over. Recorded as a Handover with what moved (it shows
+    on each customer's timeline).
     """
     if not manages_customers(by):
         raise PermissionDenied
@@ -805,19 +858,16 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
     if from_user.pk == to_user.pk:
         raise CustomerError(_("Choose someone else to receive the customers."))
     _check_receiver(by, to_user)
-    moving = Customer.objects.visible_to(by).filter(owner=from_user)
+    moving = Customer.objects.managed_by(by).filter(owner=from_user)
     if customers is not None:
         moving = moving.filter(pk__in=[getattr(c, "pk", c) for c in customers])
+    # Locked in id order, as a merge locks its two: the rows read here are the ones moved.
     moving = list(moving.select_for_update(of=("self",)).order_by("pk"))
     if not moving:
         raise CustomerError(
             _("%(name)s has none of these customers to hand over.") % {"name": from_user}
         )
-    pks = [customer.pk for customer in moving]
-    moved = moves.handover_moves(
-        customer_ids=pks, from_user=from_user, to_user=to_user, by=by, dry_run=False
-    )
-    _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
+    moved = _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
     handover = Handover.objects.create(
         from_user=from_user,
         to_user=to_user,
@@ -825,7 +875,7 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
         moved=[m.as_json() for m in moved],
         note=note,
     )
-    handover.customers.set(pks)
+    handover.customers.set([customer.pk for customer in moving])
     return handover
 
 
@@ -833,21 +883,26 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
 
 
 def _bulk_scope(by, customers):
-    """Lock the selected customers; every one must be a customer `by` manages (not merely one
-    shared with them), or the whole action is refused and nothing changes."""
+    """Lock the selected customers (in id order); every one must be a customer `by` may move
+    (`managed_by`: ownership reach, not merely shared with them), or the whole action is
+    refused and nothing changes."""
     if not manages_customers(by):
         raise PermissionDenied
     pks = {getattr(customer, "pk", customer) for customer in customers}
     if not pks:
         raise CustomerError(_("Select at least one customer."))
     found = list(
-        Customer.objects.visible_to(by)
-        .managed_by(by)
+        Customer.objects.managed_by(by)
         .filter(pk__in=pks)
         .select_for_update(of=("self",))
         .order_by("pk")
     )
     if len(found) != len(pks):
+        if Customer.objects.filter(pk__in=pks).count() != len(pks):
+            # Merged away since the list was shown: nothing to refuse, say what happened.
+            raise CustomerError(
+                _("Some of the selected customers no longer exist; nothing was changed.")
+            )
         raise PermissionDenied
     return found
 
@@ -862,14 +917,6 @@ def customers_bulk_reassign(*, by, customers, to_user):
     moving = [customer for customer in found if customer.owner_id != to_user.pk]
     if not moving:
         return 0
-    by_old_owner = defaultdict(list)
-    for customer in moving:
-        by_old_owner[customer.owner_id].append(customer.pk)
-    old_owners = User.objects.in_bulk(by_old_owner)
-    for owner_id, pks in by_old_owner.items():
-        moves.handover_moves(
-            customer_ids=pks, from_user=old_owners[owner_id], to_user=to_user, by=by, dry_run=False
-        )
     _give_customers(moving, to_user, by=by, reason=gettext_noop("Bulk reassign"))
     return len(moving)
 

@@ -384,15 +384,21 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
         return {**super().get_context_data(**kwargs), "saved_name": saved.name}
 
     def form_valid(self, form):
-        extra = {"owner": form.cleaned_data["owner"]} if "owner" in form.cleaned_data else {}
-        customer = services.customer_update(
-            by=self.request.user,
-            customer=self.customer,
-            tags=form.cleaned_data["tags"],
-            reason=form.cleaned_data["grade_reason"],
-            **extra,
-            **form.customer_fields(),
-        )
+        # An owner left as it was is not sent: the customer may have been reassigned since.
+        changed = "owner" in form.changed_data
+        extra = {"owner": form.cleaned_data["owner"]} if changed else {}
+        try:
+            customer = services.customer_update(
+                by=self.request.user,
+                customer=self.customer,
+                tags=form.cleaned_data["tags"],
+                reason=form.cleaned_data["grade_reason"],
+                **extra,
+                **form.customer_fields(),
+            )
+        except services.CustomerError as error:
+            messages.error(self.request, str(error))
+            return redirect("customers:customer-list")
         messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": customer})
         if customer.review == Customer.Review.PENDING and customer.review_requested_by_id == (
             self.request.user.pk
@@ -442,7 +448,13 @@ class CustomerMergeView(OneCustomerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         customer, user = self.customer, self.request.user
-        visible = Customer.objects.visible_to(user).exclude(pk=customer.pk).select_related("owner")
+        # Only customers the user may move: one merely shared with them is not theirs to merge.
+        visible = (
+            Customer.objects.visible_to(user)
+            .managed_by(user)
+            .exclude(pk=customer.pk)
+            .select_related("owner")
+        )
         query = self.request.GET.get("q", "").strip()[:100]
         results = []
         if query:
@@ -536,7 +548,9 @@ class CustomerMergeConfirmView(OneCustomerMixin, FormView):
             )
         except services.CustomerError as error:
             messages.error(self.request, str(error))
-            return redirect("customers:customer-detail", pk=self.customer.pk)
+            if Customer.objects.filter(pk=self.customer.pk).exists():
+                return redirect("customers:customer-detail", pk=self.customer.pk)
+            return redirect("customers:customer-list")  # merged away by someone else meanwhile
         messages.success(
             self.request,
             _("%(merged)s was merged into %(kept)s.")
@@ -564,9 +578,13 @@ class ContactCreateView(OneCustomerMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        contact = services.contact_create(
-            by=self.request.user, customer=self.customer, **form.cleaned_data
-        )
+        try:
+            contact = services.contact_create(
+                by=self.request.user, customer=self.customer, **form.cleaned_data
+            )
+        except services.CustomerError as error:
+            messages.error(self.request, str(error))
+            return redirect("customers:customer-list")
         messages.success(self.request, _("Contact %(name)s was added.") % {"name": contact.name})
         return redirect(reverse("customers:customer-detail", args=[self.customer.pk]) + "#contacts")
 

@@ -409,7 +409,7 @@ def test_owner_shares_read_only_then_read_write_then_removes(client, rep, custom
     assert {h.history_user for h in CustomerShare.history.all()} == {rep}
 
 
-def test_only_those_who_can_edit_manage_shares(client, rep, customer, other_rep, org):
+def test_a_read_only_colleague_does_not_manage_shares(client, rep, customer, other_rep, org):
     third = UserFactory(username="third", team=org["team_b"])
     record = CustomerShare.objects.create(customer=customer, user=other_rep, can_edit=False)
     client.force_login(other_rep)
