@@ -8,6 +8,7 @@ NAV_ITEMS = [(None, "home", _("Home"), "house")]
 _ADMIN_ITEMS = [
     ("teams.manage_users", "teams:user-list", _("Users"), "people"),
     ("teams.manage_teams", "teams:team-list", _("Teams"), "diagram-3"),
+    ("teams.manage_settings", "teams:calendar", _("Working days"), "calendar-week"),
 ]
 
 
