@@ -21,16 +21,19 @@ The rules
 Speed
 Each process reads the rows once and keeps them, keyed by a version token in the Django cache
 (Redis when REDIS_URL is set, so web and Celery workers all see a change). Services call
-`calendar_changed()`, which gives the calendar a new token when their transaction commits.
-A call costs one cache read; any number of calls cost at most one query. Code computing
-thousands of dates can pass `calendar=workdays.current()` to skip even the cache reads, and
-tests pass a `Calendar(...)` of their own.
+`calendar_changed()`, which gives the calendar a new token when their transaction commits:
+the process that made the change uses the new calendar at once, every other process within
+RECHECK_SECONDS (it compares tokens at most that often). Any number of calls cost at most one
+query and one cache read. Tests pass a `Calendar(...)` of their own.
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -40,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 VERSION_KEY = "teams:workdays:version"
+# How long a process trusts its copy before comparing versions again: a cache read costs about
+# a millisecond on Redis, too much to pay on every call of a page computing 25 due dates.
+RECHECK_SECONDS = 2
 _ONE_DAY = timedelta(days=1)
 
 
@@ -100,7 +106,7 @@ class Calendar:
         if not isinstance(moment, datetime) or moment.tzinfo is None:
             raise ValueError("expected an aware datetime")
         due = self.add_working_days(moment.astimezone(CHINA).date(), days)
-        return datetime.combine(due, time.max, tzinfo=CHINA)
+        return datetime.combine(due, clock_time.max, tzinfo=CHINA)
 
 
 def load():
@@ -113,7 +119,13 @@ def load():
     return Calendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
 
 
-# (version, Calendar) read by this process; replaced whole, so threads never see half of it.
+class _Loaded(NamedTuple):
+    version: str | None
+    calendar: Calendar
+    checked: float  # time.monotonic() of the last comparison with the shared version
+
+
+# This process's copy; replaced whole, so threads never see half of it.
 _loaded = None
 
 
@@ -130,27 +142,34 @@ def current():
     """The calendar in force, read from the database only when it changed."""
     global _loaded
     loaded = _loaded
+    now = time.monotonic()
+    if loaded is not None and now - loaded.checked < RECHECK_SECONDS:
+        return loaded.calendar
     try:
         version = _version()
     except Exception:  # noqa: BLE001 - a cache outage must not stop due dates
         logger.warning("workdays: the cache is unavailable; serving this process's calendar")
         if loaded is not None:
-            return loaded[1]
+            return loaded.calendar
         version = None
-    if loaded is not None and version is not None and loaded[0] == version:
-        return loaded[1]
+    if loaded is not None and version is not None and loaded.version == version:
+        _loaded = loaded._replace(checked=now)
+        return loaded.calendar
     calendar = load()
-    _loaded = (version, calendar)
+    _loaded = _Loaded(version, calendar, now)
     return calendar
 
 
 def _new_version():
+    global _loaded
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _loaded = None  # this process sees its own change at once
 
 
 def calendar_changed():
-    """Every process re-reads the calendar once the current transaction commits (until then,
-    the old one is served: use `load()` to read uncommitted rows)."""
+    """Every process re-reads the calendar once the current transaction commits: this one at
+    once, the others within RECHECK_SECONDS. Until the commit the old calendar is served (use
+    `load()` to read uncommitted rows)."""
     transaction.on_commit(_new_version)
 
 

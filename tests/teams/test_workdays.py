@@ -186,6 +186,7 @@ def test_many_calls_cost_one_query(django_assert_num_queries):
             workdays.working_days_between(start, day)
             workdays.deadline_after_working_days(datetime.combine(day, time(9), CHINA), 1)
     # Later pages (the same process) read nothing while the calendar is unchanged.
+    workdays._loaded = workdays._loaded._replace(checked=0.0)  # long ago: compare versions
     with django_assert_num_queries(0):
         workdays.add_working_days(start, 3)
 
@@ -208,9 +209,13 @@ def test_a_change_reaches_every_caller_once_committed(
         assert workdays.add_working_days(D(2027, 2, 19), 1) == saturday
 
 
-def test_another_process_sees_the_change(admin_user, django_capture_on_commit_callbacks):
-    """A process holding the old calendar (a web worker, a Celery worker) re-reads it, because
-    the version it holds is no longer the one in the shared cache."""
+def test_another_process_sees_the_change_within_seconds(
+    admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A process holding the old calendar (a web worker, a Celery worker) compares its version
+    with the shared one every RECHECK_SECONDS and re-reads the calendar when it changed."""
+    clock = [1000.0]
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
     day = D(2027, 5, 3)
     assert workdays.is_working_day(day)
     stale = workdays._loaded
@@ -218,7 +223,12 @@ def test_another_process_sees_the_change(admin_user, django_capture_on_commit_ca
         services.calendar_days_add(
             by=admin_user, first=day, kind=CalendarDay.Kind.HOLIDAY, name="劳动节"
         )
-    workdays._loaded = stale  # as if this process had not made the change itself
+    assert not workdays.is_working_day(day)  # the process that made the change: at once
+
+    workdays._loaded = stale  # a process that read the calendar before the change
+    clock[0] += workdays.RECHECK_SECONDS - 0.5
+    assert workdays.is_working_day(day)
+    clock[0] += 1
     assert not workdays.is_working_day(day)
 
     with django_capture_on_commit_callbacks(execute=True):
