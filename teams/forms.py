@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, policy
-from .models import Team, User
+from . import permissions, policy, validation
+from .models import CalendarDay, Team, User
 
 PROTECTED_ACCOUNT = _("Only a superuser can change this account.")
 
@@ -117,3 +117,71 @@ class TeamForm(forms.ModelForm):
                 _("A team cannot be placed under itself or one of its own sub-teams.")
             )
         return parent
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CalendarDayForm(forms.Form):
+    """Change one listed day. A plain form: the calendar's rules are in `validation`, said in
+    words an admin understands."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CalendarDay.Kind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=50, help_text=_("For example 国庆节 or 国庆节调休上班.")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the notice the dates come from."),
+    )
+    submit_label = _("Save")
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            values = {name: getattr(instance, name) for name in self.base_fields}
+            kwargs["initial"] = {**values, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self.submit_label)
+
+    def days(self, cleaned):
+        return [cleaned["date"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            validation.check_calendar_days(
+                self.days(cleaned),
+                cleaned["kind"],
+                exclude_pk=self.instance.pk if self.instance else None,
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
+class CalendarDayAddForm(CalendarDayForm):
+    """One day, or a range of days with one name (国庆节 10月1日 through 7日)."""
+
+    last = forms.DateField(
+        label=_("Through (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For a holiday of several days, its last day: each day is listed."),
+    )
+    submit_label = _("Add")
+    field_order = ["kind", "name", "date", "last", "note"]
+
+    def days(self, cleaned):
+        return validation.check_range(cleaned["date"], cleaned.get("last") or cleaned["date"])

@@ -1,6 +1,6 @@
 """Audit trails (django-simple-history) as rows a person reads: who changed what, when."""
 
-from .models import Role, Team
+from .models import CalendarDay, Role, Team
 
 
 def _plain(value):
@@ -66,3 +66,25 @@ def user_history(user, limit=50):
         hidden={"id", "date_joined", "is_superuser", "is_staff"},
         display=display,
     )
+
+
+def calendar_history(year, limit=20):
+    """The latest changes to a year's calendar, deleted entries included; each row says what
+    the entry was after the change (before it, for a deletion)."""
+    records = (
+        CalendarDay.history.filter(date__year=year)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    return [
+        {
+            "when": record.history_date,
+            "who": record.history_user,
+            "kind": record.get_history_type_display(),
+            "reason": record.history_change_reason or "",
+            "date": record.date,
+            "name": record.name,
+            "entry_kind": CalendarDay.Kind(record.kind).label,
+        }
+        for record in records
+    ]

@@ -22,3 +22,10 @@ def teams(*, user):
     if not user.has_perm("teams.manage_teams"):
         return None
     return hooks.NavItem("teams:team-list", _("Teams"), "diagram-3")
+
+
+@hooks.register(hooks.NAV_ITEMS, order=920)
+def calendar(*, user):
+    if not user.has_perm("teams.manage_settings"):
+        return None
+    return hooks.NavItem("teams:calendar", _("Working days"), "calendar-week")

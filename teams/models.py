@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -125,3 +126,41 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} #{self.pk}"
+
+
+# The dates the calendar accepts; a typo such as 0226 or 2206 is refused.
+CALENDAR_FIRST_DATE = date(2000, 1, 1)
+CALENDAR_LAST_DATE = date(2100, 12, 31)
+
+
+class CalendarDay(models.Model):
+    """An exception to Monday-to-Friday: a public holiday, or a weekend day worked in its
+    place (调休上班). `teams.workdays` counts working days with these rows."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example 国庆节."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date__gte=CALENDAR_FIRST_DATE, date__lte=CALENDAR_LAST_DATE),
+                name="calendarday_date_2000_2100",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def is_holiday(self):
+        return self.kind == self.Kind.HOLIDAY

@@ -1,5 +1,5 @@
 """Action predicates for users and teams (django-rules): `user.has_perm("teams.manage_users")`,
-`user.has_perm("teams.change_account", member)`."""
+`user.has_perm("teams.change_account", member)`, `user.has_perm("teams.manage_settings")`."""
 
 import rules
 
@@ -35,4 +35,6 @@ may_use_django_admin = is_superuser
 
 rules.add_perm("teams.manage_users", is_admin)
 rules.add_perm("teams.manage_teams", is_admin)
+# Company-wide settings such as the working-day calendar.
+rules.add_perm("teams.manage_settings", is_admin)
 rules.add_perm("teams.change_account", can_change_user)

@@ -1,16 +1,16 @@
-"""Every write to users and teams that matters."""
+"""Every write to users, teams and the working-day calendar that matters."""
 
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import update_change_reason
 
-from . import permissions, policy
-from .models import Team, User
+from . import permissions, policy, validation, workdays
+from .models import CalendarDay, Team, User
 
 
 class TeamsError(Exception):
@@ -142,3 +142,75 @@ def sessions_clear_expired():
     """Delete expired sessions; returns how many were removed."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# The working-day calendar. Every change gives `teams.workdays` a new version on commit.
+
+
+def _require_settings_admin(by):
+    if not by.has_perm("teams.manage_settings"):
+        raise PermissionDenied
+
+
+def _check(days, kind, *, exclude_pk=None):
+    try:
+        validation.check_calendar_days(days, kind, exclude_pk=exclude_pk)
+    except ValidationError as error:
+        raise TeamsError(" ".join(error.messages)) from error
+
+
+@transaction.atomic
+def calendar_days_add(*, by, first, last=None, kind, name, note=""):
+    """List each day from `first` through `last` (or `first` alone) as `kind`."""
+    _require_settings_admin(by)
+    try:
+        days = validation.check_range(first, last or first)
+    except ValidationError as error:
+        raise TeamsError(" ".join(error.messages)) from error
+    _check(days, kind)
+    rows = []
+    try:
+        # A savepoint: another admin adding the same date at the same moment loses cleanly.
+        with transaction.atomic():
+            for day in days:
+                row = CalendarDay(date=day, kind=kind, name=name, note=note)
+                row._history_user = by
+                row.save()
+                rows.append(row)
+    except IntegrityError as error:
+        raise TeamsError(_("Someone listed one of these dates a moment ago.")) from error
+    workdays.calendar_changed()
+    return rows
+
+
+def _locked_day(day):
+    try:
+        return CalendarDay.objects.select_for_update().get(pk=day.pk)
+    except CalendarDay.DoesNotExist as error:
+        raise TeamsError(_("This entry was deleted a moment ago.")) from error
+
+
+@transaction.atomic
+def calendar_day_update(*, by, day, **fields):
+    _require_settings_admin(by)
+    day = _locked_day(day)
+    for name, value in fields.items():
+        setattr(day, name, value)
+    _check([day.date], day.kind, exclude_pk=day.pk)
+    day._history_user = by
+    try:
+        with transaction.atomic():
+            day.save()
+    except IntegrityError as error:
+        raise TeamsError(_("Someone listed this date a moment ago.")) from error
+    workdays.calendar_changed()
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, by, day):
+    _require_settings_admin(by)
+    day = _locked_day(day)
+    day._history_user = by
+    day.delete()
+    workdays.calendar_changed()

@@ -27,4 +27,17 @@ urlpatterns = [
     path("teams/", views.TeamListView.as_view(), name="team-list"),
     path("teams/new/", views.TeamFormView.as_view(), name="team-create"),
     path("teams/<int:pk>/edit/", views.TeamFormView.as_view(), name="team-update"),
+    path("calendar/", views.CalendarYearView.as_view(), name="calendar"),
+    path("calendar/<int:year>/", views.CalendarYearView.as_view(), name="calendar-year"),
+    path("calendar/new/", views.CalendarDayCreateView.as_view(), name="calendarday-create"),
+    path(
+        "calendar/days/<int:pk>/edit/",
+        views.CalendarDayUpdateView.as_view(),
+        name="calendarday-update",
+    ),
+    path(
+        "calendar/days/<int:pk>/delete/",
+        views.CalendarDayDeleteView.as_view(),
+        name="calendarday-delete",
+    ),
 ]

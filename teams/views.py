@@ -8,22 +8,31 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from kombu import Connection
 
-from . import home, services
+from . import home, selectors, services, workdays
 from .filters import UserFilter
-from .forms import PasswordResetForm, TeamForm, UserCreateForm, UserUpdateForm
-from .history import user_history
-from .models import Team, User
+from .forms import (
+    CalendarDayAddForm,
+    CalendarDayForm,
+    PasswordResetForm,
+    TeamForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from .history import calendar_history, user_history
+from .models import CALENDAR_FIRST_DATE, CALENDAR_LAST_DATE, CalendarDay, Team, User
 
 
 class HomeView(TemplateView):
@@ -271,3 +280,102 @@ def healthz(request):
     if request.user.has_perm("teams.manage_users"):
         body.update(services_status)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+class SettingsAdminMixin(PermissionRequiredMixin):
+    permission_required = "teams.manage_settings"
+    raise_exception = True
+
+
+class CalendarYearView(SettingsAdminMixin, TemplateView):
+    """A year of the working-day calendar: its entries, a month grid, recent changes."""
+
+    template_name = "teams/calendar_year.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate(timezone=workdays.CHINA)
+        year = self.kwargs.get("year", today.year)
+        if not CALENDAR_FIRST_DATE.year <= year <= CALENDAR_LAST_DATE.year:
+            raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            **selectors.calendar_year(year, today=today),
+            "year": year,
+            "previous_year": year - 1 if year > CALENDAR_FIRST_DATE.year else None,
+            "next_year": year + 1 if year < CALENDAR_LAST_DATE.year else None,
+            "history": calendar_history(year),
+        }
+
+
+class CalendarDayFormMixin(SettingsAdminMixin):
+    template_name = "teams/calendarday_form.html"
+
+    def done(self, day, text):
+        messages.success(self.request, text)
+        return redirect("teams:calendar-year", year=day.year)
+
+
+class CalendarDayCreateView(CalendarDayFormMixin, FormView):
+    form_class = CalendarDayAddForm
+
+    def get_initial(self):
+        return {"kind": CalendarDay.Kind.HOLIDAY}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            rows = services.calendar_days_add(
+                by=self.request.user,
+                first=data["date"],
+                last=data["last"],
+                kind=data["kind"],
+                name=data["name"],
+                note=data["note"],
+            )
+        except services.TeamsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        text = ngettext(
+            "%(count)d day was added to the calendar.",
+            "%(count)d days were added to the calendar.",
+            len(rows),
+        ) % {"count": len(rows)}
+        return self.done(rows[0].date, text)
+
+
+class CalendarDayUpdateView(CalendarDayFormMixin, FormView):
+    form_class = CalendarDayForm
+
+    @cached_property
+    def day(self):
+        return get_object_or_404(CalendarDay, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.day}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "day": self.day}
+
+    def form_valid(self, form):
+        try:
+            day = services.calendar_day_update(
+                by=self.request.user, day=self.day, **form.cleaned_data
+            )
+        except services.TeamsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        return self.done(day.date, _("%(day)s was saved.") % {"day": day})
+
+
+class CalendarDayDeleteView(SettingsAdminMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        day = get_object_or_404(CalendarDay, pk=pk)
+        try:
+            services.calendar_day_delete(by=request.user, day=day)
+        except services.TeamsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(day)s was removed from the calendar.") % {"day": day})
+        return redirect("teams:calendar-year", year=day.date.year)

@@ -1,5 +1,6 @@
 """Shared fixtures: the team tree and one user per role."""
 
+import importlib
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -19,7 +21,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from crm_site.celery import app as celery_app
-from teams.models import Role, Team
+from teams import workdays
+from teams.models import CalendarDay, Role, Team
 
 from .factories import TeamFactory, UserFactory
 from .factories.teams import PASSWORD
@@ -158,6 +161,23 @@ def english():
     language per request as for a user (see `client`)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_workdays():
+    """The working-day calendar is read afresh in each test: the database rolls back after a
+    test, the process's copy and the cached version would not."""
+    workdays.forget()
+    yield
+    workdays.forget()
+
+
+@pytest.fixture
+def official_calendar(db):
+    """The holidays and make-up working days the migrations seed (2026 as published, 2027's
+    statutory holidays). An earlier transactional test (live server, worker) flushes them."""
+    if not CalendarDay.objects.exists():
+        importlib.import_module("teams.migrations.0005_calendar_seed").seed_days(django_apps)
 
 
 @pytest.fixture

@@ -189,6 +189,24 @@ else:
     _default_results = REDIS_URL or CELERY_BROKER_URL
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=_default_results)
+
+# Shared by every process (web workers, Celery), so a value such as the working-day calendar's
+# version reaches them all: Redis when there is one, else files under var/ (one machine).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "crm",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # No task's result is read (work is enqueued through teams.outbox, which returns no result), so
 # none is stored and nothing in a request touches the result store. A caller that does read
