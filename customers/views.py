@@ -27,7 +27,7 @@ from django_filters.views import FilterView
 
 from teams.history import history_rows
 
-from . import cadence, excel, forms, merging, normalize, sections, services, timeline
+from . import cadence, excel, forms, merging, normalize, sections, services, timeline, xlsx
 from .filters import CustomerFilter
 from .models import (
     Contact,
@@ -1092,7 +1092,7 @@ class CustomerImportView(PermissionRequiredMixin, FormView):
             **context,
             "problems": problems[:PROBLEMS_SHOWN],
             "problems_hidden": max(len(problems) - PROBLEMS_SHOWN, 0),
-            "max_rows": excel.MAX_ROWS,
+            "max_rows": xlsx.MAX_ROWS,
             "recent_imports": ImportLog.objects.filter(user=self.request.user)[:5],
         }
 
