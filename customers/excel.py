@@ -4,17 +4,17 @@ uploaded file, and writing the customer list.
 The file format is the users' own: Chinese column headers, one row per customer with its
 first contact. Choice columns take the Chinese label or the code. Reading never writes:
 `parse_workbook` returns the rows and every problem found (row, column, message); the form
-refuses the file when there is any, and `services.customers_import` writes the rows.
+refuses the file when there is any, and `services.customers_import` writes the rows. The file
+itself is read by `xlsx`, within its bounds.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,21 +24,16 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import normalize
+from . import normalize, xlsx
 from .models import Contact, Customer, Grade, Industry, Tag
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_UNPACKED = 300 * 1024 * 1024  # a full 20,000-row file unpacks to about 30 MB
-XLSX_MAGIC = b"PK\x03\x04"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_CHUNK = 2000
 DECIMAL_MAX = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
@@ -210,14 +205,6 @@ def allowed_labels(choices):
 # --- reading ------------------------------------------------------------------------------
 
 
-class NotAWorkbook(Exception):
-    """The upload is not an .xlsx workbook."""
-
-
-# What a damaged workbook raises while its rows are read.
-READ_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ParseError)
-
-
 @dataclass
 class Problem:
     row: int | None  # Excel's row number; None for the whole file
@@ -244,32 +231,10 @@ class ImportRow:
         }
 
 
-def looks_like_xlsx(upload):
-    """An .xlsx is a zip archive: a renamed .csv or .txt does not start like one."""
-    upload.seek(0)
-    head = upload.read(4)
-    upload.seek(0)
-    return head == XLSX_MAGIC
-
-
-class TooLargeUnpacked(Exception):
-    """A small file that unpacks to far more than any real customer list (a zip bomb)."""
-
-
 def open_workbook(upload):
-    """Open read-only; raise NotAWorkbook for anything openpyxl cannot read as a workbook,
-    TooLargeUnpacked when its parts would unpack to more than MAX_UNPACKED bytes."""
-    if not looks_like_xlsx(upload):
-        raise NotAWorkbook
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            # zipfile never unpacks more than a member's declared size, so this bounds memory.
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise TooLargeUnpacked
-        upload.seek(0)
-        return load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise NotAWorkbook from error
+    """The upload as an `xlsx.Book` (use it in a `with`); raises `xlsx.Refused` with the
+    reason for anything that is not a workbook it can read."""
+    return xlsx.Book(upload)
 
 
 class _Reader:
@@ -315,7 +280,19 @@ class _Reader:
         return text
 
     def read(self, value, column):
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is xlsx.UNCOMPUTED:
+            raise ValidationError(
+                _(
+                    "A formula without a saved result: formulas are not imported; paste "
+                    "values (Paste Special › Values)."
+                )
+            )
+        if isinstance(value, xlsx.ErrorValue):
+            raise ValidationError(
+                _("The cell shows the Excel error %(code)s; correct it or clear the cell.")
+                % {"code": value}
+            )
+        if _blank(value):
             return None
         if column.kind in TEXT_KINDS:
             text = self._text(value, column)
@@ -530,24 +507,35 @@ class _Reader:
         return next((i for i, c in self.columns if c.header == header), None)
 
 
-def parse_workbook(workbook, *, user):
-    """Read the first sheet: (rows, problems). Nothing is written."""
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_workbook(book, *, user):
+    """Read the first sheet of an `xlsx.Book`: (rows, problems). Nothing is written.
+
+    Row 1 holds the headers. A row with anything in it is read (a formula without a saved
+    result too), so it is imported or reported, never skipped. A bound of the reader raises
+    `xlsx.LimitReached` and the whole file is refused."""
     reader = _Reader(user)
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+    lines = book.rows()
     rows = []
-    if not reader.read_header(next(lines, None)):
+    first = next(lines, None)
+    if first is not None and first[0] != 1:  # row 1 is empty: no headers
+        lines = itertools.chain([first], lines)
+        first = None
+    if not reader.read_header(first[1] if first else None):
         return rows, reader.problems
-    for number, values in enumerate(lines, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+    for number, values in lines:
+        if all(_blank(value) for value in values):
             continue
-        if len(rows) + len(reader.problems) >= MAX_ROWS:
+        if len(rows) + len(reader.problems) >= xlsx.MAX_ROWS:
             reader.problems.append(
                 Problem(
                     number,
                     "",
                     _("A file holds at most %(max)s customers; split it into several files.")
-                    % {"max": f"{MAX_ROWS:,}"},
+                    % {"max": f"{xlsx.MAX_ROWS:,}"},
                 )
             )
             break

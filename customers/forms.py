@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from teams.models import Role, User
 
-from . import excel, normalize, services
+from . import excel, normalize, services, xlsx
 from .models import (
     Contact,
     Customer,
@@ -991,7 +991,7 @@ class CustomerImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > excel.MAX_BYTES:
+        if upload.size > xlsx.MAX_BYTES:
             raise forms.ValidationError(
                 _(
                     "The file is %(size).1f MB; at most 10 MB can be imported at once. Split it "
@@ -1000,29 +1000,12 @@ class CustomerImportForm(forms.Form):
                 params={"size": upload.size / 1024 / 1024},
             )
         try:
-            workbook = excel.open_workbook(upload)
-        except excel.TooLargeUnpacked:
-            raise forms.ValidationError(
-                _("This file unpacks to far more data than a customer list; it was refused.")
-            ) from None
-        except excel.NotAWorkbook:
-            raise forms.ValidationError(
-                _(
-                    "This is not an Excel workbook (.xlsx). In Excel or WPS, save the file as "
-                    "“Excel workbook (*.xlsx)”: CSV, text and old .xls files cannot be imported."
-                )
-            ) from None
-        try:
-            self.rows, self.problems = excel.parse_workbook(workbook, user=self.user)
-        except excel.READ_ERRORS:
-            raise forms.ValidationError(
-                _(
-                    "This workbook is damaged and cannot be read. Open it in Excel or WPS, save "
-                    "it again and upload it once more."
-                )
-            ) from None
-        finally:
-            workbook.close()
+            with excel.open_workbook(upload) as book:
+                self.rows, self.problems = excel.parse_workbook(book, user=self.user)
+        except xlsx.Refused as refused:
+            # Not a workbook, damaged, or a bound reached: nothing of it is kept.
+            self.rows, self.problems = [], []
+            raise forms.ValidationError(refused.message) from None
         if self.problems:
             self.rows = []
             raise forms.ValidationError(

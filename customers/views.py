@@ -28,7 +28,7 @@ from django_filters.views import FilterView
 from crm_site import hooks
 from teams.history import history_rows
 
-from . import cadence, excel, forms, moves, normalize, sections, services, timeline
+from . import cadence, excel, forms, moves, normalize, sections, services, timeline, xlsx
 from .filters import CustomerFilter
 from .models import (
     Contact,
@@ -1124,7 +1124,7 @@ class CustomerImportView(PermissionRequiredMixin, FormView):
             **context,
             "problems": problems[:PROBLEMS_SHOWN],
             "problems_hidden": max(len(problems) - PROBLEMS_SHOWN, 0),
-            "max_rows": excel.MAX_ROWS,
+            "max_rows": xlsx.MAX_ROWS,
             "recent_imports": ImportLog.objects.filter(user=self.request.user)[:5],
         }
 

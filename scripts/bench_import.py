@@ -5,7 +5,7 @@
 
 Builds a valid file in memory (one customer and its first contact per row, its text in a
 shared-string table as Excel and WPS save it; `--inline-strings` keeps openpyxl's inline
-text, which openpyxl reads more slowly), then times the checking (CustomerImportForm: open,
+text, as scripts and our own export write it), then times the checking (CustomerImportForm: open,
 read every row, look up duplicates among all customers) and the import
 (services.customers_import) against the configured database. Everything runs in one
 transaction that is rolled back, so the database is left as it was. The target is 10,000
@@ -148,7 +148,7 @@ def main():
         "--inline-strings",
         action="store_true",
         help="Keep openpyxl's inline strings (as in a file written by a script, or by our "
-        "own export) instead of Excel's shared strings; openpyxl reads those more slowly.",
+        "own export) instead of Excel's shared strings.",
     )
     args = parser.parse_args()
 
