@@ -7,19 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .querysets import TeamQuerySet, UserManager
+from .roles import Role
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-class Role(models.TextChoices):
-    SALES_REP = "sales_rep", _("Sales rep")
-    SALES_MANAGER = "sales_manager", _("Sales manager")
-    LEGAL = "legal", _("Legal")
-    GENERAL_MANAGER = "general_manager", _("General manager")
-    DIRECTOR = "director", _("Sales director")
-    DELIVERY = "delivery", _("Delivery")
-    AFTERSALES = "aftersales", _("After-sales")
-    ADMIN = "admin", _("Administrator")
 
 
 class Team(models.Model):

@@ -3,12 +3,12 @@
 
 import rules
 
-from .models import Role
+from . import roles
 
 
 @rules.predicate
 def is_admin(user):
-    return user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+    return roles.has_role(user, roles.ADMIN_ROLES)
 
 
 @rules.predicate

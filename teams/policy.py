@@ -15,6 +15,8 @@ import enum
 
 from django.db.models import Q
 
+from . import roles
+
 
 class Reach(enum.Enum):
     ALL = "all"
@@ -23,18 +25,17 @@ class Reach(enum.Enum):
     NONE = "none"
 
 
-_ALL_ROLES = {"director", "general_manager", "admin"}
 _NOTHING = Q(pk__in=[])
 
 
 def reach(user):
     if not user.is_authenticated or not user.is_active:
         return Reach.NONE
-    if user.is_superuser or user.role in _ALL_ROLES:
+    if user.is_superuser or user.role in roles.SEES_ALL:
         return Reach.ALL
-    if user.role == "sales_manager" and user.team_id:
+    if user.role in roles.LEADS_TEAM and user.team_id:
         return Reach.SUBTREE
-    if user.role in {"sales_rep", "sales_manager"}:
+    if user.role in roles.SELLS:
         return Reach.OWN
     return Reach.NONE
 
@@ -137,9 +138,9 @@ def viewers_q(owner, extra=None):
         team_id = parents.get(team_id)
     q = (
         Q(is_superuser=True)
-        | Q(role__in=_ALL_ROLES)
+        | Q(role__in=roles.SEES_ALL)
         | Q(pk=owner.pk)
-        | Q(role="sales_manager", team_id__in=ancestors)
+        | Q(role__in=roles.LEADS_TEAM, team_id__in=ancestors)
     )
     if extra is not None:
         q |= extra

@@ -1,9 +1,59 @@
-"""The role Groups and their model permissions.
+"""The roles, the groups of roles the rules speak of, and the role Groups' model permissions.
 
-Each app's data migration passes the permissions its models give each role to
-`sync_role_groups`, frozen in that migration. Row visibility is not here: that is
-`teams.policy`.
+Every rule that names roles uses the groupings here (no role is spelled as a string anywhere
+else): `teams.policy` decides who sees what from them, each app's `permissions.py` who may do
+what. Row visibility itself is `teams.policy`.
+
+Each app's data migration passes the model permissions its roles get to `sync_role_groups`,
+frozen in that migration.
 """
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES_REP = "sales_rep", _("Sales rep")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    LEGAL = "legal", _("Legal")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    DIRECTOR = "director", _("Sales director")
+    DELIVERY = "delivery", _("Delivery")
+    AFTERSALES = "aftersales", _("After-sales")
+    ADMIN = "admin", _("Administrator")
+
+
+# Who sees every record (teams.policy: Reach.ALL), superusers aside.
+SEES_ALL = frozenset({Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN})
+# Who sees their team's subtree (Reach.SUBTREE); without a team, only their own.
+LEADS_TEAM = frozenset({Role.SALES_MANAGER})
+# Who owns sales records and sees their own (Reach.OWN at least).
+SELLS = frozenset({Role.SALES_REP, Role.SALES_MANAGER})
+# Who works with customers: a customer list, exports, follow-ups.
+SALES_ROLES = frozenset(
+    {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+)
+# Who enters customers (the general manager reads and approves, and enters none).
+CREATES_CUSTOMERS = SALES_ROLES - {Role.GENERAL_MANAGER}
+# Who may be the owner of a customer.
+OWNER_ROLES = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR})
+# Who may be a colleague a customer is shared with (协作人).
+SHARE_ROLES = frozenset({Role.SALES_REP, Role.SALES_MANAGER})
+# Managers and above: bulk actions, merges, handover, reassigning.
+MANAGING_ROLES = frozenset({Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN})
+# Who edits any customer without owning it.
+EDITS_ALL = frozenset({Role.DIRECTOR, Role.ADMIN})
+# The second check of A grades (二次核对) and the quarterly grade review.
+CHECKS_GRADES = frozenset({Role.SALES_MANAGER, Role.DIRECTOR})
+# Who administers users, teams and settings.
+ADMIN_ROLES = frozenset({Role.ADMIN})
+
+
+def has_role(user, roles):
+    """True when `user` is active and holds one of `roles` (superusers hold every role)."""
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)
+    )
 
 
 def sync_role_groups(apps, role_permissions):
