@@ -12,10 +12,10 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so code changes reuse this layer.
-# The project installs no packages of its own (packages = []), only its dependencies.
-COPY pyproject.toml /tmp/build/pyproject.toml
-RUN pip install --no-cache-dir /tmp/build && rm -rf /tmp/build
+# Dependencies first, from the lock alone (exact versions, every file's hash checked), so code
+# changes reuse this layer. The project itself is not installed: it runs from /app.
+COPY requirements/base.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
 COPY --chown=app:app . .
 # var/ holds static files (baked in below), media (a volume) and the beat schedule.

@@ -46,6 +46,16 @@ def credit_code(code):
     return unicodedata.normalize("NFKC", code or "").strip().upper()
 
 
+def customer_keys(name, phone, code):
+    """A customer's duplicate keys as stored: the services and the test factories both write
+    them from here, so a test row is found by duplicate detection as a real one is."""
+    return {
+        "name_key": name_key(name),
+        "phone_key": phone_key(phone),
+        "credit_code": credit_code(code),
+    }
+
+
 PHONE_RE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 
 

@@ -91,9 +91,9 @@ def _lock_customer(pk, *related):
 
 def _apply_keys(customer):
     customer.name = customer.name.strip()
-    customer.name_key = normalize.name_key(customer.name)
-    customer.phone_key = normalize.phone_key(customer.phone)
-    customer.credit_code = normalize.credit_code(customer.credit_code)
+    keys = normalize.customer_keys(customer.name, customer.phone, customer.credit_code)
+    for field, value in keys.items():
+        setattr(customer, field, value)
 
 
 def find_duplicates(*, name="", credit_code="", phone="", exclude_pk=None):

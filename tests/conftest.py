@@ -73,6 +73,19 @@ def pytest_configure(config):
         raise pytest.UsageError("REQUIRE_SERVICES=1 but " + "; ".join(problems))
 
 
+# Tests that start a server or a process, or drive the browser: `make test` runs them in a
+# second, single-process pass after the parallel one (see pyproject's `serial` marker).
+SERIAL_FIXTURES = {"worker", "live_server"}
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & SERIAL_FIXTURES or E2E_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture
 def org(db):
     """Company → east (team A, team B) and south (team C)."""

@@ -1,4 +1,5 @@
-"""The deployment files (docker-compose.yml, Dockerfile, .env.example) agree with the code.
+"""The deployment files (docker-compose.yml, Dockerfile, .env.example, the dependency locks)
+agree with the code.
 
 Docker is not needed: the compose file is validated against the vendored Compose Specification
 schema (tests/data/compose-spec.json), and every module, management command and environment
@@ -15,6 +16,7 @@ import secrets
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,9 @@ from celery.app.utils import find_app
 from django.core.management import get_commands
 from django.urls import resolve
 from jsonschema import Draft7Validator
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -32,6 +37,9 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 ENV_EXAMPLE = ROOT / ".env.example"
 SCHEMA_FILE = ROOT / "tests" / "data" / "compose-spec.json"
 SETTINGS_DIR = ROOT / "crm_site" / "settings"
+PYPROJECT = ROOT / "pyproject.toml"
+BASE_LOCK = ROOT / "requirements" / "base.txt"
+DEV_LOCK = ROOT / "requirements" / "dev.txt"
 
 PRODUCTION_SETTINGS = "crm_site.settings.production"
 APP_SERVICES = ("web", "worker", "beat")
@@ -319,6 +327,10 @@ def test_dockerfile(dockerfile):
     assert _dockerfile_cmd(dockerfile)[0] == "gunicorn"
     ignored = set(DOCKERIGNORE.read_text(encoding="utf-8").split())
     assert {".venv", "var", ".git", "test-artifacts", "__pycache__", ".env"} <= ignored
+    # The image installs the runtime lock, every file checked against its hash.
+    copied = re.search(r"^COPY requirements/base\.txt (\S+)$", dockerfile, re.MULTILINE)
+    assert copied, "the Dockerfile must install from requirements/base.txt"
+    assert f"pip install --no-cache-dir --require-hashes -r {copied.group(1)}" in dockerfile
 
 
 def test_env_example_lists_every_variable(compose):
@@ -354,3 +366,67 @@ def test_production_refuses_to_start_without_secrets(tmp_path, variable):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr, result.stderr
     assert variable in result.stderr, result.stderr
+
+
+# --- the dependency locks ---------------------------------------------------------------------
+
+
+def _pins(lock):
+    """{name: (version, hash count)} of a pip-compile lock with --generate-hashes."""
+    pins = {}
+    for entry in re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8")):
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", entry)
+        if match:
+            name = canonicalize_name(match.group(1))
+            pins[name] = (Version(match.group(2)), entry.count("--hash=sha256:"))
+    return pins
+
+
+@pytest.mark.parametrize(
+    ("lock", "extras"), [(BASE_LOCK, []), (DEV_LOCK, ["dev"])], ids=["base", "dev"]
+)
+def test_the_lock_pins_every_range_of_pyproject_with_hashes(lock, extras):
+    """A range changed in pyproject.toml without `make lock` fails here, not on a fresh machine."""
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + [
+        text for extra in extras for text in project["optional-dependencies"][extra]
+    ]
+    pins = _pins(lock)
+    for text in wanted:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in {lock.name}: run `make lock`"
+        version, _ = pins[name]
+        assert requirement.specifier.contains(version, prereleases=True), (
+            f"{lock.name} pins {name}=={version} outside {text!r}: run `make lock`"
+        )
+    unhashed = sorted(name for name, (_, hashes) in pins.items() if not hashes)
+    assert not unhashed, f"{lock.name} pins without a hash: {unhashed}"
+
+
+def test_the_dev_lock_installs_the_same_runtime_as_the_base_lock():
+    base, dev = _pins(BASE_LOCK), _pins(DEV_LOCK)
+    assert {name: dev[name][0] for name in base if name in dev} == {
+        name: version for name, (version, _) in base.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lock"),
+    [
+        (".venv/.installed-base", "requirements/base.txt"),
+        (".venv/.installed-dev", "requirements/dev.txt"),
+    ],
+)
+def test_a_changed_lock_is_installed_again_with_its_hashes(stamp, lock):
+    """`make run` and `make test` reinstall when their lock is newer than the last install."""
+    result = subprocess.run(
+        ["make", "--dry-run", f"--what-if={lock}", stamp],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"pip install --quiet --require-hashes -r {lock}" in result.stdout

@@ -2,7 +2,6 @@
 neutralised, every export logged."""
 
 import io
-from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -10,17 +9,12 @@ from openpyxl import load_workbook
 
 from customers import excel, services
 from customers.models import Customer, CustomerShare, ExportLog, Tag
+from tests.customers.helpers import export
 from tests.factories import ContactFactory, CustomerFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("customers:customer-export")
-
-
-def export(client, user, params=None):
-    """The list's Export button: a POST to the export URL with the list's query string."""
-    client.force_login(user)
-    return client.post(f"{URL}?{urlencode(params)}" if params else URL)
 
 
 def sheet_rows(response):
@@ -139,32 +133,6 @@ def test_the_service_writes_only_what_the_user_sees(rep, other_rep):
     count = services.customers_export(by=rep, customers=Customer.objects.all(), query="", out=out)
     assert count == 0
     assert ExportLog.objects.get().row_count == 0
-
-
-@pytest.mark.parametrize(
-    ("role_fixture", "status"),
-    [
-        ("rep", 200),
-        ("manager", 200),
-        ("director", 200),
-        ("general_manager", 200),
-        ("admin_user", 200),
-        ("legal", 403),
-        ("delivery", 403),
-        ("aftersales", 403),
-    ],
-)
-def test_who_may_export(request, client, role_fixture, status):
-    CustomerFactory()
-    response = export(client, request.getfixturevalue(role_fixture))
-    assert response.status_code == status
-    assert ExportLog.objects.count() == (1 if status == 200 else 0)
-
-
-def test_anonymous_is_sent_to_login(client):
-    response = client.post(URL)
-    assert response.status_code == 302
-    assert ExportLog.objects.count() == 0
 
 
 def test_a_get_exports_nothing(client, rep):

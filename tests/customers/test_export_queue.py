@@ -16,6 +16,7 @@ from customers.tasks import export_customers_task, purge_exports_task
 from teams import outbox
 from teams.models import OutboxMessage, Role
 from tests.conftest import wait_until
+from tests.customers.helpers import ask_for_export, download
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +30,10 @@ def direct_rows(settings):
     settings.CUSTOMER_EXPORT_DIRECT_ROWS = 2
 
 
-def ask_for_export(client, user, query=""):
-    """Press Export on the list filtered by `query`; returns the response and the tasks it
-    enqueued (the test's transaction never commits, so none is sent)."""
-    client.force_login(user)
-    before = set(OutboxMessage.objects.values_list("pk", flat=True))
-    response = client.post(f"{URL}?{query}" if query else URL)
-    enqueued = [
-        (message.task, message.args)
-        for message in OutboxMessage.objects.exclude(pk__in=before).order_by("pk")
-    ]
-    return response, enqueued
-
-
 def workbook_names(content):
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     return sorted(row[0] for row in rows[1:])
-
-
-def download(client, log):
-    return client.get(reverse("customers:export-download", args=[log.pk]))
 
 
 def test_a_large_export_is_queued_and_the_user_follows_it(
@@ -149,28 +133,6 @@ def test_the_worker_writes_what_the_requester_sees_when_it_runs(client, rep, oth
     mine[0].save()
     log = ExportLog.objects.get()
     assert export_customers_task(log.pk) == 2
-
-
-def test_nobody_else_sees_or_downloads_an_export(client, rep, manager, director, admin_user):
-    CustomerFactory.create_batch(3, owner=rep)
-    ask_for_export(client, rep)
-    log = ExportLog.objects.get()
-    export_customers_task(log.pk)
-    for other in (manager, director, admin_user):
-        client.force_login(other)
-        assert client.get(reverse("customers:export-detail", args=[log.pk])).status_code == 404
-        assert download(client, log).status_code == 404
-        mine = client.get(reverse("customers:export-list")).content
-        assert reverse("customers:export-detail", args=[log.pk]).encode() not in mine
-
-
-@pytest.mark.parametrize("role_fixture", ["legal", "delivery", "aftersales"])
-def test_roles_without_customers_have_no_export_pages(request, client, role_fixture):
-    user = request.getfixturevalue(role_fixture)
-    client.force_login(user)
-    assert client.get(reverse("customers:export-list")).status_code == 403
-    log = ExportLog.objects.create(user=user, status="done")
-    assert client.get(reverse("customers:export-detail", args=[log.pk])).status_code == 403
 
 
 def test_a_redelivered_task_of_a_finished_export_writes_nothing_new(client, rep):

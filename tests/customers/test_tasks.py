@@ -83,18 +83,6 @@ def test_a_task_is_done_only_once(client, rep, task):
     assert "This task is already done." in again.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role_fixture", "status"),
-    [("other_rep", 404), ("legal", 404), ("delivery", 404), ("aftersales", 404)],
-)
-def test_nobody_else_can_mark_it_done(request, client, task, role_fixture, status):
-    client.force_login(request.getfixturevalue(role_fixture))
-    response = client.post(reverse("customers:task-complete", args=[task.pk]))
-    assert response.status_code == status
-    task.refresh_from_db()
-    assert task.done_at is None
-
-
 def test_the_team_manager_may_close_a_rep_task(client, manager, task):
     client.force_login(manager)
     client.post(reverse("customers:task-complete", args=[task.pk]))
@@ -142,15 +130,6 @@ def test_my_tasks_shows_only_my_tasks_even_to_a_manager(client, manager, rep):
     mine = TaskFactory(customer=customer, owner=manager, title="经理的任务")
     client.force_login(manager)
     assert list(client.get(reverse("customers:task-list")).context["tasks"]) == [mine]
-
-
-@pytest.mark.parametrize(
-    ("role_fixture", "status"),
-    [("rep", 200), ("manager", 200), ("legal", 403), ("delivery", 403), ("aftersales", 403)],
-)
-def test_who_opens_my_tasks(request, client, role_fixture, status):
-    client.force_login(request.getfixturevalue(role_fixture))
-    assert client.get(reverse("customers:task-list")).status_code == status
 
 
 def test_my_tasks_runs_the_same_queries_with_1_and_50_tasks(
