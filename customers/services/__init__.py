@@ -25,8 +25,8 @@ from crm_site.hooks import Moved
 from teams import outbox
 from teams.models import User
 
-from . import bulk, cadence, excel, grading, moves, normalize
-from .models import (
+from .. import bulk, cadence, excel, grading, moves, normalize
+from ..models import (
     Contact,
     Customer,
     CustomerShare,
@@ -43,7 +43,7 @@ from .models import (
     SavedView,
     Task,
 )
-from .permissions import (
+from ..permissions import (
     can_add_survey,
     can_assign_customer_to,
     can_change_owner,
@@ -59,7 +59,7 @@ from .permissions import (
     may_own_customers,
     works_with_customers,
 )
-from .querysets import customer_viewers_q
+from ..querysets import customer_viewers_q
 
 logger = logging.getLogger(__name__)
 
@@ -598,7 +598,7 @@ def grading_settings_update(*, by, **fields):
     rules_._history_user = by
     rules_.save()
     if cadence_changed:
-        from .tasks import recompute_cadence_task
+        from ..tasks import recompute_cadence_task
 
         outbox.enqueue(recompute_cadence_task)
     return rules_
@@ -1107,7 +1107,7 @@ def customers_export_queue(*, by, query, total):
         log = ExportLog.objects.create(
             user=by, query=query, total=total, status=ExportLog.Status.QUEUED
         )
-        from .tasks import export_customers_task
+        from ..tasks import export_customers_task
 
         outbox.enqueue(export_customers_task, log.pk)
     return log
@@ -1124,7 +1124,7 @@ def customers_export_write(*, log_id):
     or another worker is writing it; it takes over from a worker that stopped showing
     progress EXPORT_ALIVE ago. Returns the number of rows written."""
     # filters imports forms, which imports this module.
-    from .filters import CustomerFilter
+    from ..filters import CustomerFilter
 
     with transaction.atomic():
         log = ExportLog.objects.select_for_update().select_related("user").get(pk=log_id)

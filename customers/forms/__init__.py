@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 
 from teams.models import Role, User
 
-from . import excel, normalize, services, xlsx
-from .models import (
+from .. import excel, normalize, services, xlsx
+from ..models import (
     Contact,
     Customer,
     FollowUp,
@@ -32,8 +32,8 @@ from .models import (
     SavedView,
     Tag,
 )
-from .permissions import can_change_owner, manages_customers, owner_choices
-from .querysets import customer_viewers_q
+from ..permissions import can_change_owner, manages_customers, owner_choices
+from ..querysets import customer_viewers_q
 
 # --- grading and handover ------------------------------------------------------------------
 

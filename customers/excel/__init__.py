@@ -31,8 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import normalize, xlsx
-from .models import Contact, Customer, Grade, Industry, Tag
+from .. import normalize, xlsx
+from ..models import Contact, Customer, Grade, Industry, Tag
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_CHUNK = 2000
@@ -241,7 +241,7 @@ class _Reader:
     """Turns one sheet's rows into ImportRows and Problems; queries are made in bulk."""
 
     def __init__(self, user):
-        from .permissions import can_create_customer, owner_choices
+        from ..permissions import can_create_customer, owner_choices
 
         self.user = user
         self.problems = []

@@ -28,9 +28,9 @@ from django_filters.views import FilterView
 from crm_site import hooks
 from teams.history import history_rows
 
-from . import cadence, excel, forms, moves, normalize, sections, services, timeline, xlsx
-from .filters import CustomerFilter
-from .models import (
+from .. import cadence, excel, forms, moves, normalize, sections, services, timeline, xlsx
+from ..filters import CustomerFilter
+from ..models import (
     Contact,
     Customer,
     CustomerShare,
@@ -44,7 +44,7 @@ from .models import (
     Tag,
     Task,
 )
-from .permissions import owner_choices
+from ..permissions import owner_choices
 
 
 class CustomerScopeMixin:

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from crm_site.hooks import Moved
 
-from .querysets import CustomerQuerySet, FollowUpQuerySet, OwnedByCustomerQuerySet, TaskQuerySet
+from ..querysets import CustomerQuerySet, FollowUpQuerySet, OwnedByCustomerQuerySet, TaskQuerySet
 
 
 class Grade(models.TextChoices):
