@@ -5,7 +5,7 @@ customers the user already sees."""
 import rules
 
 from teams import policy
-from teams.models import Role, User
+from teams.models import Role
 
 SALES_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
 MANAGING_ROLES = {Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
@@ -154,24 +154,11 @@ def may_own_customers(user):
     return user.is_active and user.role in OWNER_ROLES
 
 
-def owner_choices(user):
-    """Whom `user` may pick as a customer's owner (filter, bulk reassign, handover, import):
-    the colleagues who may own customers, within `user`'s reach."""
-    return (
-        User.objects.visible_to(user)
-        .active()
-        .filter(role__in=OWNER_ROLES)
-        .order_by("first_name", "last_name", "username")
-        # Only what a name needs: a director's list loads hundreds of these.
-        .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
-    )
-
-
 @rules.predicate
 def can_assign_customer_to(user, owner):
     """Whom `user` may make a customer's owner (create, import, edit, bulk reassign, handover):
     themselves when they bring the customer in, or, for managers and above, an active sales
-    colleague within their reach (`owner_choices`)."""
+    colleague within their reach (`selectors.owner_choices`)."""
     if not _active(user) or owner is None:
         return False
     if owner.pk == user.pk:
