@@ -66,13 +66,13 @@ def checks_grades(user):
 
 
 @rules.predicate
-def can_confirm_review(user, customer):
+def can_confirm_second_check(user, customer):
     """二次核对: a manager or director confirms an A grade; never the one who made it A."""
     return (
         checks_grades(user)
         and customer is not None
-        and customer.review == customer.Review.PENDING
-        and customer.review_requested_by_id != user.pk
+        and customer.second_check == customer.SecondCheck.PENDING
+        and customer.second_check_requested_by_id != user.pk
     )
 
 
@@ -82,7 +82,7 @@ rules.add_perm("customers.manage_customers", manages_customers)
 rules.add_perm("customers.change_grading", is_admin)
 rules.add_perm("customers.edit_customer", can_edit_customer)
 rules.add_perm("customers.log_followup", can_log_followup)
-rules.add_perm("customers.confirm_review", can_confirm_review)
+rules.add_perm("customers.confirm_second_check", can_confirm_second_check)
 
 
 # --- grading and handover ----------------------------------------------------------------

@@ -19,9 +19,9 @@ urlpatterns = [
     path("new/", records.CustomerCreateView.as_view(), name="customer-create"),
     path("<int:pk>/edit/", records.CustomerUpdateView.as_view(), name="customer-update"),
     path(
-        "<int:pk>/review/confirm/",
-        records.CustomerReviewConfirmView.as_view(),
-        name="customer-review-confirm",
+        "<int:pk>/second-check/confirm/",
+        records.CustomerSecondCheckConfirmView.as_view(),
+        name="customer-second-check-confirm",
     ),
     path("<int:pk>/merge/", ownership.CustomerMergeView.as_view(), name="customer-merge"),
     path(

@@ -102,7 +102,7 @@ class Customer(models.Model):
         COMPUTED = "computed", _("Computed")
         MANUAL = "manual", _("Set by hand")
 
-    class Review(models.TextChoices):
+    class SecondCheck(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         PENDING = "pending", _("Pending review")
 
@@ -156,10 +156,10 @@ class Customer(models.Model):
     grade_source = models.CharField(
         _("grade set by"), max_length=10, choices=GradeSource, default=GradeSource.COMPUTED
     )
-    review = models.CharField(
-        _("second check"), max_length=10, choices=Review, default=Review.CONFIRMED
+    second_check = models.CharField(
+        _("second check"), max_length=10, choices=SecondCheck, default=SecondCheck.CONFIRMED
     )
-    review_requested_by = models.ForeignKey(
+    second_check_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("made A by"),
         null=True,

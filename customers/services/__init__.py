@@ -40,7 +40,7 @@ from .grading import (
 )
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
-from .records import customer_confirm_review, customer_create, customer_update
+from .records import customer_confirm_second_check, customer_create, customer_update
 
 __all__ = [
     "CADENCE_FIELDS",
@@ -48,7 +48,7 @@ __all__ = [
     "contact_create",
     "contact_delete",
     "contact_update",
-    "customer_confirm_review",
+    "customer_confirm_second_check",
     "customer_create",
     "customer_merge",
     "customer_refresh_cadence",

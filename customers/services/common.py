@@ -50,11 +50,11 @@ def _record_grade(customer, *, old, by, source, reason, reason_args=None):
         )
 
 
-def _mark_for_review(customer, old_grade, by):
+def _mark_for_second_check(customer, old_grade, by):
     """二次核对: a record that becomes A waits for a second person to confirm it."""
     if customer.grade == "A" and old_grade != "A":
-        customer.review = Customer.Review.PENDING
-        customer.review_requested_by = by
+        customer.second_check = Customer.SecondCheck.PENDING
+        customer.second_check_requested_by = by
     elif customer.grade != "A":
-        customer.review = Customer.Review.CONFIRMED
-        customer.review_requested_by = None
+        customer.second_check = Customer.SecondCheck.CONFIRMED
+        customer.second_check_requested_by = None

@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from crm_site import bulk_insert
 from teams import outbox
 from teams.models import User
 
-from .. import bulk, cadence, excel, grading, normalize
+from .. import cadence, excel, grading, normalize
 from ..errors import CustomerError
 from ..filters import CustomerFilter
 from ..models import Contact, Customer, ExportLog, GradeChange, GradingSettings, ImportLog
 from ..permissions import can_assign_customer_to, can_create_customer, works_with_customers
-from .common import _apply_keys, _grade_source, _mark_for_review
+from .common import _apply_keys, _grade_source, _mark_for_second_check
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +66,14 @@ def customers_import(*, by, rows, filename=""):
             customer.grade = grading.computed_grade(
                 amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
             )
-        _mark_for_review(customer, None, by)
+        _mark_for_second_check(customer, None, by)
         customer.next_followup_due = cadence.next_due(
             grade=customer.grade, rules=rules_, created=today
         )
         customers.append(customer)
     # COPY on PostgreSQL (bulk_create elsewhere), with each customer's and contact's history.
     reason = gettext_noop("Imported")
-    bulk.create(Customer, customers, history_user=by, history_reason=reason)
+    bulk_insert.create(Customer, customers, history_user=by, history_reason=reason)
     contacts = [
         Contact(
             customer=customer,
@@ -83,9 +84,9 @@ def customers_import(*, by, rows, filename=""):
         for row, customer in zip(rows, customers, strict=True)
         if row.contact
     ]
-    bulk.create(Contact, contacts, history_user=by, history_reason=reason)
+    bulk_insert.create(Contact, contacts, history_user=by, history_reason=reason)
     through = Customer.tags.through
-    bulk.create(
+    bulk_insert.create(
         through,
         [
             through(customer_id=customer.pk, tag_id=tag_id)
@@ -93,7 +94,7 @@ def customers_import(*, by, rows, filename=""):
             for tag_id in {tag.pk for tag in row.tags}
         ],
     )
-    bulk.create(
+    bulk_insert.create(
         GradeChange,
         [
             GradeChange(

@@ -184,7 +184,7 @@ def grade_proposals_decide(*, by, proposals, confirm):
     `proposals` are proposals or ids; those of customers `by` may not see and those already
     decided are skipped. A confirmed proposal sets the grade (recorded as a quarterly review
     change with its period and basis) and the customer's cadence; the manager's decision
-    is the second check, so a customer confirmed to A is not left pending review.
+    is the second check, so a customer confirmed to A is not left waiting for one.
     """
     if not checks_grades(by):
         raise PermissionDenied
@@ -212,16 +212,16 @@ def grade_proposals_decide(*, by, proposals, confirm):
         old = customer.grade
         customer.grade = proposal.proposed_grade
         customer.grade_source = Customer.GradeSource.COMPUTED
-        customer.review = Customer.Review.CONFIRMED
-        customer.review_requested_by = None
+        customer.second_check = Customer.SecondCheck.CONFIRMED
+        customer.second_check_requested_by = None
         customer._change_reason = gettext_noop("Quarterly grade review")
         customer._history_user = by
         customer.save(
             update_fields=[
                 "grade",
                 "grade_source",
-                "review",
-                "review_requested_by",
+                "second_check",
+                "second_check_requested_by",
                 "updated_at",
             ]
         )

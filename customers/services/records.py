@@ -12,11 +12,17 @@ from ..models import Customer, GradingSettings
 from ..permissions import (
     can_assign_customer_to,
     can_change_owner,
-    can_confirm_review,
+    can_confirm_second_check,
     can_create_customer,
     can_edit_customer,
 )
-from .common import _apply_keys, _grade_source, _lock_customer, _mark_for_review, _record_grade
+from .common import (
+    _apply_keys,
+    _grade_source,
+    _lock_customer,
+    _mark_for_second_check,
+    _record_grade,
+)
 from .followups import customer_refresh_cadence
 from .ownership import _give_customers
 
@@ -34,7 +40,7 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
         customer.grade = grading.computed_grade(
             amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
         )
-    _mark_for_review(customer, None, by)
+    _mark_for_second_check(customer, None, by)
     customer.next_followup_due = cadence.next_due(
         grade=customer.grade, rules=rules_, created=timezone.localdate()
     )
@@ -74,7 +80,7 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
         customer.grade = grading.computed_grade(
             amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
         )
-    _mark_for_review(customer, old_grade, by)
+    _mark_for_second_check(customer, old_grade, by)
     customer.save()
     if tags is not None:
         customer.tags.set(tags)
@@ -87,14 +93,14 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
 
 
 @transaction.atomic
-def customer_confirm_review(*, by, customer):
+def customer_confirm_second_check(*, by, customer):
     customer = _lock_customer(customer.pk)
-    if customer.review != Customer.Review.PENDING:
+    if customer.second_check != Customer.SecondCheck.PENDING:
         raise CustomerError(_("This customer is not waiting for a second check."))
-    if not can_confirm_review(by, customer):
+    if not can_confirm_second_check(by, customer):
         raise PermissionDenied
-    customer.review = Customer.Review.CONFIRMED
-    customer.review_requested_by = None
+    customer.second_check = Customer.SecondCheck.CONFIRMED
+    customer.second_check_requested_by = None
     customer._change_reason = gettext_noop("A grade confirmed")
-    customer.save(update_fields=["review", "review_requested_by", "updated_at"])
+    customer.save(update_fields=["second_check", "second_check_requested_by", "updated_at"])
     return customer

@@ -35,7 +35,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("owner", "owner__team", "industry", "review_requested_by")
+            .select_related("owner", "owner__team", "industry", "second_check_requested_by")
         )
 
     def get_context_data(self, **kwargs):
@@ -46,7 +46,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             "survey": user.has_perm("customers.add_survey", customer),
             "share": user.has_perm("customers.share_customer", customer),
             "merge": user.has_perm("customers.merge_customer", customer),
-            "confirm": user.has_perm("customers.confirm_review", customer),
+            "confirm": user.has_perm("customers.confirm_second_check", customer),
         }
         today = timezone.localdate()
         return {
@@ -87,7 +87,7 @@ class CustomerCreateView(PermissionRequiredMixin, FormView):
             **form.customer_fields(),
         )
         messages.success(self.request, _("Customer %(name)s was created.") % {"name": customer})
-        if customer.review == Customer.Review.PENDING:
+        if customer.second_check == Customer.SecondCheck.PENDING:
             messages.info(
                 self.request,
                 _("Grade A waits for a second check by a sales manager or director."),
@@ -124,8 +124,9 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
             messages.error(self.request, str(error))
             return redirect("customers:customer-list")
         messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": customer})
-        if customer.review == Customer.Review.PENDING and customer.review_requested_by_id == (
-            self.request.user.pk
+        if (
+            customer.second_check == Customer.SecondCheck.PENDING
+            and customer.second_check_requested_by_id == self.request.user.pk
         ):
             messages.info(
                 self.request,
@@ -134,7 +135,7 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
         return redirect("customers:customer-detail", pk=customer.pk)
 
 
-class CustomerReviewConfirmView(View):
+class CustomerSecondCheckConfirmView(View):
     """POST only: 二次核对, a manager or director confirms a customer's A grade."""
 
     http_method_names = ["post"]
@@ -142,13 +143,13 @@ class CustomerReviewConfirmView(View):
     def post(self, request, pk):
         customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=pk)
         back = _safe_next(request, reverse("customers:customer-detail", args=[customer.pk]))
-        if customer.review != Customer.Review.PENDING:
+        if customer.second_check != Customer.SecondCheck.PENDING:
             messages.info(request, _("This customer is not waiting for a second check."))
             return redirect(back)
-        if not request.user.has_perm("customers.confirm_review", customer):
+        if not request.user.has_perm("customers.confirm_second_check", customer):
             raise PermissionDenied
         try:
-            services.customer_confirm_review(by=request.user, customer=customer)
+            services.customer_confirm_second_check(by=request.user, customer=customer)
         except services.CustomerError as error:
             messages.error(request, str(error))
         else:
