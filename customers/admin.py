@@ -9,7 +9,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "grade", "status", "owner", "next_followup_due"]
     list_filter = ["grade", "status", "region"]
     search_fields = ["name", "credit_code", "phone"]
-    raw_id_fields = ["owner", "created_by", "review_requested_by"]
+    raw_id_fields = ["owner", "created_by", "second_check_requested_by"]
 
 
 @admin.register(Contact)

@@ -17,6 +17,15 @@ overdue.
 from datetime import timedelta
 from math import ceil
 
+# The GradingSettings fields that make the cadence (a change recomputes every due date).
+CADENCE_FIELDS = (
+    "a_executive_visit_days",
+    "a_routine_contacts",
+    "b_contact_days",
+    "b_visit_days",
+    "c_contact_days",
+)
+
 
 def next_due(*, grade, rules, created, last_contact=None, last_visit=None, last_executive=None):
     """The next due date; every date argument is a `date` (None when never)."""

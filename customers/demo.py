@@ -215,7 +215,9 @@ def seed():
     existing = set(Customer.objects.filter(name__in=demo_names()).values_list("name", flat=True))
     created, pending_left = (
         0,
-        Customer.objects.filter(name__in=demo_names(), review=Customer.Review.PENDING).exists(),
+        Customer.objects.filter(
+            name__in=demo_names(), second_check=Customer.SecondCheck.PENDING
+        ).exists(),
     )
     today = timezone.localdate()
     for index in range(COUNT):
@@ -285,13 +287,14 @@ def seed():
             )
         if index in (2, 12):
             _survey(customer, rng)
-        if customer.review == Customer.Review.PENDING:
+        if customer.second_check == Customer.SecondCheck.PENDING:
             if pending_left or username != "rep_sh1":
-                services.customer_confirm_review(by=director, customer=customer)
+                services.customer_confirm_second_check(by=director, customer=customer)
             else:
                 pending_left = True  # one A customer waits for its manager's second check
     names = demo_names()
     mine = Customer.objects.filter(name__in=names)
+    waiting = mine.filter(second_check=Customer.SecondCheck.PENDING)
     return (
         f"Demo customers: {mine.count()} ({created} new), "
         f"{Contact.objects.filter(customer__in=mine).count()} contacts, "
@@ -299,7 +302,7 @@ def seed():
         f"{mine.overdue(today).count()} overdue, "
         f"{Task.objects.open().filter(customer__in=mine).count()} open tasks, "
         f"{NeedsSurvey.objects.filter(customer__in=mine).count()} needs surveys, "
-        f"{mine.filter(review=Customer.Review.PENDING).count()} waiting for a second check."
+        f"{waiting.count()} waiting for a second check."
     )
 
 

@@ -6,26 +6,20 @@ from datetime import datetime, time, timedelta
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import User
 
 from . import normalize
-from .forms import FastSelect
+from .forms.fields import DateInput, FastSelect, OwnerChoiceField
 from .models import Contact, Customer, Grade, Industry, Tag
-from .permissions import owner_choices
+from .selectors import owner_choices
 
 # Input made only of digits and phone punctuation is also looked up as a phone number.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
 _MIN_PHONE_DIGITS = 4
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CustomerOrderingFilter(django_filters.OrderingFilter):
@@ -87,13 +81,8 @@ class CustomerFilterForm(forms.Form):
         return cleaned
 
 
-class _OwnerField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
 class _OwnerFilter(django_filters.ModelChoiceFilter):
-    field_class = _OwnerField
+    field_class = OwnerChoiceField
 
 
 def _tag_filter(dimension):
@@ -146,10 +135,10 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Overdue follow-up only"), method="filter_overdue", widget=forms.CheckboxInput
     )
     followup_from = django_filters.DateFilter(
-        label=_("Last follow-up from"), method="filter_followup_from", widget=_DateInput
+        label=_("Last follow-up from"), method="filter_followup_from", widget=DateInput
     )
     followup_to = django_filters.DateFilter(
-        label=_("Last follow-up to"), method="filter_followup_to", widget=_DateInput
+        label=_("Last follow-up to"), method="filter_followup_to", widget=DateInput
     )
     tag_industry = _tag_filter(Tag.Dimension.INDUSTRY)
     tag_need = _tag_filter(Tag.Dimension.NEED)
@@ -192,6 +181,12 @@ class CustomerFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Name, contact or phone")}
         )
+
+    @classmethod
+    def from_query(cls, query, *, user):
+        """The list's filter replayed from its saved query string (a queued export's), over
+        the customers `user` sees now."""
+        return cls(QueryDict(query), queryset=Customer.objects.visible_to(user), user=user)
 
     # Which groups the page shows: tag dimensions with no tags are left out.
     def tag_fields(self):

@@ -80,16 +80,16 @@ def pending_a_checks(*, user):
         return None
     pending = (
         Customer.objects.visible_to(user)
-        .filter(review=Customer.Review.PENDING)
-        .exclude(review_requested_by=user)
+        .filter(second_check=Customer.SecondCheck.PENDING)
+        .exclude(second_check_requested_by=user)
     )
     return Panel(
         "customers/panels/pending_a_checks.html",
         {
             "customers": list(
-                pending.select_related("owner", "review_requested_by").order_by("updated_at", "pk")[
-                    :PANEL_ROWS
-                ]
+                pending.select_related("owner", "second_check_requested_by").order_by(
+                    "updated_at", "pk"
+                )[:PANEL_ROWS]
             ),
             "total": pending.count(),
         },

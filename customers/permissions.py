@@ -5,7 +5,7 @@ customers the user already sees."""
 import rules
 
 from teams import policy
-from teams.models import Role, User
+from teams.models import Role
 
 SALES_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
 MANAGING_ROLES = {Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
@@ -66,13 +66,13 @@ def checks_grades(user):
 
 
 @rules.predicate
-def can_confirm_review(user, customer):
+def can_confirm_second_check(user, customer):
     """二次核对: a manager or director confirms an A grade; never the one who made it A."""
     return (
         checks_grades(user)
         and customer is not None
-        and customer.review == customer.Review.PENDING
-        and customer.review_requested_by_id != user.pk
+        and customer.second_check == customer.SecondCheck.PENDING
+        and customer.second_check_requested_by_id != user.pk
     )
 
 
@@ -82,7 +82,7 @@ rules.add_perm("customers.manage_customers", manages_customers)
 rules.add_perm("customers.change_grading", is_admin)
 rules.add_perm("customers.edit_customer", can_edit_customer)
 rules.add_perm("customers.log_followup", can_log_followup)
-rules.add_perm("customers.confirm_review", can_confirm_review)
+rules.add_perm("customers.confirm_second_check", can_confirm_second_check)
 
 
 # --- grading and handover ----------------------------------------------------------------
@@ -154,24 +154,11 @@ def may_own_customers(user):
     return user.is_active and user.role in OWNER_ROLES
 
 
-def owner_choices(user):
-    """Whom `user` may pick as a customer's owner (filter, bulk reassign, handover, import):
-    the colleagues who may own customers, within `user`'s reach."""
-    return (
-        User.objects.visible_to(user)
-        .active()
-        .filter(role__in=OWNER_ROLES)
-        .order_by("first_name", "last_name", "username")
-        # Only what a name needs: a director's list loads hundreds of these.
-        .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
-    )
-
-
 @rules.predicate
 def can_assign_customer_to(user, owner):
     """Whom `user` may make a customer's owner (create, import, edit, bulk reassign, handover):
     themselves when they bring the customer in, or, for managers and above, an active sales
-    colleague within their reach (`owner_choices`)."""
+    colleague within their reach (`selectors.owner_choices`)."""
     if not _active(user) or owner is None:
         return False
     if owner.pk == user.pk:

@@ -107,7 +107,7 @@ def merges_and_handovers(*, customer, user):
         )
 
 
-# The reason `services.customer_confirm_review` writes on the customer's history.
+# The reason `services.customer_confirm_second_check` writes on the customer's history.
 A_GRADE_CONFIRMED = "A grade confirmed"
 
 
@@ -122,7 +122,7 @@ def creation_and_second_check(*, customer, user):
         created = row.history_type == "+"
         yield Event(
             when=row.history_date,
-            kind="created" if created else "review",
+            kind="created" if created else "second_check",
             icon="plus-circle" if created else "patch-check",
             title=_("Customer entered") if created else _("Grade A confirmed (second check)"),
             who=row.history_user,

@@ -20,7 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import bulk, cadence, grading, normalize
+from crm_site import bulk_insert
+
+from . import cadence, grading, normalize
 from .models import (
     Contact,
     Customer,
@@ -70,17 +72,17 @@ class Counts:
 
 
 class _Writer:
-    """Insert rows given as dicts of field name → value, a batch at a time (bulk.py).
+    """Insert rows given as dicts of field name → value, a batch at a time (bulk_insert).
 
     Missing fields take their model default (auto_now fields: now). PostgreSQL: COPY with
     explicit columns; other databases: bulk_create (with _no_auto_now, so dates are kept).
     """
 
     def __init__(self, *models):
-        self.copy = bulk.use_copy()
+        self.copy = bulk_insert.use_copy()
         self.now = timezone.now()
         # Noted before _no_auto_now switches them off.
-        self.auto_now = {f for model in models for f in bulk.auto_now_fields(model)}
+        self.auto_now = {f for model in models for f in bulk_insert.auto_now_fields(model)}
 
     def insert(self, model, rows):
         if not rows:
@@ -97,15 +99,17 @@ class _Writer:
         if not self.copy:
             model.objects.bulk_create(
                 [model(**{a: row.get(k, defaults[a]) for k, a in keys}) for row in rows],
-                batch_size=bulk.BATCH,
+                batch_size=bulk_insert.BATCH,
             )
             return
-        bulk.copy_rows(model, fields, ([row.get(k, defaults[a]) for k, a in keys] for row in rows))
+        bulk_insert.copy_rows(
+            model, fields, ([row.get(k, defaults[a]) for k, a in keys] for row in rows)
+        )
 
     def allocate_ids(self, model, count):
         """Ids for rows whose children are written in the same batch."""
         if self.copy:
-            return bulk.allocate_ids(model, count)
+            return bulk_insert.allocate_ids(model, count)
         start = getattr(self, "_next_" + model.__name__, None)
         if start is None:
             start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1

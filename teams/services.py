@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import update_change_reason
 
+from crm_site.errors import DomainError
+
 from . import permissions, policy, validation, workdays
 from .models import CalendarDay, Team, User
 
 
-class TeamsError(Exception):
+class TeamsError(DomainError):
     """A rule of users and teams was broken; the message is for the user."""
 
 

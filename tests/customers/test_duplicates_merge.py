@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from crm_site import hooks
-from customers import moves, services, timeline
+from customers import moves, selectors, services, timeline
 from customers.models import (
     Contact,
     Customer,
@@ -156,10 +156,10 @@ def test_edit_checks_only_changed_keys(client, rep, theirs):
 
 def test_find_duplicates_looks_at_all_customers(rep, theirs):
     assert Customer.objects.visible_to(rep).count() == 0
-    assert list(services.find_duplicates(name="上海华谊集团")) == [theirs]
-    assert list(services.find_duplicates(phone="+8613800138000")) == [theirs]
-    assert list(services.find_duplicates(name="上海华谊", exclude_pk=theirs.pk)) == []
-    assert list(services.find_duplicates()) == []
+    assert list(selectors.find_duplicates(name="上海华谊集团")) == [theirs]
+    assert list(selectors.find_duplicates(phone="+8613800138000")) == [theirs]
+    assert list(selectors.find_duplicates(name="上海华谊", exclude_pk=theirs.pk)) == []
+    assert list(selectors.find_duplicates()) == []
 
 
 # --- merge ----------------------------------------------------------------------------------

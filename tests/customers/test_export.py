@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from customers import excel, services
+from customers.excel import writer
 from customers.models import Customer, CustomerShare, ExportLog, Tag
 from tests.customers.helpers import export
 from tests.factories import ContactFactory, CustomerFactory, TagFactory
@@ -146,7 +147,7 @@ def test_a_get_exports_nothing(client, rep):
 def test_the_export_reads_in_chunks_with_a_constant_number_of_queries(
     client, rep, django_assert_max_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(excel, "EXPORT_CHUNK", 10)
+    monkeypatch.setattr(writer, "EXPORT_CHUNK", 10)
     for _ in range(25):
         ContactFactory(customer=CustomerFactory(owner=rep))
     client.force_login(rep)

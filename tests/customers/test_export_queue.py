@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from customers import excel, services
+from customers.excel import writer
 from customers.models import ExportLog
 from customers.tasks import export_customers_task, purge_exports_task
 from teams import outbox
@@ -107,7 +108,7 @@ def test_the_worker_writes_the_file_the_requester_downloads(client, rep, media_r
 
 
 def test_the_worker_reports_progress_a_chunk_at_a_time(client, rep, monkeypatch):
-    monkeypatch.setattr(excel, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(writer, "EXPORT_CHUNK", 2)
     CustomerFactory.create_batch(5, owner=rep)
     ask_for_export(client, rep)
     log = ExportLog.objects.get()

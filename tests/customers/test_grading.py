@@ -390,7 +390,7 @@ def test_confirming_in_bulk_changes_grades_with_history(client, manager, rep, pr
     assert customer.grade == "A"
     assert customer.grade_source == Customer.GradeSource.COMPUTED
     # The manager's confirmation is the second check: the new A is not left pending.
-    assert customer.review == Customer.Review.CONFIRMED
+    assert customer.second_check == Customer.SecondCheck.CONFIRMED
     # The cadence follows the new grade.
     rules = GradingSettings.load()
     assert customer.next_followup_due == cadence.next_due(

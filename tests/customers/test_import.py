@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from customers import bulk, excel, services
+from crm_site import bulk_insert
+from customers import excel, services
 from customers.forms import CustomerImportForm
 from customers.models import Contact, Customer, GradeChange, ImportLog, Tag
 from tests.customers.helpers import good_row, xlsx
@@ -66,7 +67,7 @@ def test_a_good_file_imports_customers_and_their_first_contacts(client, rep, ind
     assert first.next_followup_due == timezone.localdate() + timedelta(days=14)
     assert imported["导入测试2号机械有限公司"].grade_source == Customer.GradeSource.MANUAL
     third = imported["导入测试3号机械有限公司"]
-    assert third.grade == "A" and third.review == Customer.Review.PENDING
+    assert third.grade == "A" and third.second_check == Customer.SecondCheck.PENDING
     contact = Contact.objects.get(customer=first)
     assert (contact.name, contact.title, contact.is_key) == ("王1", "采购经理", True)
     assert contact.decision_role == Contact.DecisionRole.DECISION_MAKER
@@ -328,7 +329,7 @@ def test_excel_dates_numbers_and_yes_no_are_read(client, director, industry):
 
 
 def test_without_copy_the_import_falls_back_to_bulk_create(client, rep, industry, monkeypatch):
-    monkeypatch.setattr(bulk, "use_copy", lambda: False)  # as on SQLite
+    monkeypatch.setattr(bulk_insert, "use_copy", lambda: False)  # as on SQLite
     assert upload(client, rep, xlsx([good_row(1), good_row(2, 标签=None)])).status_code == 302
     customer = Customer.objects.get(name="导入测试1号机械有限公司")
     assert customer.contacts.get().name == "王1"

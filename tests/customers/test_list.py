@@ -60,7 +60,7 @@ def test_row_shows_grade_status_tags_owner_dates_and_key_contact(rep_client, rep
         name="华东精密机械有限公司",
         owner=rep,
         grade_a=True,
-        review=Customer.Review.PENDING,
+        second_check=Customer.SecondCheck.PENDING,
         status=Customer.Status.DORMANT,
         overdue=True,
         last_followup_at=days_ago(40),

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from customers import moves, services
 from customers.models import Contact, Customer, CustomerShare, FollowUp, Handover, Merge, Task
+from customers.services import followups, ownership
 from teams.models import Role
 from tests.factories import (
     ContactFactory,
@@ -231,7 +232,7 @@ def test_a_handover_then_a_merge_of_a_handed_over_customer(monkeypatch, people, 
             by=people["director"], from_user=people["rep"], to_user=people["rep3"], customers=[b, c]
         ),
         lambda: services.customer_merge(by=people["manager"], keep=a, merge=b),
-        pause_at=(services, "_give_customers"),
+        pause_at=(ownership, "_give_customers"),
     )
     assert isinstance(first, Handover) and isinstance(second, Merge)
     assert not Customer.objects.filter(pk=b.pk).exists()
@@ -292,7 +293,7 @@ def test_a_follow_up_then_a_merge_takes_it_along(monkeypatch, people, three):
             next_action_due=timezone.localdate(),
         ),
         lambda: services.customer_merge(by=people["manager"], keep=a, merge=b),
-        pause_at=(services, "_check_followup"),
+        pause_at=(followups, "_check_followup"),
     )
     assert isinstance(first, FollowUp) and isinstance(second, Merge)
     after = rows_of(a.pk)

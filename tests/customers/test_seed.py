@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from customers import bulk
+from crm_site import bulk_insert
 from customers.models import (
     Contact,
     Customer,
@@ -80,7 +80,7 @@ def test_the_demo_customers_look_like_a_sales_team_year():
     open_tasks = Task.objects.open().filter(owner__role=Role.SALES_REP)
     assert open_tasks.count() >= 10
     assert open_tasks.filter(due_date__lt=today).exists()
-    assert customers.filter(review=Customer.Review.PENDING).count() == 1
+    assert customers.filter(second_check=Customer.SecondCheck.PENDING).count() == 1
     assert all(c.name_key and c.phone_key for c in customers)
 
 
@@ -150,7 +150,7 @@ def test_seed_volume_writes_in_batches_not_one_save_per_row():
 
 
 def test_seed_volume_without_copy_uses_bulk_create_and_keeps_its_dates(monkeypatch):
-    monkeypatch.setattr(bulk, "use_copy", lambda: False)
+    monkeypatch.setattr(bulk_insert, "use_copy", lambda: False)
     run("seed_volume", **FORCED)
     assert Customer.objects.count() == 40
     assert Contact.objects.count() == 80

@@ -90,8 +90,8 @@ def merge_confirm_url(keep, merge):
     return reverse("customers:customer-merge-confirm", args=[keep.pk, merge.pk])
 
 
-def review_confirm_url(customer):
-    return reverse("customers:customer-review-confirm", args=[customer.pk])
+def second_check_confirm_url(customer):
+    return reverse("customers:customer-second-check-confirm", args=[customer.pk])
 
 
 @pytest.fixture
@@ -471,9 +471,9 @@ def pending(rep):
 
 def test_a_rep_gets_403_on_the_second_check(client, rep, pending):
     client.force_login(rep)
-    assert client.post(review_confirm_url(pending)).status_code == 403
+    assert client.post(second_check_confirm_url(pending)).status_code == 403
     pending.refresh_from_db()
-    assert pending.review == Customer.Review.PENDING
+    assert pending.second_check == Customer.SecondCheck.PENDING
 
 
 @pytest.mark.parametrize("role_fixture", ["legal", "delivery", "other_rep"])
@@ -481,15 +481,15 @@ def test_those_who_do_not_see_it_get_404_on_the_second_check(
     request, client, pending, role_fixture
 ):
     client.force_login(request.getfixturevalue(role_fixture))
-    assert client.post(review_confirm_url(pending)).status_code == 404
+    assert client.post(second_check_confirm_url(pending)).status_code == 404
 
 
 def test_another_teams_manager_gets_404_on_the_second_check(client, pending, org):
     south = UserFactory(username="south_manager", role=Role.SALES_MANAGER, team=org["team_c"])
     client.force_login(south)
-    assert client.post(review_confirm_url(pending)).status_code == 404
+    assert client.post(second_check_confirm_url(pending)).status_code == 404
     pending.refresh_from_db()
-    assert pending.review == Customer.Review.PENDING
+    assert pending.second_check == Customer.SecondCheck.PENDING
 
 
 # --- handover (客户交接) ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_rep_filters_overdue_customers_on_a_phone(
 ):
     page = phone_page
     _customers(rep, 4)
-    _customers(rep, 2, overdue=True, grade_a=True, review=Customer.Review.PENDING)
+    _customers(rep, 2, overdue=True, grade_a=True, second_check=Customer.SecondCheck.PENDING)
     login(page, live_server, rep, password)
     page.goto(f"{live_server.url}/customers/")
     expect(page.locator("#customer-rows tbody tr")).to_have_count(6)

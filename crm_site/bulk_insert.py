@@ -5,6 +5,7 @@ most of its time in Django preparing each value of each object; COPY ... FROM ST
 `cursor.copy()`) hands plain values to PostgreSQL and is several times faster. Ids are taken
 from the table's sequence first, so related rows can be written in the same breath. On
 other databases the same calls fall back to `bulk_create` (and simple_history's bulk history).
+Shared by every app's imports and volume data.
 """
 
 from functools import partial

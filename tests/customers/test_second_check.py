@@ -20,7 +20,7 @@ def messages_of(response):
 
 
 def confirm_url(customer):
-    return reverse("customers:customer-review-confirm", args=[customer.pk])
+    return reverse("customers:customer-second-check-confirm", args=[customer.pk])
 
 
 def create_form(**overrides):
@@ -47,8 +47,8 @@ def test_created_as_a_is_pending(client, rep):
     response = client.post(reverse("customers:customer-create"), create_form())
     customer = Customer.objects.get()
     assert customer.grade == "A"
-    assert customer.review == Customer.Review.PENDING
-    assert customer.review_requested_by == rep
+    assert customer.second_check == Customer.SecondCheck.PENDING
+    assert customer.second_check_requested_by == rep
     assert "Grade A waits for a second check by a sales manager or director." in (
         messages_of(response)
     )
@@ -64,14 +64,14 @@ def test_created_as_a_by_hand_or_strategic_is_pending(client, rep):
         reverse("customers:customer-create"),
         create_form(name="乙", annual_purchase_estimate="1", strategic="on"),
     )
-    assert set(Customer.objects.values_list("grade", "review")) == {("A", "pending")}
+    assert set(Customer.objects.values_list("grade", "second_check")) == {("A", "pending")}
 
 
 def test_created_as_b_needs_no_check(client, rep):
     client.force_login(rep)
     client.post(reverse("customers:customer-create"), create_form(annual_purchase_estimate="50"))
     customer = Customer.objects.get()
-    assert (customer.grade, customer.review) == ("B", Customer.Review.CONFIRMED)
+    assert (customer.grade, customer.second_check) == ("B", Customer.SecondCheck.CONFIRMED)
 
 
 def test_changed_to_a_is_pending(client, rep):
@@ -90,24 +90,24 @@ def test_changed_to_a_is_pending(client, rep):
     )
     assert response.status_code == 302
     customer.refresh_from_db()
-    assert (customer.grade, customer.review) == ("A", Customer.Review.PENDING)
-    assert customer.review_requested_by == rep
+    assert (customer.grade, customer.second_check) == ("A", Customer.SecondCheck.PENDING)
+    assert customer.second_check_requested_by == rep
 
 
 def test_leaving_a_ends_the_check(rep, pending):
     customer = services.customer_update(
         by=rep, customer=pending, annual_purchase_estimate=Decimal("10")
     )
-    assert (customer.grade, customer.review) == ("C", Customer.Review.CONFIRMED)
+    assert (customer.grade, customer.second_check) == ("C", Customer.SecondCheck.CONFIRMED)
 
 
-def test_the_page_shows_pending_review_and_who_may_confirm(client, rep, manager, pending):
+def test_the_page_shows_a_pending_second_check_and_who_may_confirm(client, rep, manager, pending):
     client.force_login(rep)
     text = client.get(reverse("customers:customer-detail", args=[pending.pk])).content.decode()
-    assert 'id="review-badge"' in text and 'id="confirm-review"' not in text
+    assert 'id="second-check-badge"' in text and 'id="confirm-second-check"' not in text
     client.force_login(manager)
     text = client.get(reverse("customers:customer-detail", args=[pending.pk])).content.decode()
-    assert 'id="review-badge"' in text and 'id="confirm-review"' in text
+    assert 'id="second-check-badge"' in text and 'id="confirm-second-check"' in text
 
 
 @pytest.mark.parametrize("confirmer", ["manager", "director"])
@@ -118,9 +118,12 @@ def test_a_manager_or_director_confirms(request, client, pending, confirmer):
     assert response.status_code == 302
     assert response.url == reverse("customers:customer-detail", args=[pending.pk])
     pending.refresh_from_db()
-    assert pending.review == Customer.Review.CONFIRMED and pending.review_requested_by is None
+    assert (
+        pending.second_check == Customer.SecondCheck.CONFIRMED
+        and pending.second_check_requested_by is None
+    )
     assert f"Grade A of {pending.name} is confirmed." in messages_of(response)
-    events = [e for e in timeline.events_for(pending, user) if e.kind == "review"]
+    events = [e for e in timeline.events_for(pending, user) if e.kind == "second_check"]
     assert events and events[0].who == user
 
 
@@ -129,13 +132,13 @@ def test_the_person_who_made_it_a_cannot_confirm_even_a_manager(client, rep, man
     services.customer_update(by=manager, customer=customer, annual_purchase_estimate=Decimal(500))
     client.force_login(manager)
     text = client.get(reverse("customers:customer-detail", args=[customer.pk])).content.decode()
-    assert 'id="confirm-review"' not in text
+    assert 'id="confirm-second-check"' not in text
     assert "You made it A" in text
     assert client.post(confirm_url(customer)).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.customer_confirm_review(by=manager, customer=customer)
+        services.customer_confirm_second_check(by=manager, customer=customer)
     customer.refresh_from_db()
-    assert customer.review == Customer.Review.PENDING
+    assert customer.second_check == Customer.SecondCheck.PENDING
 
 
 def test_confirm_is_post_only_and_once(client, manager, pending):

@@ -1,0 +1,79 @@
+"""A customer's contacts, and sharing it with a colleague (协作人)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Role, User
+
+from ..models import Contact
+from .fields import ColleagueChoiceField
+from .records import _valid_phone
+
+SHARE_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "wechat", "decision_role", "is_key"]
+        error_messages = {"name": {"required": _("Give the contact's name.")}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["phone"].widget.input_type = "tel"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-sm-6"), Column("title", css_class="col-sm-6")),
+            Row(Column("phone", css_class="col-sm-6"), Column("email", css_class="col-sm-6")),
+            Row(
+                Column("wechat", css_class="col-sm-6"),
+                Column("decision_role", css_class="col-sm-6"),
+            ),
+            "is_key",
+        )
+
+    def clean_phone(self):
+        return _valid_phone(self.cleaned_data["phone"])
+
+
+class ShareForm(forms.Form):
+    """Share a customer with a colleague (协作人): any active sales rep or manager."""
+
+    READ, EDIT = "read", "edit"
+
+    user = ColleagueChoiceField(
+        label=capfirst(_("colleague")),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a colleague…"),
+        error_messages={
+            "required": _("Choose a colleague."),
+            "invalid_choice": _("Choose an active sales colleague."),
+        },
+    )
+    access = forms.ChoiceField(
+        label=capfirst(_("access")),
+        choices=[(READ, _("Read only")), (EDIT, _("Can edit"))],
+        initial=READ,
+    )
+
+    def __init__(self, *args, user, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Colleagues are people, not customer data: any active rep or manager may be chosen,
+        # across teams (a colleague elsewhere often helps with a customer).
+        self.fields["user"].queryset = (
+            User.objects.active()
+            .filter(role__in=SHARE_ROLES)
+            .exclude(pk=customer.owner_id)
+            .order_by("username")
+        )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    @property
+    def can_edit(self):
+        return self.cleaned_data["access"] == self.EDIT

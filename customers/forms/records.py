@@ -1,0 +1,261 @@
+"""Template 1 (客户信息登记表): the customer form, with duplicate detection."""
+
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import User
+
+from .. import normalize
+from ..models import Contact, Customer, Industry
+from ..permissions import can_change_owner, manages_customers
+from ..selectors import find_duplicates, owner_choices
+from .fields import ColleagueChoiceField, DateInput
+
+CREDIT_CODE_RE = re.compile(r"^[0-9A-Z]{18}$")
+
+
+def _valid_phone(value):
+    value = (value or "").strip()
+    if value and not normalize.is_valid_phone(value):
+        raise forms.ValidationError(
+            _("Enter a phone number of 7 to 15 digits, e.g. 021-6234 5678 or 138 0013 8000.")
+        )
+    return value
+
+
+class CustomerForm(forms.ModelForm):
+    """Template 1 (客户信息登记表), tags and grade; the first contact on create.
+
+    Duplicate detection runs over ALL customers; `duplicates` lists only the name and owner
+    of each match (and a link when the user sees it), and saving then needs "save anyway".
+    """
+
+    CONTACT_FIELDS = ("name", "title", "phone", "email", "wechat", "decision_role", "is_key")
+
+    grade_reason = forms.CharField(
+        label=capfirst(_("why this grade")),
+        max_length=300,
+        required=False,
+        help_text=_("Kept in the grade history when the grade changes."),
+    )
+    save_anyway = forms.BooleanField(
+        label=_("This is a different company: save anyway"), required=False
+    )
+    contact_name = forms.CharField(label=capfirst(_("name")), max_length=60, required=False)
+    contact_title = forms.CharField(label=capfirst(_("title")), max_length=60, required=False)
+    contact_phone = forms.CharField(label=capfirst(_("phone")), max_length=30, required=False)
+    contact_email = forms.EmailField(label=capfirst(_("email")), required=False)
+    contact_wechat = forms.CharField(label=_("WeChat"), max_length=60, required=False)
+    contact_decision_role = forms.ChoiceField(
+        label=capfirst(_("role in the decision")),
+        choices=[("", "---------"), *Contact.DecisionRole.choices],
+        required=False,
+    )
+    contact_is_key = forms.BooleanField(
+        label=capfirst(_("key contact")), required=False, initial=True
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "credit_code",
+            "status",
+            "owner",
+            "industry",
+            "employee_band",
+            "revenue_band",
+            "region",
+            "address",
+            "legal_representative",
+            "phone",
+            "main_business",
+            "lead_source",
+            "initial_need",
+            "decision_process",
+            "budget_min",
+            "budget_max",
+            "expected_purchase_date",
+            "annual_purchase_estimate",
+            "strategic",
+            "grade_source",
+            "grade",
+            "tags",
+            "notes",
+        ]
+        widgets = {
+            "main_business": forms.Textarea(attrs={"rows": 2}),
+            "initial_need": forms.Textarea(attrs={"rows": 2}),
+            "decision_process": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "expected_purchase_date": DateInput(),
+            "grade_source": forms.RadioSelect,
+            "tags": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {"name": {"required": _("Give the customer's name.")}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.creating = self.instance.pk is None
+        self.duplicates = []
+        industry = self.fields["industry"]
+        industry.queryset = Industry.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.industry_id or 0)
+        )
+        if self.offers_owner():
+            # Whom the user may give it to, and whoever has it now (left as it is).
+            current = User.objects.filter(pk=self.instance.owner_id or user.pk)
+            self.fields["owner"] = ColleagueChoiceField(
+                label=capfirst(_("owner")),
+                queryset=(owner_choices(user) | current).distinct().order_by("username"),
+                required=False,
+                initial=self.instance.owner_id or user.pk,
+                empty_label=None,
+                error_messages={"invalid_choice": _("Choose an active colleague in your teams.")},
+            )
+        else:
+            del self.fields["owner"]
+        self.fields["grade"].required = False
+        self.fields["grade"].label = capfirst(_("grade set by hand"))
+        self.fields["grade"].help_text = _("Used only when the grade is set by hand.")
+        self.fields["strategic"].help_text = _("Makes the computed grade A whatever the purchases.")
+        for name in ("budget_min", "budget_max", "annual_purchase_estimate"):
+            self.fields[name].widget.attrs["min"] = "0"
+        self.fields["credit_code"].widget.attrs.update(
+            maxlength="18", autocapitalize="characters", spellcheck="false"
+        )
+        for name in ("phone", "contact_phone"):
+            self.fields[name].widget.input_type = "tel"
+        if not self.creating:
+            for name in self.contact_field_names():
+                del self.fields[name]
+
+    def offers_owner(self):
+        """A new customer may go to whomever a manager may assign; an existing one only when
+        the user may move it (never through a share)."""
+        if self.creating:
+            return manages_customers(self.user)
+        return can_change_owner(self.user, self.instance)
+
+    def contact_field_names(self):
+        return [f"contact_{name}" for name in self.CONTACT_FIELDS]
+
+    def tag_groups(self):
+        """The tags per dimension, each `{"pk", "name", "checked"}`, for the chip pickers."""
+        checked = {str(value) for value in self["tags"].value() or []}
+        groups = {}
+        for tag in self.fields["tags"].queryset:
+            groups.setdefault(tag.get_dimension_display(), []).append(
+                {"pk": tag.pk, "name": tag.name, "checked": str(tag.pk) in checked}
+            )
+        return list(groups.items())
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not normalize.name_key(name):
+            raise forms.ValidationError(_("Give the customer's name."))
+        return name
+
+    def clean_credit_code(self):
+        code = normalize.credit_code(self.cleaned_data["credit_code"]).replace(" ", "")
+        if code and not CREDIT_CODE_RE.match(code):
+            raise forms.ValidationError(
+                _("A unified social credit code is 18 characters: digits and capital letters.")
+            )
+        return code
+
+    def clean_phone(self):
+        return _valid_phone(self.cleaned_data["phone"])
+
+    def clean_contact_phone(self):
+        return _valid_phone(self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
+        for name in ("budget_min", "budget_max", "annual_purchase_estimate"):
+            if cleaned.get(name) is not None and cleaned[name] < 0:
+                self.add_error(name, _("Amounts cannot be negative."))
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", _("The upper end cannot be below the lower end."))
+        manual = cleaned.get("grade_source") == Customer.GradeSource.MANUAL
+        if manual and not cleaned.get("grade"):
+            self.add_error("grade", _("Choose the grade you set by hand."))
+        if not manual:
+            cleaned["grade"] = self.instance.grade or Customer._meta.get_field("grade").default
+        if "owner" in self.fields and not cleaned.get("owner"):
+            cleaned["owner"] = self.instance.owner if self.instance.owner_id else self.user
+        if self.creating:
+            self._clean_contact(cleaned)
+        self._find_duplicates(cleaned)
+        return cleaned
+
+    def _clean_contact(self, cleaned):
+        filled = any(
+            cleaned.get(name) for name in self.contact_field_names() if name != "contact_is_key"
+        )
+        if filled and not cleaned.get("contact_name"):
+            self.add_error(
+                "contact_name", _("Give the contact's name, or leave the contact fields empty.")
+            )
+
+    def _find_duplicates(self, cleaned):
+        name, code, phone = (cleaned.get(n) or "" for n in ("name", "credit_code", "phone"))
+        if not self.creating:
+            # On edit only a changed key is checked again: the record was saved anyway once.
+            old = self.instance
+            name = name if normalize.name_key(name) != old.name_key else ""
+            code = code if code != old.credit_code else ""
+            phone = phone if normalize.phone_key(phone) != old.phone_key else ""
+        exclude = self.instance.pk
+        found = {}
+        for customer in find_duplicates(
+            name=name, credit_code=code, phone=phone, exclude_pk=exclude
+        )[:10]:
+            found[customer.pk] = customer
+        contact_phone = cleaned.get("contact_phone") or ""
+        if contact_phone:
+            for customer in find_duplicates(phone=contact_phone, exclude_pk=exclude)[:10]:
+                found[customer.pk] = customer
+        if not found:
+            return
+        visible = set(
+            Customer.objects.visible_to(self.user)
+            .filter(pk__in=list(found))
+            .values_list("pk", flat=True)
+        )
+        # Only the name and the owner of a record the user may not see: nothing else leaves.
+        self.duplicates = [
+            {
+                "name": customer.name,
+                "owner": customer.owner.display_name,
+                "pk": customer.pk if customer.pk in visible else None,
+            }
+            for customer in sorted(found.values(), key=lambda c: c.name)
+        ]
+        if not cleaned.get("save_anyway"):
+            self.add_error(
+                None,
+                _(
+                    "This looks like a customer that exists already (same name, credit code or "
+                    "phone). Check the list; if it is a different company, tick “save anyway”."
+                ),
+            )
+
+    def customer_fields(self):
+        """The model fields for `services.customer_create/customer_update`."""
+        skip = {"tags", "owner"}
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name not in skip}
+
+    def first_contact(self):
+        """The contact typed on the create form, unsaved (None when left empty)."""
+        if not self.creating or not self.cleaned_data.get("contact_name"):
+            return None
+        return Contact(
+            **{name: self.cleaned_data[f"contact_{name}"] for name in self.CONTACT_FIELDS}
+        )

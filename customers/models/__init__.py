@@ -1,0 +1,33 @@
+"""Customers, contacts, tags, follow-ups, tasks, needs surveys and the records around them.
+
+One module per area; every model is importable from here (`from customers.models import X`).
+Money on a customer (budget, annual purchase estimate, grade thresholds) is in 万元 (10,000
+CNY), the unit the users think in.
+"""
+
+from .activity import FollowUp, NeedLine, NeedsSurvey, Task
+from .customer import Contact, Customer, CustomerShare, Grade, Industry, Tag
+from .grading import GradeChange, GradeProposal, GradingSettings
+from .lists import ExportLog, ImportLog, SavedView
+from .ownership import Handover, Merge
+
+__all__ = [
+    "Contact",
+    "Customer",
+    "CustomerShare",
+    "ExportLog",
+    "FollowUp",
+    "Grade",
+    "GradeChange",
+    "GradeProposal",
+    "GradingSettings",
+    "Handover",
+    "ImportLog",
+    "Industry",
+    "Merge",
+    "NeedLine",
+    "NeedsSurvey",
+    "SavedView",
+    "Tag",
+    "Task",
+]

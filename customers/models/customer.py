@@ -1,0 +1,265 @@
+"""The customer record (客户信息登记表, template 1), its tags and industry, its contacts and the
+colleagues it is shared with (协作人)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..querysets import CustomerQuerySet, OwnedByCustomerQuerySet
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A (high value)")
+    B = "B", _("B (potential)")
+    C = "C", _("C (low value / lead)")
+
+
+class Industry(models.Model):
+    """A lookup an admin edits (制造业, 零售业…)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    class Dimension(models.TextChoices):
+        INDUSTRY = "industry", _("Industry")
+        NEED = "need", _("Need")
+        RELATIONSHIP = "relationship", _("Relationship")
+        SOURCE = "source", _("Source")
+        CUSTOM = "custom", _("Custom")
+
+    name = models.CharField(_("name"), max_length=40)
+    dimension = models.CharField(
+        _("dimension"), max_length=20, choices=Dimension, default=Dimension.CUSTOM
+    )
+
+    class Meta:
+        ordering = ["dimension", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "name"], name="tag_unique_per_dimension")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(models.Model):
+    class Status(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PROSPECT = "prospect", _("Prospect")
+        CUSTOMER = "customer", _("Customer")
+        DORMANT = "dormant", _("Dormant")
+        CHURNED = "churned", _("Churned")
+
+    class Region(models.TextChoices):
+        EAST = "east", _("East China")
+        SOUTH = "south", _("South China")
+        NORTH = "north", _("North China")
+        CENTRAL = "central", _("Central China")
+        SOUTHWEST = "southwest", _("Southwest China")
+        NORTHWEST = "northwest", _("Northwest China")
+        NORTHEAST = "northeast", _("Northeast China")
+        OVERSEAS = "overseas", _("Overseas")
+
+    class EmployeeBand(models.TextChoices):
+        MICRO = "lt50", _("Under 50")
+        SMALL = "50_199", _("50–199")
+        MEDIUM = "200_999", _("200–999")
+        LARGE = "1000_plus", _("1,000 or more")
+
+    class RevenueBand(models.TextChoices):
+        UNDER_10M = "lt1000w", _("Under 10 million CNY")
+        UNDER_100M = "1000w_1y", _("10–100 million CNY")
+        UNDER_1B = "1y_10y", _("100 million–1 billion CNY")
+        OVER_1B = "gt10y", _("Over 1 billion CNY")
+
+    class LeadSource(models.TextChoices):
+        EXHIBITION = "exhibition", _("Exhibition")
+        REFERRAL = "referral", _("Referral")
+        ONLINE = "online", _("Online enquiry")
+        COLD_VISIT = "cold_visit", _("Cold visit")
+        PARTNER = "partner", _("Partner")
+        TENDER = "tender", _("Public tender / annual report")
+        INBOUND = "inbound", _("Inbound (customer service)")
+        MARKETING = "marketing", _("Marketing event")
+
+    class GradeSource(models.TextChoices):
+        COMPUTED = "computed", _("Computed")
+        MANUAL = "manual", _("Set by hand")
+
+    class SecondCheck(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        PENDING = "pending", _("Pending review")
+
+    # Template 1 (客户信息登记表)
+    name = models.CharField(_("customer name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    employee_band = models.CharField(
+        _("employees"), max_length=12, choices=EmployeeBand, blank=True
+    )
+    revenue_band = models.CharField(
+        _("annual revenue"), max_length=12, choices=RevenueBand, blank=True
+    )
+    region = models.CharField(_("region"), max_length=12, choices=Region, blank=True)
+    address = models.CharField(_("registered address"), max_length=300, blank=True)
+    main_business = models.TextField(_("main business"), blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_key = models.CharField(max_length=30, editable=False, blank=True, db_index=True)
+    decision_process = models.TextField(_("purchase decision process"), blank=True)
+    lead_source = models.CharField(_("lead source"), max_length=12, choices=LeadSource, blank=True)
+    initial_need = models.TextField(_("initial need"), blank=True)
+    budget_min = models.DecimalField(
+        _("budget from (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_max = models.DecimalField(
+        _("budget to (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    expected_purchase_date = models.DateField(_("expected purchase date"), null=True, blank=True)
+    annual_purchase_estimate = models.DecimalField(
+        _("declared annual purchases (10k CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    strategic = models.BooleanField(
+        _("explicit strategic intent"),
+        default=False,
+        help_text=_("Makes the customer grade A whatever its purchases."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.LEAD)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade, default=Grade.C)
+    grade_source = models.CharField(
+        _("grade set by"), max_length=10, choices=GradeSource, default=GradeSource.COMPUTED
+    )
+    second_check = models.CharField(
+        _("second check"), max_length=10, choices=SecondCheck, default=SecondCheck.CONFIRMED
+    )
+    second_check_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made A by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    # Kept up to date by the follow-up and grading services (cadence.py has the rule).
+    last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
+    next_followup_due = models.DateField(_("next follow-up due"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["name_key", "phone_key", "updated_at"])
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["grade", "status"]),
+            models.Index(fields=["next_followup_due"]),
+            models.Index(fields=["-updated_at", "-id"]),
+            # The list filtered by grade in its default order: without it PostgreSQL walks
+            # the whole updated_at index to find, say, overdue A customers (290 ms → 30 ms).
+            models.Index(fields=["grade", "-updated_at", "-id"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CustomerShare(models.Model):
+    """A colleague the owner works with (协作人): read-only or read-write."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("colleague"),
+        on_delete=models.CASCADE,
+        related_name="customer_shares",
+    )
+    can_edit = models.BooleanField(_("can edit"), default=False)
+    # Who shared (or unshared) a customer with whom stays on record.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("shared with")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "user"], name="customer_share_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.customer} → {self.user}"
+
+
+class Contact(models.Model):
+    class DecisionRole(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("Decision maker")
+        TECHNICAL = "technical", _("Technical")
+        USER = "user", _("User")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_key = models.CharField(max_length=30, editable=False, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    decision_role = models.CharField(
+        _("role in the decision"), max_length=20, choices=DecisionRole, blank=True
+    )
+    is_key = models.BooleanField(_("key contact"), default=False)
+    history = HistoricalRecords(excluded_fields=["phone_key"])
+
+    objects = OwnedByCustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_key", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.title})" if self.title else self.name

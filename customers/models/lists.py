@@ -1,0 +1,81 @@
+"""Around the customer list: saved views, and the logs of exports and imports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SavedView(models.Model):
+    """A named filter of the customer list, for one user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExportLog(models.Model):
+    """Customer data leaves only through a logged export.
+
+    A small export downloads at once and is logged as done with no file kept. A large one is
+    queued: a Celery worker writes `file`, which only its requester downloads until it expires.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    query = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DONE)
+    # Rows matching when the export was asked for; row_count grows as the worker writes.
+    total = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # When the worker writing it last showed signs of life: a second copy of its task finding
+    # it running with a recent sign leaves it be; a stale one takes over (the first died).
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="exportlog_user_at")]
+
+    def __str__(self):
+        return f"{self.user} · {self.at:%Y-%m-%d %H:%M} · {self.row_count}"
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self):
+        return min(100, self.row_count * 100 // self.total) if self.total else 0
+
+
+class ImportLog(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    customer_count = models.PositiveIntegerField(default=0)
+    contact_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.filename}"

@@ -1,0 +1,249 @@
+"""Excel in and out: the import of a checked file, and exports, direct or queued for a worker
+(write, and purge when expired)."""
+
+import logging
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from crm_site import bulk_insert
+from teams import outbox
+from teams.models import User
+
+from .. import cadence, excel, grading, normalize
+from ..errors import CustomerError
+from ..filters import CustomerFilter
+from ..models import Contact, Customer, ExportLog, GradeChange, GradingSettings, ImportLog
+from ..permissions import can_assign_customer_to, can_create_customer, works_with_customers
+from .common import _apply_keys, _grade_source, _mark_for_second_check
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def customers_import(*, by, rows, filename=""):
+    """Create the customers of a checked import file, each with its first contact: all or
+    nothing, in one transaction, in bulk.
+
+    `rows` are `excel.ImportRow`s. A rep imports their own customers; managers and above may
+    name owners within their reach. The grade is computed from the annual purchase estimate
+    unless the row gives one (then it is a manual grade); an A waits for its second check.
+    The next follow-up is due one cadence interval from today. Duplicates (in the file or
+    among all customers) refuse the whole file. Returns the ImportLog.
+    """
+    if not can_create_customer(by):
+        raise PermissionDenied
+    rows = list(rows)
+    if not rows:
+        raise CustomerError(_("The file has no customer rows."))
+    owners = {row.owner.pk: row.owner for row in rows if row.owner is not None}
+    if not all(can_assign_customer_to(by, owner) for owner in owners.values()):
+        raise PermissionDenied
+    duplicates = excel.duplicate_problems(rows)
+    if duplicates:
+        first = duplicates[0]
+        raise CustomerError(
+            _("Nothing was imported. Row %(row)s: %(message)s")
+            % {"row": first.row, "message": first.message}
+        )
+    rules_ = GradingSettings.load()
+    today = timezone.localdate()
+    customers = []
+    for row in rows:
+        customer = Customer(owner=row.owner or by, created_by=by, **row.customer)
+        _apply_keys(customer)
+        if row.grade_given:
+            customer.grade_source = Customer.GradeSource.MANUAL
+        else:
+            customer.grade_source = Customer.GradeSource.COMPUTED
+            customer.grade = grading.computed_grade(
+                amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
+            )
+        _mark_for_second_check(customer, None, by)
+        customer.next_followup_due = cadence.next_due(
+            grade=customer.grade, rules=rules_, created=today
+        )
+        customers.append(customer)
+    # COPY on PostgreSQL (bulk_create elsewhere), with each customer's and contact's history.
+    reason = gettext_noop("Imported")
+    bulk_insert.create(Customer, customers, history_user=by, history_reason=reason)
+    contacts = [
+        Contact(
+            customer=customer,
+            is_key=True,
+            phone_key=normalize.phone_key(row.contact.get("phone", "")),
+            **row.contact,
+        )
+        for row, customer in zip(rows, customers, strict=True)
+        if row.contact
+    ]
+    bulk_insert.create(Contact, contacts, history_user=by, history_reason=reason)
+    through = Customer.tags.through
+    bulk_insert.create(
+        through,
+        [
+            through(customer_id=customer.pk, tag_id=tag_id)
+            for row, customer in zip(rows, customers, strict=True)
+            for tag_id in {tag.pk for tag in row.tags}
+        ],
+    )
+    bulk_insert.create(
+        GradeChange,
+        [
+            GradeChange(
+                customer=customer,
+                to_grade=customer.grade,
+                source=_grade_source(customer),
+                reason=reason,
+                changed_by=by,
+            )
+            for customer in customers
+        ],
+    )
+    return ImportLog.objects.create(
+        user=by,
+        filename=filename[:200],
+        customer_count=len(customers),
+        contact_count=len(contacts),
+    )
+
+
+@transaction.atomic
+def customers_export(*, by, customers, query, out):
+    """Write `customers` (the list's filtered queryset) to `out` as .xlsx and log it: customer
+    data leaves only through a logged export. Only what `by` may see is written, whatever
+    queryset is passed. Returns the number of rows."""
+    if not works_with_customers(by):
+        raise PermissionDenied
+    count = excel.write_customers(customers.visible_to(by), out)
+    ExportLog.objects.create(
+        user=by,
+        query=query[:1000],
+        total=count,
+        row_count=count,
+        finished_at=timezone.now(),
+    )
+    return count
+
+
+def customers_export_start(*, by, customers, query, out):
+    """Export the list filtered by `query` (`customers`, its queryset): up to
+    CUSTOMER_EXPORT_DIRECT_ROWS visible rows are written to `out` now and None is returned;
+    a larger export is queued for a worker and its log returned."""
+    total = customers.visible_to(by).count()
+    if total > settings.CUSTOMER_EXPORT_DIRECT_ROWS:
+        return customers_export_queue(by=by, query=query, total=total)
+    customers_export(by=by, customers=customers, query=query, out=out)
+    return None
+
+
+def customers_export_queue(*, by, query, total):
+    """Queue a large export of the list filtered by `query` for a Celery worker; returns its
+    log. The same filter already waiting or being written is returned instead of a second
+    export (a double click queues one)."""
+    if not works_with_customers(by):
+        raise PermissionDenied
+    query = query[:1000]
+    with transaction.atomic():
+        # One export request of a user at a time decides whether one is already under way.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        running = ExportLog.objects.filter(
+            user=by,
+            query=query,
+            status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING],
+        ).first()
+        if running:
+            return running
+        log = ExportLog.objects.create(
+            user=by, query=query, total=total, status=ExportLog.Status.QUEUED
+        )
+        from ..tasks import export_customers_task
+
+        outbox.enqueue(export_customers_task, log.pk)
+    return log
+
+
+# A worker writes a chunk of EXPORT_CHUNK rows in seconds; this long without one, it is gone.
+EXPORT_ALIVE = timedelta(minutes=10)
+
+
+def customers_export_write(*, log_id):
+    """The worker's half of a queued export: the rows its requester may see now, filtered by
+    the saved query, written to the log's file with the progress on the log. A second copy
+    of the task (published twice, or redelivered) does nothing while the export is finished
+    or another worker is writing it; it takes over from a worker that stopped showing
+    progress EXPORT_ALIVE ago. Returns the number of rows written."""
+    with transaction.atomic():
+        log = ExportLog.objects.select_for_update().select_related("user").get(pk=log_id)
+        now = timezone.now()
+        if not log.in_progress:
+            return log.row_count
+        alive = log.progress_at and log.progress_at > now - EXPORT_ALIVE
+        if log.status == ExportLog.Status.RUNNING and alive:
+            logger.info("Customer export %s is being written already", log.pk)
+            return log.row_count
+        log.status = ExportLog.Status.RUNNING
+        log.row_count = 0
+        log.progress_at = now
+        log.save(update_fields=["status", "row_count", "progress_at"])
+    user = log.user
+    filterset = CustomerFilter.from_query(log.query, user=user)
+    if not works_with_customers(user) or not filterset.is_valid():
+        logger.warning("Customer export %s: the user may no longer export it as filtered", log.pk)
+        _export_failed(log)
+        return 0
+
+    def progress(count):
+        ExportLog.objects.filter(pk=log.pk).update(row_count=count, progress_at=timezone.now())
+
+    try:
+        with tempfile.TemporaryFile() as out:
+            count = excel.write_customers(filterset.qs.visible_to(user), out, progress=progress)
+            out.seek(0)
+            stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
+            with transaction.atomic():
+                log.file.save(f"customers-{stamp}-{log.pk}.xlsx", File(out), save=False)
+                log.status = ExportLog.Status.DONE
+                log.row_count = count
+                log.finished_at = timezone.now()
+                log.save(update_fields=["file", "status", "row_count", "finished_at"])
+    except Exception:
+        logger.exception("Customer export %s failed", log.pk)
+        _export_failed(log)
+        raise
+    return count
+
+
+def _export_failed(log):
+    ExportLog.objects.filter(pk=log.pk).update(
+        status=ExportLog.Status.FAILED, finished_at=timezone.now()
+    )
+
+
+EXPORT_KEEP = timedelta(hours=24)
+EXPORT_STUCK = timedelta(hours=6)
+
+
+def customers_export_purge(*, now=None):
+    """Delete export files older than EXPORT_KEEP (their logs stay, as expired) and mark
+    exports no worker finished within EXPORT_STUCK as failed. Returns the files deleted."""
+    now = now or timezone.now()
+    ExportLog.objects.filter(
+        status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING], at__lt=now - EXPORT_STUCK
+    ).update(status=ExportLog.Status.FAILED, finished_at=now)
+    deleted = 0
+    old = ExportLog.objects.filter(status=ExportLog.Status.DONE, finished_at__lt=now - EXPORT_KEEP)
+    for log in old.iterator():
+        if log.file:
+            log.file.delete(save=False)
+            deleted += 1
+        log.status = ExportLog.Status.EXPIRED
+        log.save(update_fields=["status", "file"])
+    return deleted

@@ -1,0 +1,57 @@
+"""The customer list's own writes: tags in bulk and saved views."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from ..errors import CustomerError
+from ..models import Customer, SavedView
+from .ownership import _bulk_scope
+
+
+@transaction.atomic
+def customers_bulk_tag(*, by, customers, tag, add):
+    """Add `tag` to (or remove it from) the selected customers. Returns how many changed; the
+    customers' history records who did it."""
+    found = _bulk_scope(by, customers)
+    through = Customer.tags.through
+    tagged = set(
+        through.objects.filter(customer__in=found, tag=tag).values_list("customer_id", flat=True)
+    )
+    if add:
+        changed = [customer for customer in found if customer.pk not in tagged]
+        through.objects.bulk_create(
+            [through(customer_id=customer.pk, tag_id=tag.pk) for customer in changed],
+            ignore_conflicts=True,
+        )
+    else:
+        changed = [customer for customer in found if customer.pk in tagged]
+        through.objects.filter(customer__in=changed, tag=tag).delete()
+    if changed:
+        now = timezone.now()
+        for customer in changed:
+            customer.updated_at = now
+        reason = f"Tag {'added' if add else 'removed'}: {tag.name}"
+        bulk_update_with_history(
+            changed, Customer, ["updated_at"], default_user=by, default_change_reason=reason
+        )
+    return len(changed)
+
+
+def saved_view_create(*, by, name, query):
+    """Name the current filter of the customer list so `by` gets it back in one click."""
+    name = name.strip()
+    if SavedView.objects.filter(user=by, name=name).exists():
+        raise CustomerError(
+            _("You already have a saved view called “%(name)s”. Choose another name.")
+            % {"name": name}
+        )
+    return SavedView.objects.create(user=by, name=name, query=query)
+
+
+def saved_view_delete(*, by, saved_view):
+    if saved_view.user_id != by.pk:
+        raise PermissionDenied
+    saved_view.delete()

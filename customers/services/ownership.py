@@ -1,0 +1,229 @@
+"""Customers changing hands: merge, handover (客户交接) and bulk reassign, through the one way
+customers change owner (`_give_customers`)."""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_update_with_history
+
+from crm_site import hooks
+from crm_site.hooks import Moved
+from teams.models import User
+
+from .. import moves
+from ..errors import CustomerError
+from ..models import Customer, CustomerShare, Handover, Merge
+from ..permissions import (
+    can_assign_customer_to,
+    can_merge_customer,
+    manages_customers,
+    may_own_customers,
+)
+from .common import _apply_keys
+from .followups import customer_refresh_cadence
+
+
+def _share_with_merged_owner(keep, merge):
+    """The merged customer's owner keeps working on it: a read-write share (1 if added)."""
+    if not merge.owner.is_active or merge.owner_id == keep.owner_id:
+        return 0
+    share, created = CustomerShare.objects.get_or_create(
+        customer=keep, user=merge.owner, defaults={"can_edit": True}
+    )
+    if created:
+        return 1
+    if share.can_edit:
+        return 0
+    share.can_edit = True
+    share.save(update_fields=["can_edit"])
+    return 1
+
+
+@transaction.atomic
+def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
+    """Merge `merge` into `keep`: everything linked to it moves, then it is deleted.
+
+    Runs every CUSTOMER_MERGE hook (customers/moves.py: contacts, follow-ups, tasks, needs
+    surveys, tags, shares, grade history and proposals, handover links, earlier merges, empty
+    template-1 fields; later apps move their rows the same way) and records a `Merge` (shown
+    in the timeline). With `share_with_merged_owner`, the owner of the merged customer becomes
+    a read-write colleague of the kept one. A row still pointing at `merge` after the hooks
+    stops the merge (CustomerError) and nothing changes.
+    """
+    if keep.pk == merge.pk:
+        raise CustomerError(_("A customer cannot be merged into itself."))
+    # Both rows locked in id order, as handover and bulk actions lock theirs, so two of them
+    # on the same customers wait for each other instead of deadlocking; everything below
+    # reads the rows as they are under the lock. A customer merged away meanwhile is gone.
+    locked = {
+        c.pk: c
+        for c in Customer.objects.select_for_update()
+        .filter(pk__in=[keep.pk, merge.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise CustomerError(_("One of the two customers no longer exists."))
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    visible = Customer.objects.visible_to(by).filter(pk__in=[keep.pk, merge.pk]).count()
+    if visible != 2 or not (can_merge_customer(by, keep) and can_merge_customer(by, merge)):
+        raise PermissionDenied
+
+    moved = moves.merge_moves(keep=keep, merge=merge, by=by, dry_run=False)
+    if share_with_merged_owner:
+        shared = _share_with_merged_owner(keep, merge)
+        moved = hooks.tally([*moved, Moved("shares", gettext_noop("colleagues"), shared)])
+    relation = moves.left_behind(merge)
+    if relation is not None:
+        raise CustomerError(
+            _(
+                "Nothing was merged: %(rows)s of %(name)s would be lost, because no merge hook "
+                "moves them (%(relation)s)."
+            )
+            % {
+                "rows": relation.related_model._meta.verbose_name_plural,
+                "name": merge.name,
+                "relation": f"{relation.related_model._meta.label}.{relation.field.name}",
+            }
+        )
+
+    record = Merge.objects.create(
+        kept=keep,
+        merged_name=merge.name,
+        merged_pk=merge.pk,
+        moved=[m.as_json() for m in moved],
+        by=by,
+    )
+    merge._history_user = by
+    merge._change_reason = f"Merged into {keep.name} (#{keep.pk})"
+    merge.delete()
+    _apply_keys(keep)
+    keep._history_user = by
+    keep._change_reason = f"Merged with {record.merged_name} (#{record.merged_pk})"
+    keep.save()
+    customer_refresh_cadence(customer=keep)
+    return record
+
+
+def _check_receiver(by, to_user):
+    """Customers go only to an active sales colleague `by` may assign them to; the common
+    refusals are explained."""
+    if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
+        raise PermissionDenied
+    if not to_user.is_active:
+        raise CustomerError(
+            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
+        )
+    if not may_own_customers(to_user):
+        raise CustomerError(
+            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
+        )
+    if not can_assign_customer_to(by, to_user):
+        raise PermissionDenied
+
+
+def _give_customers(customers, to_user, *, by, reason):
+    """The one way customers change owner (edit form, bulk reassign, handover): `customers`,
+    locked by the caller, go to `to_user` (with history rows), each old owner's open work on
+    them goes along (the CUSTOMER_HANDOVER hooks, once per old owner: customers' open tasks,
+    later apps' records), and `to_user` needs no share on what they own. Returns the `Moved`
+    counts of the hooks."""
+    by_old_owner = defaultdict(list)
+    for customer in customers:
+        by_old_owner[customer.owner_id].append(customer.pk)
+    old_owners = User.objects.in_bulk(by_old_owner)
+    moved = hooks.tally(
+        m
+        for owner_id, pks in by_old_owner.items()
+        for m in moves.handover_moves(
+            customer_ids=pks, from_user=old_owners[owner_id], to_user=to_user, by=by, dry_run=False
+        )
+    )
+    now = timezone.now()
+    for customer in customers:
+        customer.owner, customer.updated_at = to_user, now
+    bulk_update_with_history(
+        customers, Customer, ["owner", "updated_at"], default_user=by, default_change_reason=reason
+    )
+    CustomerShare.objects.filter(customer__in=customers, user=to_user).delete()
+    return moved
+
+
+@transaction.atomic
+def customers_handover(*, by, from_user, to_user, customers=None, note=""):
+    """客户交接: move all (None) or the given customers of `from_user` to `to_user`.
+
+    Only customers `from_user` owns and `by` manages (`managed_by`: ownership reach, never a
+    share) move; `from_user`'s open work on them moves too (CUSTOMER_HANDOVER hooks: customers'
+    open tasks, later apps' records). A customer merged away while this waited for its lock is
+    no longer there and is not handed over. Recorded as a Handover with what moved (it shows
+    on each customer's timeline).
+    """
+    if not manages_customers(by):
+        raise PermissionDenied
+    if not User.objects.visible_to(by).filter(pk=from_user.pk).exists():
+        raise PermissionDenied
+    if from_user.pk == to_user.pk:
+        raise CustomerError(_("Choose someone else to receive the customers."))
+    _check_receiver(by, to_user)
+    moving = Customer.objects.managed_by(by).filter(owner=from_user)
+    if customers is not None:
+        moving = moving.filter(pk__in=[getattr(c, "pk", c) for c in customers])
+    # Locked in id order, as a merge locks its two: the rows read here are the ones moved.
+    moving = list(moving.select_for_update(of=("self",)).order_by("pk"))
+    if not moving:
+        raise CustomerError(
+            _("%(name)s has none of these customers to hand over.") % {"name": from_user}
+        )
+    moved = _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
+    handover = Handover.objects.create(
+        from_user=from_user,
+        to_user=to_user,
+        by=by,
+        moved=[m.as_json() for m in moved],
+        note=note,
+    )
+    handover.customers.set([customer.pk for customer in moving])
+    return handover
+
+
+def _bulk_scope(by, customers):
+    """Lock the selected customers (in id order); every one must be a customer `by` may move
+    (`managed_by`: ownership reach, not merely shared with them), or the whole action is
+    refused and nothing changes."""
+    if not manages_customers(by):
+        raise PermissionDenied
+    pks = {getattr(customer, "pk", customer) for customer in customers}
+    if not pks:
+        raise CustomerError(_("Select at least one customer."))
+    found = list(
+        Customer.objects.managed_by(by)
+        .filter(pk__in=pks)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if len(found) != len(pks):
+        if Customer.objects.filter(pk__in=pks).count() != len(pks):
+            # Merged away since the list was shown: nothing to refuse, say what happened.
+            raise CustomerError(
+                _("Some of the selected customers no longer exist; nothing was changed.")
+            )
+        raise PermissionDenied
+    return found
+
+
+@transaction.atomic
+def customers_bulk_reassign(*, by, customers, to_user):
+    """Give the selected customers to `to_user`. As in a handover, each old owner's open work
+    on them moves too (the CUSTOMER_HANDOVER hooks, once per old owner). Returns how many
+    customers changed owner."""
+    found = _bulk_scope(by, customers)
+    _check_receiver(by, to_user)
+    moving = [customer for customer in found if customer.owner_id != to_user.pk]
+    if not moving:
+        return 0
+    _give_customers(moving, to_user, by=by, reason=gettext_noop("Bulk reassign"))
+    return len(moving)

@@ -1,0 +1,106 @@
+"""Creating and editing a customer, and the second check of an A grade (二次核对)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .. import cadence, grading, normalize
+from ..errors import CustomerError
+from ..models import Customer, GradingSettings
+from ..permissions import (
+    can_assign_customer_to,
+    can_change_owner,
+    can_confirm_second_check,
+    can_create_customer,
+    can_edit_customer,
+)
+from .common import (
+    _apply_keys,
+    _grade_source,
+    _lock_customer,
+    _mark_for_second_check,
+    _record_grade,
+)
+from .followups import customer_refresh_cadence
+from .ownership import _give_customers
+
+
+@transaction.atomic
+def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
+    """Create a customer (and its first contacts). Grade: computed unless given by hand."""
+    owner = owner or by
+    if not (can_create_customer(by) and can_assign_customer_to(by, owner)):
+        raise PermissionDenied
+    rules_ = GradingSettings.load()
+    customer = Customer(owner=owner, created_by=by, **fields)
+    _apply_keys(customer)
+    if customer.grade_source == Customer.GradeSource.COMPUTED:
+        customer.grade = grading.computed_grade(
+            amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
+        )
+    _mark_for_second_check(customer, None, by)
+    customer.next_followup_due = cadence.next_due(
+        grade=customer.grade, rules=rules_, created=timezone.localdate()
+    )
+    customer.save()
+    if tags:
+        customer.tags.set(tags)
+    for contact in contacts:
+        contact.customer = customer
+        contact.phone_key = normalize.phone_key(contact.phone)
+        contact.save()
+    _record_grade(
+        customer, old=None, by=by, source=_grade_source(customer), reason=gettext_noop("Created")
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields):
+    """Edit a customer. A share lets a colleague edit it; a new `owner` also needs `by` to move
+    it (`can_change_owner`) and to be allowed to give it to them: the change is then a
+    reassign, as in bulk reassign (the old owner's open tasks go along)."""
+    customer = _lock_customer(customer.pk)
+    if not can_edit_customer(by, customer):
+        raise PermissionDenied
+    if owner is not None and owner.pk == customer.owner_id:
+        owner = None
+    if owner is not None and not (
+        can_change_owner(by, customer) and can_assign_customer_to(by, owner)
+    ):
+        raise PermissionDenied
+    old_grade = customer.grade
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    _apply_keys(customer)
+    rules_ = GradingSettings.load()
+    if customer.grade_source == Customer.GradeSource.COMPUTED:
+        customer.grade = grading.computed_grade(
+            amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
+        )
+    _mark_for_second_check(customer, old_grade, by)
+    customer.save()
+    if tags is not None:
+        customer.tags.set(tags)
+    if old_grade != customer.grade:
+        _record_grade(customer, old=old_grade, by=by, source=_grade_source(customer), reason=reason)
+        customer_refresh_cadence(customer=customer)
+    if owner is not None:
+        _give_customers([customer], owner, by=by, reason=gettext_noop("Owner changed"))
+    return customer
+
+
+@transaction.atomic
+def customer_confirm_second_check(*, by, customer):
+    customer = _lock_customer(customer.pk)
+    if customer.second_check != Customer.SecondCheck.PENDING:
+        raise CustomerError(_("This customer is not waiting for a second check."))
+    if not can_confirm_second_check(by, customer):
+        raise PermissionDenied
+    customer.second_check = Customer.SecondCheck.CONFIRMED
+    customer.second_check_requested_by = None
+    customer._change_reason = gettext_noop("A grade confirmed")
+    customer.save(update_fields=["second_check", "second_check_requested_by", "updated_at"])
+    return customer

@@ -1,0 +1,208 @@
+"""The customer list: filters, sort, pages, saved views, and managers' bulk actions."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django_filters.views import FilterView
+
+from .. import forms, services
+from ..filters import CustomerFilter
+from ..models import Contact, SavedView, Tag
+from ..selectors import owner_choices
+from .mixins import CustomerScopeMixin, _list_query, _list_url
+
+
+def _reverse_sort(param):
+    return param.removeprefix("-") if param.startswith("-") else f"-{param}"
+
+
+class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
+    """Filters, sorting and pages of 25; an htmx request (filter, sort, page, bulk action)
+    gets only the rows partial. A constant number of queries whatever the rows."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    filterset_class = CustomerFilter
+    template_name = "customers/customer_list.html"
+    paginate_by = 25
+    context_object_name = "customers"
+    # Sortable columns: the first click sorts in this direction, the next one reverses it.
+    SORT_COLUMNS = {
+        "name": "name",
+        "grade": "grade",
+        "due": "due",
+        "last_followup": "-last_followup",
+    }
+    saved_view_form = None
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("owner")
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.all()),
+                Prefetch(
+                    "contacts", queryset=Contact.objects.filter(is_key=True), to_attr="key_contacts"
+                ),
+            )
+            .order_by("-updated_at", "-pk")
+        )
+
+    @cached_property
+    def manages(self):
+        return self.request.user.has_perm("customers.manage_customers")
+
+    @cached_property
+    def owners(self):
+        """Owner choices, loaded once for the filter and the bulk bar (managers only)."""
+        return list(owner_choices(self.request.user)) if self.manages else None
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "user": self.request.user,
+            "owners": self.owners,
+        }
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page that no longer exists (a bulk action emptied it) shows the last one instead.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return [f"{self.template_name}#rows"]
+        return [self.template_name]
+
+    def sort_links(self):
+        current = self.request.GET.get("o") or "-updated"
+        links = {}
+        for column, first in self.SORT_COLUMNS.items():
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            query["o"] = _reverse_sort(first) if current == first else first
+            direction = None
+            if current.removeprefix("-") == column:
+                direction = "descending" if current.startswith("-") else "ascending"
+            links[column] = {"url": f"?{query.urlencode()}", "direction": direction}
+        return links
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        query = _list_query(self.request.GET)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            query=query,
+            manages=self.manages,
+            sort=self.request.GET.get("o") or "-updated",
+            sort_links=self.sort_links(),
+            today=timezone.localdate(),
+            active_filters=self.filterset.active_count(),
+            saved_views=list(SavedView.objects.filter(user=user)),
+            saved_view_form=self.saved_view_form or forms.SavedViewForm(user=user, query=query),
+        )
+        if self.manages:
+            # No ids: htmx would copy the old inputs' attributes onto the new rows it swaps in
+            # (a browser may have added style="", which the CSP then blocks).
+            context["bulk_form"] = forms.CustomerBulkForm(
+                user=user, tags=self.filterset.tags, owners=self.owners, auto_id=False
+            )
+        return context
+
+
+class SavedViewCreateView(CustomerListView):
+    """POST only: name the current filter (this URL's query string). A bad name shows the
+    list again with the message in the form, and nothing is saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        query = _list_query(request.GET)
+        form = forms.SavedViewForm(request.POST, user=request.user, query=query)
+        if form.is_valid():
+            try:
+                saved = services.saved_view_create(
+                    by=request.user, name=form.cleaned_data["name"], query=query
+                )
+            except services.CustomerError as error:
+                form.add_error("name", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Saved view “%(name)s” saved: it is one click away above the list.")
+                    % {"name": saved.name},
+                )
+                return redirect(_list_url(query))
+        self.saved_view_form = form
+        return self.get(request, *args, **kwargs)
+
+
+class SavedViewDeleteView(PermissionRequiredMixin, View):
+    """POST only; a user deletes only their own saved views (anyone else's is a 404)."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        saved = get_object_or_404(SavedView.objects.filter(user=request.user), pk=pk)
+        services.saved_view_delete(by=request.user, saved_view=saved)
+        messages.success(request, _("Saved view “%(name)s” deleted.") % {"name": saved.name})
+        return redirect(_list_url(request.GET.urlencode()))
+
+
+class CustomerBulkView(PermissionRequiredMixin, View):
+    """POST only: a manager reassigns or tags the checked rows, then returns to the same list
+    page (htmx follows the redirect and swaps in the updated rows)."""
+
+    permission_required = "customers.manage_customers"
+    raise_exception = True
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = forms.CustomerBulkForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                messages.success(request, self.apply(form))
+            except services.CustomerError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_list_url(request.GET.urlencode()))
+
+    def apply(self, form):
+        data, user = form.cleaned_data, self.request.user
+        if data["action"] == form.REASSIGN:
+            count = services.customers_bulk_reassign(
+                by=user, customers=data["ids"], to_user=data["to_user"]
+            )
+            return ngettext(
+                "%(count)s customer now belongs to %(name)s.",
+                "%(count)s customers now belong to %(name)s.",
+                count,
+            ) % {"count": count, "name": data["to_user"].display_name}
+        add = data["action"] == form.TAG_ADD
+        count = services.customers_bulk_tag(
+            by=user, customers=data["ids"], tag=data["tag"], add=add
+        )
+        if add:
+            message = ngettext(
+                "Tag “%(tag)s” added to %(count)s customer.",
+                "Tag “%(tag)s” added to %(count)s customers.",
+                count,
+            )
+        else:
+            message = ngettext(
+                "Tag “%(tag)s” removed from %(count)s customer.",
+                "Tag “%(tag)s” removed from %(count)s customers.",
+                count,
+            )
+        return message % {"count": count, "tag": data["tag"].name}

@@ -1,0 +1,159 @@
+"""The customer page (360 view), creating and editing a customer, and the A grade's second
+check (二次核对)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from .. import cadence, forms, sections, services, timeline
+from ..models import Customer, GradingSettings
+from .mixins import CustomerScopeMixin, OneCustomerMixin, _safe_next
+
+
+def _tag_groups(tags):
+    """`[(dimension label, [tags])]` from tags ordered by dimension (Tag's ordering)."""
+    groups = {}
+    for tag in tags:
+        groups.setdefault(tag.get_dimension_display(), []).append(tag)
+    return list(groups.items())
+
+
+class CustomerDetailView(CustomerScopeMixin, DetailView):
+    """The 360 view. Runs a constant number of queries whatever the number of contacts,
+    follow-ups or tags; apps add sections and timeline events through crm_site/hooks.py
+    without this view knowing them."""
+
+    template_name = "customers/customer_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("owner", "owner__team", "industry", "second_check_requested_by")
+        )
+
+    def get_context_data(self, **kwargs):
+        customer, user = self.object, self.request.user
+        can = {
+            "edit": user.has_perm("customers.edit_customer", customer),
+            "log": user.has_perm("customers.log_followup", customer),
+            "survey": user.has_perm("customers.add_survey", customer),
+            "share": user.has_perm("customers.share_customer", customer),
+            "merge": user.has_perm("customers.merge_customer", customer),
+            "confirm": user.has_perm("customers.confirm_second_check", customer),
+        }
+        today = timezone.localdate()
+        return {
+            **super().get_context_data(**kwargs),
+            "can": can,
+            "today": today,
+            "overdue": bool(customer.next_followup_due and customer.next_followup_due < today),
+            "tag_groups": _tag_groups(customer.tags.all()),
+            "contacts": list(customer.contacts.all()),
+            "shares": list(customer.shares.select_related("user")),
+            "share_form": (
+                forms.ShareForm(user=user, customer=customer, auto_id="share_%s")
+                if can["share"]
+                else None
+            ),
+            "cadence_rules": cadence.help_text(GradingSettings.load()),
+            "sections": sections.sections_for(customer, user),
+            "timeline": timeline.events_for(customer, user),
+        }
+
+
+class CustomerCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "customers.create_customer"
+    raise_exception = True
+    form_class = forms.CustomerForm
+    template_name = "customers/customer_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        contact = form.first_contact()
+        customer = services.customer_create(
+            by=self.request.user,
+            owner=form.cleaned_data.get("owner"),
+            tags=form.cleaned_data["tags"],
+            contacts=[contact] if contact else [],
+            **form.customer_fields(),
+        )
+        messages.success(self.request, _("Customer %(name)s was created.") % {"name": customer})
+        if customer.second_check == Customer.SecondCheck.PENDING:
+            messages.info(
+                self.request,
+                _("Grade A waits for a second check by a sales manager or director."),
+            )
+        return redirect("customers:customer-detail", pk=customer.pk)
+
+
+class CustomerUpdateView(OneCustomerMixin, FormView):
+    form_class = forms.CustomerForm
+    template_name = "customers/customer_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.customer}
+
+    def get_context_data(self, **kwargs):
+        # The form changes its instance while validating: the page shows the saved name.
+        saved = Customer.objects.only("name").get(pk=self.customer.pk)
+        return {**super().get_context_data(**kwargs), "saved_name": saved.name}
+
+    def form_valid(self, form):
+        # An owner left as it was is not sent: the customer may have been reassigned since.
+        changed = "owner" in form.changed_data
+        extra = {"owner": form.cleaned_data["owner"]} if changed else {}
+        try:
+            customer = services.customer_update(
+                by=self.request.user,
+                customer=self.customer,
+                tags=form.cleaned_data["tags"],
+                reason=form.cleaned_data["grade_reason"],
+                **extra,
+                **form.customer_fields(),
+            )
+        except services.CustomerError as error:
+            messages.error(self.request, str(error))
+            return redirect("customers:customer-list")
+        messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": customer})
+        if (
+            customer.second_check == Customer.SecondCheck.PENDING
+            and customer.second_check_requested_by_id == self.request.user.pk
+        ):
+            messages.info(
+                self.request,
+                _("Grade A waits for a second check by a sales manager or director."),
+            )
+        return redirect("customers:customer-detail", pk=customer.pk)
+
+
+class CustomerSecondCheckConfirmView(View):
+    """POST only: 二次核对, a manager or director confirms a customer's A grade."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=pk)
+        back = _safe_next(request, reverse("customers:customer-detail", args=[customer.pk]))
+        if customer.second_check != Customer.SecondCheck.PENDING:
+            messages.info(request, _("This customer is not waiting for a second check."))
+            return redirect(back)
+        if not request.user.has_perm("customers.confirm_second_check", customer):
+            raise PermissionDenied
+        try:
+            services.customer_confirm_second_check(by=request.user, customer=customer)
+        except services.CustomerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Grade A of %(name)s is confirmed.") % {"name": customer.name}
+            )
+        return redirect(back)
