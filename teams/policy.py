@@ -9,6 +9,9 @@ one place:
 - a sales rep sees the records they own, plus what a caller adds as shared with them;
 - legal, delivery and after-sales own no sales records; the apps that give them a reason to
   see some (a contract to approve, a project to deliver) pass it in as `extra`.
+
+Who decides for an owner (a quote review, a stage skip, an extension, a contract's first
+step) is here too: `approver_for(owner)`, and `approves_for_q(user)` for the queues.
 """
 
 import enum
@@ -145,3 +148,63 @@ def viewers_q(owner, extra=None):
     if extra is not None:
         q |= extra
     return q & Q(is_active=True)
+
+
+# --- who decides for an owner ------------------------------------------------------------------
+
+
+def _team_table():
+    """{team id: (parent id, the id of its manager if active, else None)} in one query."""
+    from .models import Team
+
+    return {
+        pk: (parent_id, manager_id if manager_active else None)
+        for pk, parent_id, manager_id, manager_active in Team.objects.values_list(
+            "pk", "parent_id", "manager_id", "manager__is_active"
+        )
+    }
+
+
+def _managers_up(team_id, table):
+    """The active managers from `team_id` up to the root, nearest first, each once."""
+    found, seen = [], set()
+    while team_id is not None and team_id not in seen:
+        seen.add(team_id)
+        parent_id, manager_id = table.get(team_id, (None, None))
+        if manager_id is not None and manager_id not in found:
+            found.append(manager_id)
+        team_id = parent_id
+    return found
+
+
+def approver_for(owner):
+    """The manager who decides for `owner`: the active manager (Team.manager) of the owner's
+    team, else of the next team up that has one; never the owner themself. None when no team
+    up the tree has another manager. Two queries."""
+    from .models import User
+
+    if owner is None or owner.team_id is None:
+        return None
+    for manager_id in _managers_up(owner.team_id, _team_table()):
+        if manager_id != owner.pk:
+            return User.objects.filter(pk=manager_id).first()
+    return None
+
+
+def approves_for_q(user, owner_field="owner"):
+    """The filter for records whose owner's approver (`approver_for`) is `user`: the queue of
+    what waits for them. `owner_field` is the path to the owner (None: users themselves).
+    One query over the team table."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    team = f"{owner_field}__team_id" if owner_field else "team_id"
+    owner = owner_field or "pk"
+    whole_teams, their_managers = [], _NOTHING
+    for team_id in (table := _team_table()):
+        managers = _managers_up(team_id, table)
+        if managers[:1] == [user.pk]:
+            whole_teams.append(team_id)  # everyone in it but `user`
+        elif managers[1:2] == [user.pk]:
+            # The team's own manager, owning a record, is decided for by the next one up.
+            their_managers |= Q(**{team: team_id, owner: managers[0]})
+    return (Q(**{f"{team}__in": whole_teams}) & ~Q(**{owner: user.pk})) | their_managers

@@ -47,6 +47,14 @@ EDITS_ALL = frozenset({Role.DIRECTOR, Role.ADMIN})
 CHECKS_GRADES = frozenset({Role.SALES_MANAGER, Role.DIRECTOR})
 # Who administers users, teams and settings.
 ADMIN_ROLES = frozenset({Role.ADMIN})
+# Who keeps the product catalogue: prices, unit costs, VAT rates.
+MANAGES_CATALOGUE = frozenset({Role.DIRECTOR, Role.ADMIN})
+# Who approves quote discounts beyond the limit an admin sets (after the manager's review).
+APPROVES_DISCOUNTS = frozenset({Role.DIRECTOR})
+# Who commits a sales forecast for a team (best case / commit per month).
+COMMITS_FORECAST = frozenset({Role.SALES_MANAGER, Role.DIRECTOR})
+# Who sees unit costs and margins (never the customer, never a rep).
+SEES_COSTS = MANAGING_ROLES
 
 
 def has_role(user, roles):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "teams",
     "customers",
+    "opportunities",
 ]
 
 MIDDLEWARE = [

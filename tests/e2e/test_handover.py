@@ -72,7 +72,8 @@ def test_manager_hands_a_reps_customers_to_another_rep(
 
     handover = Handover.objects.get()
     assert {c.name for c in handover.customers.all()} == set(names[:3])
-    assert [(m.key, m.count) for m in handover.moves] == [("tasks", 1)]
+    # what moved (kinds with nothing to move, e.g. opportunities these customers lack, aside)
+    assert [(m.key, m.count) for m in handover.moves if m.count] == [("tasks", 1)]
     assert set(Customer.objects.filter(owner=receiver).values_list("name", flat=True)) == set(
         names[:3]
     )

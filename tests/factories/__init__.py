@@ -8,9 +8,23 @@ from .customers import (
     TagFactory,
     TaskFactory,
 )
+from .opportunities import (
+    CompetitorFactory,
+    OpportunityFactory,
+    ProductFactory,
+    QuoteFactory,
+    QuoteLineFactory,
+    SkipRequestFactory,
+)
 from .teams import TeamFactory, UserFactory
 
 __all__ = [
+    "CompetitorFactory",
+    "OpportunityFactory",
+    "ProductFactory",
+    "QuoteFactory",
+    "QuoteLineFactory",
+    "SkipRequestFactory",
     "ContactFactory",
     "CustomerFactory",
     "FollowUpFactory",

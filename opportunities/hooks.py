@@ -1,0 +1,47 @@
+"""The opportunities app's registrations in crm_site/hooks.py (imported by
+OpportunitiesConfig.ready). The navbar, home panels, customer sections and timeline come
+with the pages; demo and volume data with the seeds."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_update_with_history
+
+from crm_site import hooks
+from crm_site.hooks import Moved
+
+from .models import Opportunity
+
+
+def move_opportunities(*, keep, merge, by, dry_run):
+    """A merge: every opportunity of the merged customer moves to the kept one (their quotes,
+    competitors and history go with them)."""
+    rows = Opportunity.objects.filter(customer=merge)
+    return hooks.move(
+        "opportunities", gettext_noop("opportunities"), rows, dry_run=dry_run, customer=keep
+    )
+
+
+def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
+    """客户交接: the departing owner's OPEN opportunities on these customers go to the
+    receiver; won and lost ones stay with whoever closed them (their results)."""
+    rows = Opportunity.objects.open().filter(customer_id__in=customer_ids, owner=from_user)
+    label = gettext_noop("open opportunities")
+    if dry_run:
+        return Moved("opportunities", label, rows.count())
+    moving = list(rows.select_for_update(of=("self",)).order_by("pk"))
+    now = timezone.now()
+    for opportunity in moving:
+        opportunity.owner, opportunity.updated_at = to_user, now
+    if moving:
+        bulk_update_with_history(
+            moving,
+            Opportunity,
+            ["owner", "updated_at"],
+            default_user=by,
+            default_change_reason="Customer handover",
+        )
+    return Moved("opportunities", label, len(moving))
+
+
+hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
+hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
