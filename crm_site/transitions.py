@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .errors import DomainError
 
@@ -77,19 +78,21 @@ class StatusChange(models.Model):
     """One status change: from, to, who, when and why. Subclass it with a foreign key named
     `subject` (`related_name="status_changes"`) to the model whose status it records."""
 
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("status change", "by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    at = models.DateTimeField(pgettext_lazy("status change", "when"), auto_now_add=True)
     # Untranslated text with its arguments (gettext_noop), or a person's own words.
-    reason = models.CharField(_("why"), max_length=500, blank=True)
+    reason = models.CharField(pgettext_lazy("status change", "why"), max_length=500, blank=True)
     reason_args = models.JSONField(default=dict, blank=True)
 
     class Meta:
