@@ -30,9 +30,7 @@ each reader sees it in their own language; a person's own words are stored as th
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from .errors import DomainError
 

@@ -15,10 +15,11 @@ are importable from here.
 from .columns import COLUMNS, HEADERS, XLSX_CONTENT_TYPE, Column, ImportRow, Problem
 from .duplicates import duplicate_problems
 from .reader import open_workbook, parse_workbook
-from .writer import safe_cell, template_workbook, write_customers
+from .writer import FORMULA_STARTS, safe_cell, template_workbook, write_customers
 
 __all__ = [
     "COLUMNS",
+    "FORMULA_STARTS",
     "HEADERS",
     "XLSX_CONTENT_TYPE",
     "Column",

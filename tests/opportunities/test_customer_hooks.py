@@ -5,7 +5,7 @@ customers never imports opportunities)."""
 import pytest
 
 from crm_site import hooks
-from customers import services
+from customers import selectors, services
 from customers.services import CustomerError
 from opportunities.hooks import move_opportunities
 from opportunities.models import Opportunity
@@ -25,7 +25,7 @@ def test_a_merge_moves_the_opportunities_with_their_quotes(rep, manager, stages)
     quote = QuoteFactory(opportunity=moving[0], opportunity__customer=merge)
     staying = OpportunityFactory(customer=keep)
 
-    preview = services.merge_preview(by=manager, keep=keep, merge=merge)
+    preview = selectors.merge_preview(by=manager, keep=keep, merge=merge)
     assert ("opportunities", 2) in [(m.key, m.count) for m in preview]
     assert Opportunity.objects.filter(customer=merge).count() == 2  # a dry run moves nothing
 
