@@ -1,6 +1,7 @@
 """The opportunities app's registrations in crm_site/hooks.py (imported by
-OpportunitiesConfig.ready). The navbar, home panels, customer sections and timeline come
-with the pages; demo and volume data with the seeds."""
+OpportunitiesConfig.ready): the navbar, the customer page's section and timeline and the
+home panels (their functions in pages.py), merge and handover moves; demo and volume data
+with the seeds."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -9,6 +10,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
+from . import pages
 from .models import Opportunity
 
 
@@ -45,3 +47,15 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+
+# --- navbar, customer page, home page ---------------------------------------------------------
+
+hooks.register(hooks.NAV_ITEMS, pages.pipeline_nav, order=200)
+hooks.register(hooks.NAV_ITEMS, pages.stages_nav, order=930)
+hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_opportunities, order=120)
+for provider in (pages.stage_changes, pages.quote_events, pages.skip_decisions):
+    hooks.register(hooks.CUSTOMER_TIMELINE, provider)
+for order, panel in enumerate(
+    (pages.closing_this_month, pages.overdue_solutions, pages.waiting_for_me)
+):
+    hooks.register(hooks.HOME_PANELS, panel, order=200 + order)
