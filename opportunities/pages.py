@@ -68,7 +68,7 @@ def customer_opportunities(*, customer, user):
         column="main",
         context={
             "rows": rows,
-            "total": visible.count() if len(rows) == SECTION_ROWS else len(rows),
+            "total": visible.count(),
             "can_create": can_create_opportunity(user, customer),
         },
     )

@@ -15,7 +15,6 @@ from tests.factories import (
     CustomerFactory,
     OpportunityFactory,
     QuoteFactory,
-    SkipRequestFactory,
 )
 from tests.factories.opportunities import lost_reason
 
