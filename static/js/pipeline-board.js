@@ -92,6 +92,8 @@
         filter: ".card-menu, .board-more",
         preventOnFilter: false,
         animation: 150,
+        forceFallback: true,
+        fallbackTolerance: 4,
         delay: 200,
         delayOnTouchOnly: true,
         onEnd: function (evt) {
