@@ -122,7 +122,10 @@ class CompetitorForm(forms.ModelForm):
     class Meta:
         model = Competitor
         fields = ["name", "strengths", "price_position"]
-        widgets = {"strengths": forms.TextInput()}
+        widgets = {
+            "name": forms.TextInput(attrs={"placeholder": _("Competitor's name")}),
+            "strengths": forms.TextInput(attrs={"placeholder": _("Their strengths")}),
+        }
         error_messages = {"name": {"required": _("Name the competitor.")}}
 
     def __init__(self, *args, **kwargs):

@@ -118,3 +118,19 @@ def test_rep_moves_a_card_with_its_menu_on_a_phone(
     expect(page.locator(".messages .alert-danger")).to_contain_text("请先申请主管批准")
     screenshot(page, "pipeline-07-phone-refused")
     assert Opportunity.objects.get(pk=deal.pk).stage == stages["needs"]
+
+    # The opportunity page and the list fit the phone.
+    page.goto(f"{live_server.url}/opportunities/{deal.pk}/")
+    expect(page.locator("#current-stage")).to_contain_text("需求确认")
+    expect(page.locator("#stage-history")).to_contain_text("初步接触 → 需求确认")
+    _assert_fits_the_phone(page)
+    screenshot(page, "pipeline-08-phone-opportunity")
+    page.goto(f"{live_server.url}/opportunities/")
+    expect(page.locator(f"#opportunity-{deal.pk}")).to_be_visible()
+    _assert_fits_the_phone(page)
+    screenshot(page, "pipeline-09-phone-list")
+
+
+def _assert_fits_the_phone(page):
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "sideways scrolling"
