@@ -10,7 +10,7 @@ from customers.forms.fields import DateInput
 from customers.models import Contact, Customer
 
 from .. import validation
-from ..models import Competitor, Opportunity
+from ..models import Competitor, Opportunity, Source
 
 FIELDS = [
     "name",
@@ -70,6 +70,8 @@ class OpportunityForm(forms.ModelForm):
         contact.queryset = Contact.objects.visible_to(user).filter(customer=customer)
         contact.empty_label = _("No contact yet")
         contact.error_messages["invalid_choice"] = _("Choose a contact of this customer.")
+        self.fields["name"].label = _("Opportunity name")
+        self.fields["source"].choices = [("", _("Not recorded"))] + list(Source.choices)
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _(
             "Empty: the stage's default. Above it, a rep adds a note saying why."

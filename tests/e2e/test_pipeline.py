@@ -134,3 +134,29 @@ def test_rep_moves_a_card_with_its_menu_on_a_phone(
 def _assert_fits_the_phone(page):
     width = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "sideways scrolling"
+
+
+def test_rep_opens_an_opportunity_from_the_customer_page(
+    page, live_server, login, rep, password, deals, stages, screenshot
+):
+    customer = deals[0].customer
+    login(page, live_server, rep, password)
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    section = page.locator("#section-opportunities")
+    expect(section).to_contain_text("MES 系统二期")
+    with page.expect_navigation():
+        section.locator("#new-opportunity").click()
+    expect(page.locator("h1")).to_contain_text(customer.name)
+    page.locator("#id_expected_amount").fill("12.345")
+    with page.expect_navigation():
+        page.locator("#save-opportunity").click()
+    expect(page.locator("#opportunity-form")).to_contain_text("请填写商机名称")
+    screenshot(page, "pipeline-10-form-errors")
+    page.locator("#id_name").fill("视觉检测设备")
+    page.locator("#id_expected_amount").fill("88000")
+    page.locator("#id_expected_close_date").fill(deals[0].expected_close_date.isoformat())
+    with page.expect_navigation():
+        page.locator("#save-opportunity").click()
+    expect(page.locator("#current-stage")).to_contain_text("初步接触")
+    screenshot(page, "pipeline-11-created")
+    assert Opportunity.objects.get(name="视觉检测设备").customer == customer

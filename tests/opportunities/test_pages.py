@@ -295,3 +295,35 @@ def test_a_read_only_share_sees_the_opportunity_but_cannot_move_it(
     client.force_login(other_rep)
     assert client.get(detail(opportunity)).status_code == 200
     assert client.post(move_url(opportunity), {"to_stage": stages["needs"].pk}).status_code == 403
+
+
+def test_a_manager_reopens_a_lost_opportunity_with_a_reason(client, rep, manager, customer, stages):
+    opportunity = OpportunityFactory(customer=customer, lost=True)
+    client.force_login(rep)
+    assert client.get(detail(opportunity)).context["reopen_form"] is None
+    data = {"to_stage": stages["needs"].pk, "reason": "客户预算恢复"}
+    assert client.post(move_url(opportunity), data).status_code == 403
+    client.force_login(manager)
+    response = client.post(move_url(opportunity), {**data, "reason": ""}, follow=True)
+    assert "Say why the opportunity is reopened." in response.content.decode()
+    client.post(move_url(opportunity), data)
+    opportunity.refresh_from_db()
+    assert (opportunity.status, opportunity.stage) == (Opportunity.Status.OPEN, stages["needs"])
+    assert opportunity.stage_changes.get().reason == "客户预算恢复"
+
+
+def test_a_rep_ticks_a_custom_checklist_item(client, rep, admin_user, customer, stages):
+    from opportunities.services import setup
+
+    item = setup.requirement_add(
+        by=admin_user, stage=stages["needs"], kind="custom", text="预算已确认"
+    )
+    opportunity = OpportunityFactory(customer=customer)
+    client.force_login(rep)
+    tick = reverse("opportunities:checklist-tick", args=[opportunity.pk])
+    client.post(tick, {"requirement": item.pk, "checked": "on"})
+    assert opportunity.checks.filter(requirement=item).exists()
+    items = client.get(detail(opportunity)).context["next_checklist"]
+    assert next(i for i in items if i.requirement == item).met
+    client.post(tick, {"requirement": item.pk})
+    assert not opportunity.checks.exists()
