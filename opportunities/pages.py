@@ -38,12 +38,6 @@ def pipeline_nav(*, user):
     return NavItem("opportunities:opportunity-list", _("Pipeline"), "funnel")
 
 
-def stages_nav(*, user):
-    if not user.has_perm("opportunities.manage_stages"):
-        return None
-    return NavItem("opportunities:stage-settings", _("Pipeline stages"), "signpost-split")
-
-
 # --- the customer page -------------------------------------------------------------------------
 
 

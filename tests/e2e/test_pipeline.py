@@ -160,3 +160,15 @@ def test_rep_opens_an_opportunity_from_the_customer_page(
     expect(page.locator("#current-stage")).to_contain_text("初步接触")
     screenshot(page, "pipeline-11-created")
     assert Opportunity.objects.get(name="视觉检测设备").customer == customer
+
+
+def test_admin_cannot_delete_a_stage_that_holds_opportunities(
+    page, live_server, login, admin_user, password, deals, stages, screenshot
+):
+    login(page, live_server, admin_user, password)
+    page.goto(f"{live_server.url}/opportunities/stages/")
+    with page.expect_navigation():
+        page.locator(f"#delete-stage-{stages['initial'].pk}").click()
+    expect(page.locator(".messages .alert-danger")).to_contain_text("初步接触")
+    screenshot(page, "pipeline-12-stage-settings")
+    assert stages["initial"].opportunities.count() == 2
