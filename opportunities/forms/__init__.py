@@ -1,7 +1,7 @@
 """Input validation for the opportunities pages; choice fields are scoped with `visible_to`.
 One module per area; every form is importable from here (`forms.OpportunityForm`)."""
 
-from .moves import LoseForm, MoveForm, ReopenForm, SkipDecisionForm, SkipRequestForm, TickForm
+from .moves import LoseForm, MoveForm, ReopenForm, SkipDecisionForm, SkipRequestForm
 from .opportunities import CompetitorForm, OpportunityForm
 from .settings import LostReasonForm, RequirementForm, SettingsForm, StageForm
 
@@ -17,5 +17,4 @@ __all__ = [
     "SkipDecisionForm",
     "SkipRequestForm",
     "StageForm",
-    "TickForm",
 ]

@@ -111,8 +111,3 @@ class ReopenForm(forms.Form):
         if stages is not None:
             self.fields["to_stage"].choices = [(s.pk, s.name) for s in stages]
         _styled(self)
-
-
-class TickForm(forms.Form):
-    requirement = forms.IntegerField()
-    checked = forms.BooleanField(required=False)
