@@ -1,0 +1,2 @@
+"""The opportunities forms, one module per area: they validate (with `validation.py`) and
+scope their choices; the services write."""

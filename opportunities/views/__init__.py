@@ -1,0 +1,1 @@
+"""The opportunities views, one module per area; `urls.py` imports the modules."""
