@@ -3,6 +3,7 @@ OpportunitiesConfig.ready). The navbar, home panels, customer sections and timel
 with the pages; demo and volume data with the seeds."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
@@ -45,3 +46,32 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+
+
+# --- navbar: the catalogue and the forecast ----------------------------------------------------
+
+
+def _nav(perm, url_name, label, icon):
+    def area(*, user):
+        return hooks.NavItem(url_name, label, icon) if user.has_perm(perm) else None
+
+    return area
+
+
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.work_with_opportunities",
+        "opportunities:forecast",
+        _("Forecast"),
+        "bar-chart-line",
+    ),
+    order=220,
+)
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.manage_catalogue", "opportunities:product-list", _("Catalogue"), "box-seam"
+    ),
+    order=230,
+)

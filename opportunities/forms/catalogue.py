@@ -5,10 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Product, VatRate
+from .quotes import MoneyField
 
 
 class ProductForm(forms.ModelForm):
-    """Only validates (the model's validators are validation.py's); services.catalogue writes."""
+    """Only validates (validation.py's rules and messages); services.catalogue writes."""
+
+    list_price = MoneyField(label=_("list price (tax included)"))
+    unit_cost = MoneyField(label=_("unit cost"), required=False)
 
     class Meta:
         model = Product
@@ -24,6 +28,9 @@ class ProductForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_unit_cost(self):
+        return self.cleaned_data["unit_cost"] or 0
 
     def validate_unique(self):
         """The service says when a code is taken (in any case)."""

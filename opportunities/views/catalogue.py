@@ -95,6 +95,8 @@ class ProductCreateView(ProductFormView):
 
 class ProductUpdateView(ProductFormView):
     def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.product = get_object_or_404(Product.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
