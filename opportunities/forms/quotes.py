@@ -105,6 +105,13 @@ class QuoteLineForm(forms.Form):
         self.fields["quantity"].widget.attrs["placeholder"] = "1"
         self.fields["discount_percent"].widget.attrs["placeholder"] = "0"
 
+    TYPED = ("product", "description", "unit", "quantity", "unit_price", "discount_percent")
+
+    def has_changed(self):
+        """A row is a line when something was typed or chosen in it (the VAT rate alone,
+        preset, is not); a removed row posts nothing and is skipped."""
+        return any(self.data.get(self.add_prefix(name), "") != "" for name in self.TYPED)
+
     def clean(self):
         cleaned = super().clean()
         if (

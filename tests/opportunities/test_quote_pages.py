@@ -326,3 +326,20 @@ def test_quote_detail_query_count_is_constant(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url("quote-detail", latest))
     assert len(response.context["versions"]) == 10 and len(response.context["lines"]) == 10
+
+
+def test_a_removed_row_is_skipped(client, rep, draft, product):
+    """htmx removes a row from the page: the formset has a gap, and no error for it."""
+    client.force_login(rep)
+    data = line_data(
+        **{
+            "0": {"product": product.pk, "quantity": "1"},
+            "2": {"description": "培训", "quantity": "1", "unit_price": "100"},
+        }
+    )
+    data["lines-2-vat_rate"] = "6"  # row 1 was removed: nothing of it is posted
+    assert client.post(url("quote-update", draft), data).status_code == 302
+    assert list(draft.lines.order_by("position").values_list("description", flat=True)) == [
+        "CRM 标准版",
+        "培训",
+    ]
