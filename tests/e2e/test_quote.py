@@ -52,7 +52,7 @@ def _choose(page, index, product):
 def _tap(page, selector):
     """Tap on the phone, click on the desktop, and wait for the next page."""
     with page.expect_navigation():
-        if page.context.browser and page.viewport_size["width"] < 600:
+        if page.viewport_size["width"] < 600:
             page.locator(selector).tap()
         else:
             page.locator(selector).click()
@@ -140,6 +140,7 @@ def test_rep_builds_a_quote_manager_approves_customer_accepts(
         phone.locator("#quote-print").tap()
     expect(phone.locator("#print-lines tbody tr")).to_have_count(3)
     expect(phone.locator("body")).not_to_contain_text("成本")
+    _fits_the_phone(phone)
     screenshot(phone, "quote-06-print-phone")
     page.goto(f"{live_server.url}/opportunities/quotes/{quote.pk}/print/")
     expect(page.locator("body")).not_to_contain_text("毛利")
