@@ -4,6 +4,7 @@ home panels (their functions in pages.py), merge and handover moves; demo and vo
 with the seeds."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
@@ -58,3 +59,31 @@ for order, panel in enumerate(
     (pages.closing_this_month, pages.overdue_solutions, pages.waiting_for_me)
 ):
     hooks.register(hooks.HOME_PANELS, panel, order=200 + order)
+
+# --- navbar: the catalogue and the forecast ----------------------------------------------------
+
+
+def _nav(perm, url_name, label, icon):
+    def area(*, user):
+        return hooks.NavItem(url_name, label, icon) if user.has_perm(perm) else None
+
+    return area
+
+
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.work_with_opportunities",
+        "opportunities:forecast",
+        _("Forecast"),
+        "bar-chart-line",
+    ),
+    order=220,
+)
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.manage_catalogue", "opportunities:product-list", _("Catalogue"), "box-seam"
+    ),
+    order=230,
+)
