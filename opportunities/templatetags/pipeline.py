@@ -1,19 +1,8 @@
 """Template helpers of the pipeline pages."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
-
-
-@register.simple_tag
-def optional_url(name, *args):
-    """The URL named `name`, or None while no page has that name (a link to a page another
-    part of the app adds: the template shows no link until it exists)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @register.filter

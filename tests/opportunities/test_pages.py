@@ -327,3 +327,12 @@ def test_a_rep_ticks_a_custom_checklist_item(client, rep, admin_user, customer, 
     assert next(i for i in items if i.requirement == item).met
     client.post(tick, {"requirement": item.pk})
     assert not opportunity.checks.exists()
+
+
+def test_the_opportunity_page_links_its_quote_versions(client, rep, customer, stages):
+    opportunity = OpportunityFactory(customer=customer, proposal=True)
+    quote = QuoteFactory(opportunity=opportunity)
+    client.force_login(rep)
+    page = client.get(detail(opportunity)).content.decode()
+    assert f'href="{reverse("opportunities:quote-detail", args=[quote.pk])}"' in page
+    assert f'href="{reverse("opportunities:quote-create", args=[opportunity.pk])}"' in page
