@@ -195,15 +195,21 @@ def overdue_solutions(*, user):
 
 
 def waiting_for_me(*, user):
-    """A manager's queue: quotes to review (and discounts, for the director) and stage skips
-    waiting for their decision."""
+    """A manager's queue: quotes to review (and discounts, for the director), stage skips and
+    extension requests (延期申请) waiting for their decision."""
     if not roles.has_role(user, roles.MANAGING_ROLES):
         return None
     queue = review_queue(user=user)
     quotes = list(queue.quotes[:PANEL_ROWS]) + list(queue.discounts[:PANEL_ROWS])
     skips = list(queue.skips[:PANEL_ROWS])
-    total = queue.quotes.count() + queue.discounts.count() + queue.skips.count()
+    extensions = list(queue.extensions[:PANEL_ROWS])
+    total = (
+        queue.quotes.count()
+        + queue.discounts.count()
+        + queue.skips.count()
+        + queue.extensions.count()
+    )
     return Panel(
         "opportunities/panels/waiting_for_me.html",
-        {"quotes": quotes, "skips": skips, "total": total},
+        {"quotes": quotes, "skips": skips, "extensions": extensions, "total": total},
     )

@@ -51,7 +51,7 @@ def test_manager_commits_the_forecast_on_a_phone(
     total = page.locator(".forecast-month-total").filter(
         has_text=timezone.localdate().strftime("%Y-%m")
     )
-    expect(total).to_contain_text("96000.00")  # 120,000 × 40% + 80,000 × 60%
+    expect(total).to_contain_text("96,000.00")  # 120,000 × 40% + 80,000 × 60%
     page.locator("#id_team").select_option(str(org["team_a"].pk))
     page.locator("#id_best_case").fill("150000")
     page.locator("#id_commit").fill("900000")
@@ -62,7 +62,7 @@ def test_manager_commits_the_forecast_on_a_phone(
     with page.expect_navigation():
         page.locator("#forecast-commit").tap()
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.locator("#commit-table")).to_contain_text("90000.00")
+    expect(page.locator("#commit-table")).to_contain_text("90,000.00")
     _fits_the_phone(page)
     screenshot(page, "forecast-01-manager-phone")
     assert ForecastCommit.objects.get().commit == Decimal("90000.00")

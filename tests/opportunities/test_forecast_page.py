@@ -205,3 +205,18 @@ def test_extension_date_must_be_later(client, rep, overdue):
     response = client.post(page, {"new_due": earlier, "reason": "x"})
     assert "Choose a date after the current due date" in response.content.decode()
     assert not ExtensionRequest.objects.exists()
+
+
+def test_the_extension_is_reachable_from_the_opportunity_and_the_managers_home(
+    client, rep, manager, overdue
+):
+    client.force_login(rep)
+    page = client.get(reverse("opportunities:opportunity-detail", args=[overdue.pk]))
+    request_url = reverse("opportunities:extension-request", args=[overdue.pk])
+    assert request_url in page.content.decode()
+    new_due = next_working_day_after(timezone.localdate() + timedelta(days=5))
+    client.post(request_url, {"new_due": new_due.isoformat(), "reason": "客户推迟"})
+    extension = ExtensionRequest.objects.get()
+    client.force_login(manager)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("opportunities:extension-decide", args=[extension.pk]) in home
