@@ -9,6 +9,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
+from . import demo
 from .models import Opportunity
 
 
@@ -45,3 +46,4 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+hooks.register(hooks.DEMO_DATA, demo.seed, order=200)
