@@ -287,7 +287,11 @@ def write(organisation, *, customers, contacts_per, followups_per, seed=1, log=p
         return f"{time.perf_counter() - started:.1f} s"
 
     writer = _Writer(Customer, FollowUp, Task)
-    with transaction.atomic(), bulk_insert.no_auto_now(Customer, FollowUp, Task):
+    with (
+        transaction.atomic(),
+        bulk_insert.no_auto_now(Customer, FollowUp, Task),
+        bulk_insert.foreign_keys_checked_once(*_Writer.tables),
+    ):
         ctx = _Context(
             rng=random.Random(seed),  # noqa: S311 - benchmark data, not secrets
             rules=GradingSettings.load(),

@@ -106,7 +106,11 @@ def write(organisation, *, opportunities_per, quotes_per, lines_per, seed=1, log
     started = time.perf_counter()
     models = (Opportunity, Quote, StageChange, QuoteReview, ForecastCommit, Product)
     writer = _Writer(*models)
-    with transaction.atomic(), bulk_insert.no_auto_now(*models):
+    with (
+        transaction.atomic(),
+        bulk_insert.no_auto_now(*models),
+        bulk_insert.foreign_keys_checked_once(*_Writer.tables, ForecastCommit),
+    ):
         customers = list(
             Customer.objects.filter(opportunities__isnull=True)
             .order_by("pk")

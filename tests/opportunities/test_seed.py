@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -192,3 +193,20 @@ def test_seed_volume_rows_are_consistent_like_the_services_leave_them():
         "opportunity_id", "version"
     ):
         assert latest[opportunity_id] == version
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's constraints")
+def test_seed_volume_checks_the_foreign_keys_once_and_puts_them_back():
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text LIKE ANY "
+                "(ARRAY['opportunities_%%', 'customers_%%']) ORDER BY 1, 2"
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+    assert len(before) > 20
+    run("seed_volume", **TINY)
+    assert foreign_keys() == before
