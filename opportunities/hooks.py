@@ -1,6 +1,6 @@
 """The opportunities app's registrations in crm_site/hooks.py (imported by
 OpportunitiesConfig.ready). The navbar, home panels, customer sections and timeline come
-with the pages."""
+with the pages; demo and volume data with the seeds."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -46,6 +46,9 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+
+# --- demo and volume data (after the customers': they are made on its customers) -------------
+
 hooks.register(hooks.DEMO_DATA, demo.seed, order=200)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=200)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=200)

@@ -136,7 +136,10 @@ def write(organisation, *, opportunities_per, quotes_per, lines_per, seed=1, log
             share = round(budget * (start + size) / total) - round(budget * start / total)
             batch = Batch(ctx, writer)
             for n in range(start, start + size):
-                batch.plan(n, customers[n % len(customers)])
+                # Round after round over the customers, each round a step further in PLAN:
+                # a customer's opportunities are in different stages.
+                rounds, index = divmod(n, len(customers))
+                batch.plan(n, customers[index], PLAN[(n + rounds) % len(PLAN)])
             batch.write(share, counts)
             log(
                 f"opportunities {counts.opportunities:,}/{total:,}, quotes {counts.quotes:,}, "

@@ -15,7 +15,7 @@ from . import pricing
 from .models import Competitor, Opportunity, Quote, QuoteLine, QuoteReview, StageChange
 
 BATCH = 5000
-# The current stage of opportunity n is PLAN[n % 20]: a pipeline's usual mix.
+# The current stages, in turn (volume.py): a pipeline's usual mix.
 PLAN = ["initial"] * 4 + ["needs"] * 4 + ["proposal"] * 3 + ["negotiation"] * 2
 PLAN += ["won"] * 4 + ["lost"] * 3
 OPEN_PATH = ["initial", "needs", "proposal", "negotiation"]
@@ -87,10 +87,11 @@ class Batch:
         self.rows = {model: [] for model in (Opportunity, StageChange, Competitor, Quote)}
         self.rows |= {QuoteLine: [], QuoteReview: []}
 
-    def plan(self, n, customer):
+    def plan(self, n, customer, code):
+        """Plan opportunity number `n` of `customer` (id, owner id, created), now in the
+        stage `code`."""
         customer_id, owner_id, customer_created = customer
         rng, now = self.ctx.rng, self.ctx.now
-        code = PLAN[n % len(PLAN)]
         if code == "lost":
             reached = OPEN_PATH[: rng.randrange(1, len(OPEN_PATH) + 1)]
         elif code == "won":
