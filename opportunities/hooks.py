@@ -11,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
-from . import pages
+from . import demo, pages, volume
 from .models import Opportunity
 
 
@@ -87,3 +87,9 @@ hooks.register(
     ),
     order=230,
 )
+
+# --- demo and volume data (after the customers': they are made on its customers) -------------
+
+hooks.register(hooks.DEMO_DATA, demo.seed, order=200)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=200)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=200)

@@ -1,5 +1,6 @@
 """Demo data (seed_demo) and volume data (seed_volume)."""
 
+import contextlib
 import io
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from crm_site import bulk_insert
+from crm_site import bulk_insert, hooks
 from customers.models import (
     Contact,
     Customer,
@@ -54,7 +55,12 @@ def test_seed_demo_twice_creates_the_customers_once_and_prints_the_logins():
 
 
 def test_the_demo_customers_look_like_a_sales_team_year():
-    run("seed_demo")
+    # The customers' own demo: later apps' demos add their records (needs surveys too).
+    later = [fn for fn in hooks.get(hooks.DEMO_DATA) if not fn.__module__.startswith("customers.")]
+    with contextlib.ExitStack() as stack:
+        for fn in later:
+            stack.enter_context(hooks.unregister_temporarily(hooks.DEMO_DATA, fn))
+        run("seed_demo")
     today = timezone.localdate()
     customers = Customer.objects.all()
     assert set(customers.values_list("grade", flat=True)) == {"A", "B", "C"}
