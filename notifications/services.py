@@ -1,0 +1,54 @@
+"""Every write on notifications: create one once (`notify`), mark read."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify(*, recipient, kind, key, title, args=None, body="", target=None, url=""):
+    """The notification of `key` for `recipient`, created unless it exists already.
+
+    `title` and `body` are msgids (marked with gettext_noop) rendered with `args` in the
+    reader's language. `target` is the record it is about; `url` its page (by default
+    `target.get_absolute_url()`). Safe to call any number of times, from any number of
+    processes at once: the unique key lets one insert win and the others read that row.
+    Returns (notification, created)."""
+    if target is not None and not url and hasattr(target, "get_absolute_url"):
+        url = target.get_absolute_url()
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            key=key,
+            defaults={
+                "recipient": recipient,
+                "kind": kind,
+                "title": title,
+                "body": body,
+                "args": args or {},
+                "target_type": (
+                    ContentType.objects.get_for_model(target) if target is not None else None
+                ),
+                "target_id": target.pk if target is not None else None,
+                "url": url,
+            },
+        )
+        if created:
+            from . import channels
+
+            channels.dispatch(notification)
+    return notification, created
+
+
+def notification_mark_read(*, notification, by):
+    """Mark the reader's own notification read (a second time changes nothing)."""
+    return (
+        Notification.objects.for_user(by)
+        .filter(pk=notification.pk, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
+
+
+def notifications_mark_all_read(*, user):
+    """Mark every unread notification of `user` read. Returns how many."""
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
