@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import Kind
+from .kinds import Channel, Kind
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -84,3 +85,76 @@ class Notification(models.Model):
     @property
     def has_target(self):
         return self.target_type_id is not None and bool(self.url)
+
+
+class Preference(models.Model):
+    """A reader's channel for one kind; without a row, the kind's default channel."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_user_kind_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.channel}"
+
+
+class TeamChannel(models.Model):
+    """A team's group robot (企业微信 or 钉钉): the chosen kinds of its members' notifications
+    are posted there as text messages."""
+
+    class Provider(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信) group robot")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉) group robot")
+
+    team = models.ForeignKey(
+        "teams.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="channels"
+    )
+    provider = models.CharField(_("robot"), max_length=10, choices=Provider)
+    webhook_url = models.URLField(
+        _("webhook URL"), max_length=500, validators=[URLValidator(schemes=["https", "http"])]
+    )
+    # DingTalk's "sign" security setting (加签); empty when the robot uses keywords or IPs.
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    kinds = models.JSONField(_("kinds"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["team__name", "pk"]
+        verbose_name = _("team channel")
+        verbose_name_plural = _("team channels")
+
+    def __str__(self):
+        return f"{self.team} · {self.get_provider_display()}"
+
+    @property
+    def kind_labels(self):
+        return [Kind(kind).label for kind in self.kinds if kind in Kind.values]
+
+
+class TeamPost(models.Model):
+    """A notification posted to a team's robot: a task that arrives twice posts once."""
+
+    channel = models.ForeignKey(TeamChannel, on_delete=models.CASCADE, related_name="posts")
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    posted_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "notification"], name="teampost_channel_notification_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id}/{self.notification_id}"

@@ -1,10 +1,12 @@
 """Every write on notifications: create one once (`notify`), mark read."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification
+from .kinds import Channel, Kind
+from .models import Notification, Preference
 
 
 def notify(*, recipient, kind, key, title, args=None, body="", target=None, url=""):
@@ -52,3 +54,26 @@ def notification_mark_read(*, notification, by):
 def notifications_mark_all_read(*, user):
     """Mark every unread notification of `user` read. Returns how many."""
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def preferences_save(*, user, channels):
+    """Store `user`'s channel per kind ({kind: channel}); unknown kinds or channels are refused."""
+    for kind, channel in channels.items():
+        if kind not in Kind.values or channel not in Channel.values:
+            raise ValueError(f"unknown kind or channel: {kind!r}, {channel!r}")
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+
+
+def team_channel_save(*, form, by):
+    """Save an admin's team channel form (the view checked the permission; checked again)."""
+    if not by.has_perm("notifications.manage_reminders"):
+        raise PermissionDenied
+    return form.save()
+
+
+def team_channel_delete(*, channel, by):
+    if not by.has_perm("notifications.manage_reminders"):
+        raise PermissionDenied
+    channel.delete()

@@ -1,14 +1,27 @@
 from django.urls import path
 
-from . import views
+from .views import centre, channels, preferences
 
 app_name = "notifications"
 
 urlpatterns = [
-    path("", views.NotificationListView.as_view(), name="notification-list"),
-    path("bell/", views.BellView.as_view(), name="bell"),
-    path("latest/", views.LatestView.as_view(), name="latest"),
-    path("read-all/", views.NotificationReadAllView.as_view(), name="notification-read-all"),
-    path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification-open"),
-    path("<int:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
+    path("", centre.NotificationListView.as_view(), name="notification-list"),
+    path("bell/", centre.BellView.as_view(), name="bell"),
+    path("latest/", centre.LatestView.as_view(), name="latest"),
+    path("read-all/", centre.NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("<int:pk>/open/", centre.NotificationOpenView.as_view(), name="notification-open"),
+    path("<int:pk>/read/", centre.NotificationReadView.as_view(), name="notification-read"),
+    path("preferences/", preferences.PreferencesView.as_view(), name="preferences"),
+    path("channels/", channels.TeamChannelListView.as_view(), name="teamchannel-list"),
+    path("channels/new/", channels.TeamChannelFormView.as_view(), name="teamchannel-create"),
+    path(
+        "channels/<int:pk>/edit/",
+        channels.TeamChannelFormView.as_view(),
+        name="teamchannel-update",
+    ),
+    path(
+        "channels/<int:pk>/delete/",
+        channels.TeamChannelDeleteView.as_view(),
+        name="teamchannel-delete",
+    ),
 ]

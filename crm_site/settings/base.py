@@ -163,6 +163,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where emails and group-robot messages link to (no request there to build the address from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A team's group robot (WeCom, DingTalk) that does not answer within this is retried later.
+NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = env.float("NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", default=5)
 
 # Celery. Without REDIS_URL/CELERY_BROKER_URL the broker is kombu's filesystem transport under
 # var/, so a fresh machine runs web, worker and beat with no server to install.
@@ -231,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {
         "task": "teams.tasks.outbox_purge_task",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Notifications whose readers chose the morning digest email.
+    "notification-digest": {
+        "task": "notifications.tasks.send_digests_task",
+        "schedule": crontab(hour=7, minute=30),
     },
     "clear-expired-sessions": {
         "task": "teams.tasks.clear_expired_sessions_task",

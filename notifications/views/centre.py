@@ -14,9 +14,9 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
-from . import selectors, services
-from .kinds import Kind
-from .models import Notification
+from .. import selectors, services
+from ..kinds import Kind
+from ..models import Notification
 
 STATES = (("", _("All")), ("unread", _("Unread")), ("read", _("Read")))
 

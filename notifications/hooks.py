@@ -1,0 +1,15 @@
+"""The notifications app's registrations in crm_site/hooks.py (imported by
+NotificationsConfig.ready)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm_site import hooks
+
+
+def team_channels(*, user):
+    if not user.has_perm("notifications.manage_reminders"):
+        return None
+    return hooks.NavItem("notifications:teamchannel-list", _("Team channels"), "robot")
+
+
+hooks.register(hooks.NAV_ITEMS, team_channels, order=950)
