@@ -12,4 +12,5 @@ def team_channels(*, user):
     return hooks.NavItem("notifications:teamchannel-list", _("Team channels"), "robot")
 
 
-hooks.register(hooks.NAV_ITEMS, team_channels, order=950)
+# Just before the administration areas (900+, teams), which close the navbar.
+hooks.register(hooks.NAV_ITEMS, team_channels, order=899)

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import URLValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -158,3 +159,68 @@ class TeamPost(models.Model):
 
     def __str__(self):
         return f"{self.channel_id}/{self.notification_id}"
+
+
+class RuleRun(models.Model):
+    """One run of a reminder rule: when, how many notifications it created, what failed."""
+
+    rule = models.CharField(_("rule"), max_length=100, db_index=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    errors = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("rule run")
+        verbose_name_plural = _("rule runs")
+
+    def __str__(self):
+        return f"{self.rule} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSettings(models.Model):
+    """The rules' thresholds an admin changes (one row)."""
+
+    followup_manager_days = models.PositiveSmallIntegerField(
+        _("follow-up overdue: tell the manager after (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    approval_hours = models.PositiveSmallIntegerField(
+        _("approval waiting: remind the approver after (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    approval_manager_hours = models.PositiveSmallIntegerField(
+        _("approval waiting: tell the approver's manager after (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    solution_manager_days = models.PositiveSmallIntegerField(
+        _("solution overdue: tell the manager after (working days)"),
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def clean(self):
+        if self.approval_manager_hours <= self.approval_hours:
+            raise ValidationError(
+                {
+                    "approval_manager_hours": _(
+                        "The manager is told after the approver: more hours than the reminder."
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]

@@ -26,3 +26,11 @@ def send_digests_task():
 def post_to_team_task(self, channel_id, notification_id):
     """A robot that fails is retried a few times, then given up; nothing else waits on it."""
     return channels.post_to_team(channel_id, notification_id)
+
+
+@shared_task
+def run_rule_task(name):
+    """One reminder rule (a beat entry per rule, or "run now"); safe to run twice."""
+    from . import engine
+
+    return engine.run(name).created

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
+from . import reminders
 from .models import Opportunity
 
 
@@ -45,3 +46,22 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "opportunities.solutions_overdue",
+        gettext_noop("Solutions overdue → owner, then manager"),
+        reminders.solutions_overdue,
+    ),
+)
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "opportunities.approvals_waiting",
+        gettext_noop("Approvals waiting → approver, then their manager"),
+        reminders.approvals_waiting,
+    ),
+)

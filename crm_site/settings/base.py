@@ -256,6 +256,24 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The reminder rules (REMINDER_RULES hooks): when each runs, as crontab fields in Asia/Shanghai.
+# A rule reads the database, so a missed run is caught up by the next one; on a day off the
+# rules send nothing and the next working day's run catches up.
+REMINDER_SCHEDULES = {
+    "customers.followups_due": {"hour": "8", "minute": "0"},
+    "customers.followups_overdue_team": {"hour": "8", "minute": "30"},
+    "customers.tasks_due": {"hour": "8", "minute": "5"},
+    "opportunities.solutions_overdue": {"hour": "8", "minute": "10"},
+    "opportunities.approvals_waiting": {"hour": "9-18", "minute": "20"},
+}
+for _rule, _schedule in REMINDER_SCHEDULES.items():
+    CELERY_BEAT_SCHEDULE[f"reminder-{_rule}"] = {
+        "task": "notifications.tasks.run_rule_task",
+        "schedule": crontab(**_schedule),
+        "args": [_rule],
+        "options": {"expires": 60 * 60},
+    }
+
 HEALTHZ_TIMEOUT_SECONDS = 1.5
 # A request's publish to the broker (teams.outbox) gives up after this, per connect or read, and
 # leaves the task in the outbox for the flush; a broker that never answers costs about this.
