@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import Team
 
 from .kinds import DEFAULT_CHANNEL, Channel, Kind
-from .models import TeamChannel
+from .models import ReminderSettings, TeamChannel
 
 
 def _helper(label):
@@ -68,3 +68,18 @@ class TeamChannelForm(forms.ModelForm):
         if cleaned.get("secret") and cleaned.get("provider") != TeamChannel.Provider.DINGTALK:
             self.add_error("secret", _("Only DingTalk robots sign their messages."))
         return cleaned
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReminderSettings
+        fields = [
+            "followup_manager_days",
+            "approval_hours",
+            "approval_manager_hours",
+            "solution_manager_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save thresholds"))

@@ -1,9 +1,12 @@
 """Reads of notifications: the bell, the dropdown, the list, a notification's record."""
 
+from django.db.models import Max
 from django.http import Http404
+from django.utils.translation import gettext
 
+from . import engine, schedules
 from .kinds import Kind
-from .models import Notification
+from .models import Notification, RuleRun
 
 LATEST = 8
 
@@ -43,3 +46,18 @@ def target_for(notification, user):
     if not rows.visible_to(user).filter(pk=notification.target_id).exists():
         raise Http404
     return notification.url
+
+
+def rule_rows():
+    """The rules page: each registered rule with its schedule and its last run (one query)."""
+    latest = RuleRun.objects.values("rule").annotate(last=Max("pk")).values("last")
+    last_runs = {run.rule: run for run in RuleRun.objects.filter(pk__in=latest)}
+    return [
+        {
+            "name": name,
+            "label": gettext(rule.label),
+            "schedule": schedules.describe(name),
+            "last_run": last_runs.get(name),
+        }
+        for name, rule in engine.all_rules().items()
+    ]

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from teams import outbox
+
 from .kinds import Channel, Kind
 from .models import Notification, Preference
 
@@ -77,3 +79,22 @@ def team_channel_delete(*, channel, by):
     if not by.has_perm("notifications.manage_reminders"):
         raise PermissionDenied
     channel.delete()
+
+
+def rule_run_now(*, name, by):
+    """An admin's "run now": the rule runs on a worker (through the outbox) once this commits.
+    Running it while a scheduled run goes on is harmless: each notification exists once."""
+    from . import engine, tasks  # both import this module
+
+    if not by.has_perm("notifications.manage_reminders"):
+        raise PermissionDenied
+    engine.get_rule(name)  # UnknownRule for a name no app registered
+    with transaction.atomic():
+        return outbox.enqueue(tasks.run_rule_task, name)
+
+
+def reminder_settings_save(*, form, by):
+    if not by.has_perm("notifications.manage_reminders"):
+        raise PermissionDenied
+    with transaction.atomic():
+        return form.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import centre, channels, preferences
+from .views import centre, channels, preferences, rules
 
 app_name = "notifications"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/open/", centre.NotificationOpenView.as_view(), name="notification-open"),
     path("<int:pk>/read/", centre.NotificationReadView.as_view(), name="notification-read"),
     path("preferences/", preferences.PreferencesView.as_view(), name="preferences"),
+    path("rules/", rules.RuleListView.as_view(), name="rule-list"),
+    path("rules/<str:name>/run/", rules.RuleRunNowView.as_view(), name="rule-run"),
     path("channels/", channels.TeamChannelListView.as_view(), name="teamchannel-list"),
     path("channels/new/", channels.TeamChannelFormView.as_view(), name="teamchannel-create"),
     path(
