@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .. import selectors, services
+from .. import engine, selectors, services
 from ..engine import UnknownRule
 from ..forms import ReminderSettingsForm
 from ..models import ReminderSettings
@@ -37,8 +37,9 @@ class RuleRunNowView(AdminOnlyMixin, View):
             services.rule_run_now(name=name, by=request.user)
         except UnknownRule:
             raise Http404 from None
+        label = _(engine.get_rule(name).label)
         messages.success(
             request,
-            _("The rule “%(name)s” is queued: it runs on a worker in a moment.") % {"name": name},
+            _("The rule “%(name)s” is queued: it runs on a worker in a moment.") % {"name": label},
         )
         return redirect("notifications:rule-list")
