@@ -20,6 +20,8 @@ from .services import notify
 
 logger = logging.getLogger(__name__)
 
+BATCH = 500
+
 
 class UnknownRule(LookupError):
     pass
@@ -81,6 +83,24 @@ def _reminders(rule, now):
         yield recipient, _key(rule.name, reminder, recipient), reminder
 
 
+def _batches(rows, size=BATCH):
+    """`rows` in lists of `size`; when `rows` fails midway, what it gave before still comes
+    out, then the error."""
+    batch = []
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except Exception:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
+
+
 def plan(name, *, now=None):
     """A dry run: what the rule would send now, each with whether it exists already."""
     rule = get_rule(name)
@@ -100,23 +120,33 @@ def run(name, *, now=None):
     record = RuleRun.objects.create(rule=name, started_at=timezone.now())
     created, errors = 0, []
     try:
-        for recipient, key, reminder in _reminders(rule, now):
-            try:
-                _notification, new = notify(
-                    recipient=recipient,
-                    kind=reminder.kind,
-                    key=key,
-                    title=reminder.title,
-                    body=reminder.body,
-                    args=reminder.args,
-                    target=reminder.target,
-                    url=reminder.url,
+        for batch in _batches(_reminders(rule, now)):
+            # Most of what a rule yields each morning exists already: one query per batch
+            # finds those, and only the new ones are inserted (notify stays the guard).
+            existing = set(
+                Notification.objects.filter(key__in=[key for _r, key, _m in batch]).values_list(
+                    "key", flat=True
                 )
-            except Exception as error:  # noqa: BLE001 - recorded; the other reminders go on
-                logger.exception("Rule %s: %s failed", name, key)
-                errors.append(f"{key}: {type(error).__name__}: {error}")
-                continue
-            created += new
+            )
+            for recipient, key, reminder in batch:
+                if key in existing:
+                    continue
+                try:
+                    _notification, new = notify(
+                        recipient=recipient,
+                        kind=reminder.kind,
+                        key=key,
+                        title=reminder.title,
+                        body=reminder.body,
+                        args=reminder.args,
+                        target=reminder.target,
+                        url=reminder.url,
+                    )
+                except Exception as error:  # noqa: BLE001 - recorded; the others go on
+                    logger.exception("Rule %s: %s failed", name, key)
+                    errors.append(f"{key}: {type(error).__name__}: {error}")
+                    continue
+                created += new
     except Exception as error:  # noqa: BLE001 - the rule itself failed; recorded on the run
         logger.exception("Rule %s failed", name)
         errors.append(f"{type(error).__name__}: {error}")

@@ -90,6 +90,18 @@ def test_a_failing_reminder_is_recorded_and_the_others_go_out(rep):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 50])
+def test_a_rerun_costs_the_same_few_queries_however_many_were_sent(
+    rep, rows, django_assert_num_queries
+):
+    _due_today(rep, rows)
+    engine.run("customers.followups_due")
+    # the settings row, the run's insert and update, the customers, the existing keys
+    with django_assert_num_queries(5):
+        assert engine.run("customers.followups_due").created == 0
+
+
+@pytest.mark.django_db
 def test_the_task_runs_a_rule(rep):
     _due_today(rep)
     assert run_rule_task.apply(args=["customers.followups_due"]).get() == 1
