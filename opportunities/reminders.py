@@ -27,8 +27,7 @@ from .models import ExtensionRequest, Opportunity, Quote, StageSkipRequest
 
 
 def _url(opportunity):
-    # The opportunity's own page comes with the pipeline pages; the customer page lists it.
-    return reverse("customers:customer-detail", args=[opportunity.customer_id])
+    return reverse("opportunities:opportunity-detail", args=[opportunity.pk])
 
 
 class _Managers:
