@@ -90,3 +90,12 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         12,
         36,
     )
+
+
+def test_admins_find_the_rules_in_their_user_menu(client, admin_user, rep):
+    client.force_login(admin_user)
+    assert 'id="reminder-rules-link"' in client.get("/").content.decode()
+    client.force_login(rep)
+    page = client.get("/").content.decode()
+    assert 'id="reminder-rules-link"' not in page
+    assert reverse("notifications:preferences") in page
