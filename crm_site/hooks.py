@@ -33,6 +33,12 @@ number of rows (the pages pin their query counts). The hooks and their functions
   count it (`to_user` may then be None: the handover page counts before one is chosen).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
+- `REMINDER_RULES` a `ReminderRule(name, label, fn)`: a reminder rule of the app that owns
+  its records; `fn(*, now, thresholds)` yields a `Reminder` per notification that falls due at
+  `now` (read from the database, so a missed run is caught up by the next one). `thresholds`
+  is notifications.models.ReminderSettings. The schedule is `REMINDER_SCHEDULES[name]` in
+  settings (a crontab in Asia/Shanghai, one beat entry per rule); `notifications.engine`
+  runs rules and `python manage.py run_reminders` runs them by hand.
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -60,6 +66,7 @@ CUSTOMER_TIMELINE = "customer_timeline"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
+REMINDER_RULES = "reminder_rules"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -73,6 +80,7 @@ NAMES = frozenset(
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
+        REMINDER_RULES,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,
@@ -205,6 +213,33 @@ class Moved:
     @classmethod
     def from_json(cls, data):
         return cls(data["key"], data["label"], data["count"])
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One notification a rule wants sent. `key` names the record and the due date or period
+    (the engine adds the rule and the recipient); `title` and `body` are msgids marked with
+    gettext_noop, rendered with `args` in the reader's language; `target` is the record (its
+    model has `visible_to(user)`), `url` its page."""
+
+    recipient: object
+    kind: str
+    key: str
+    title: str
+    args: dict = field(default_factory=dict)
+    target: object = None
+    url: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    name: str  # "<app>.<rule>", the key of REMINDER_SCHEDULES
+    label: str  # a msgid (gettext_noop): the rules page translates it
+    fn: object  # fn(*, now, thresholds) -> iterable of Reminder
+
+    def __call__(self, *, now, thresholds):
+        return self.fn(now=now, thresholds=thresholds)
 
 
 def move(key, label, rows, *, dry_run, **changes):

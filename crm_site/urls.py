@@ -30,5 +30,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("manage/", include("teams.urls")),
+    path("notifications/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,10 +1,11 @@
 """The customers app's registrations in crm_site/hooks.py (imported by CustomersConfig.ready)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import demo, home, moves, sections, timeline, volume
+from . import demo, home, moves, reminders, sections, timeline, volume
 
 
 def _area(perm, url_name, label, icon):
@@ -83,3 +84,20 @@ hooks.register(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks)
 hooks.register(hooks.DEMO_DATA, demo.seed, order=100)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=100)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=100)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+for name, label, fn in (
+    (
+        "customers.followups_due",
+        gettext_noop("Follow-ups due or overdue → owner"),
+        reminders.followups_due,
+    ),
+    (
+        "customers.followups_overdue_team",
+        gettext_noop("Follow-ups long overdue → manager, weekly"),
+        reminders.followups_overdue_team,
+    ),
+    ("customers.tasks_due", gettext_noop("Tasks due or overdue → owner"), reminders.tasks_due),
+):
+    hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
-from . import demo, pages, volume
+from . import demo, pages, reminders, volume
 from .models import Opportunity
 
 
@@ -93,3 +93,21 @@ hooks.register(
 hooks.register(hooks.DEMO_DATA, demo.seed, order=200)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=200)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=200)
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "opportunities.solutions_overdue",
+        gettext_noop("Solutions overdue → owner, then manager"),
+        reminders.solutions_overdue,
+    ),
+)
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "opportunities.approvals_waiting",
+        gettext_noop("Approvals waiting → approver, then their manager"),
+        reminders.approvals_waiting,
+    ),
+)

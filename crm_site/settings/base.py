@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "teams",
     "customers",
     "opportunities",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where emails and group-robot messages link to (no request there to build the address from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A team's group robot (WeCom, DingTalk) that does not answer within this is retried later.
+NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS = env.float("NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", default=5)
 
 # Celery. Without REDIS_URL/CELERY_BROKER_URL the broker is kombu's filesystem transport under
 # var/, so a fresh machine runs web, worker and beat with no server to install.
@@ -231,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.outbox_purge_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Notifications whose readers chose the morning digest email.
+    "notification-digest": {
+        "task": "notifications.tasks.send_digests_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "teams.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
@@ -245,6 +255,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+
+# The reminder rules (REMINDER_RULES hooks): when each runs, as crontab fields in Asia/Shanghai.
+# A rule reads the database, so a missed run is caught up by the next one; on a day off the
+# rules send nothing and the next working day's run catches up.
+REMINDER_SCHEDULES = {
+    "customers.followups_due": {"hour": "8", "minute": "0"},
+    "customers.followups_overdue_team": {"hour": "8", "minute": "30"},
+    "customers.tasks_due": {"hour": "8", "minute": "5"},
+    "opportunities.solutions_overdue": {"hour": "8", "minute": "10"},
+    "opportunities.approvals_waiting": {"hour": "9-18", "minute": "20"},
+}
+for _rule, _schedule in REMINDER_SCHEDULES.items():
+    CELERY_BEAT_SCHEDULE[f"reminder-{_rule}"] = {
+        "task": "notifications.tasks.run_rule_task",
+        "schedule": crontab(**_schedule),
+        "args": [_rule],
+        "options": {"expires": 60 * 60},
+    }
 
 HEALTHZ_TIMEOUT_SECONDS = 1.5
 # A request's publish to the broker (teams.outbox) gives up after this, per connect or read, and

@@ -6,6 +6,9 @@ from .base import DATABASES, env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Mail goes out through SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, … from the environment).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -8,6 +8,7 @@ from .customers import (
     TagFactory,
     TaskFactory,
 )
+from .notifications import NotificationFactory
 from .opportunities import (
     CompetitorFactory,
     OpportunityFactory,
@@ -20,6 +21,7 @@ from .teams import TeamFactory, UserFactory
 
 __all__ = [
     "CompetitorFactory",
+    "NotificationFactory",
     "OpportunityFactory",
     "ProductFactory",
     "QuoteFactory",

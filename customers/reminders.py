@@ -1,0 +1,132 @@
+"""The customers app's reminder rules (registered in hooks.py; the engine is notifications').
+
+- followups_due: a customer whose next follow-up (customers/cadence.py) is due today or
+  overdue → its owner, once per due date, each working morning;
+- followups_overdue_team: customers overdue by more than `followup_manager_days` → one
+  digest per manager per week (ISO week), on the week's first working day;
+- tasks_due: an open task due by the next working day (tomorrow, or through the coming days
+  off) or overdue → its owner, once per due date.
+
+Nothing goes out on a day off: the next working day's run catches up, since every rule reads
+the database. A deactivated owner's reminders go to their manager (the engine does that).
+"""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from crm_site.hooks import Reminder
+from notifications.kinds import Kind
+from teams import policy, workdays
+
+from .models import Customer, Task
+
+NAMES_IN_DIGEST = 10
+
+
+def _today(now):
+    return timezone.localdate(now)
+
+
+def _customer_url(pk):
+    return reverse("customers:customer-detail", args=[pk])
+
+
+def followups_due(*, now, thresholds):
+    today = _today(now)
+    if not workdays.is_working_day(today):
+        return
+    rows = (
+        Customer.objects.filter(next_followup_due__lte=today, owner__isnull=False)
+        .select_related("owner")
+        .order_by("next_followup_due", "pk")
+    )
+    for customer in rows.iterator(chunk_size=500):
+        due = customer.next_followup_due
+        if due == today:
+            title = gettext_noop("Follow-up due today: %(customer)s")
+        else:
+            title = gettext_noop("Follow-up overdue since %(due)s: %(customer)s")
+        yield Reminder(
+            recipient=customer.owner,
+            kind=Kind.FOLLOWUP_DUE,
+            key=f"customer-{customer.pk}/{due.isoformat()}",
+            title=title,
+            args={"customer": customer.name, "due": due.isoformat()},
+            target=customer,
+            url=_customer_url(customer.pk),
+        )
+
+
+def followups_overdue_team(*, now, thresholds):
+    today = _today(now)
+    if not workdays.is_working_day(today):
+        return
+    year, week, _day = today.isocalendar()
+    days = thresholds.followup_manager_days
+    rows = (
+        Customer.objects.filter(
+            next_followup_due__lt=today - timedelta(days=days), owner__isnull=False
+        )
+        .select_related("owner")
+        .order_by("next_followup_due", "pk")
+    )
+    by_manager, managers, approver = {}, {}, {}
+    for customer in rows.iterator(chunk_size=500):
+        owner = customer.owner
+        if owner.pk not in approver:
+            approver[owner.pk] = policy.approver_for(owner)
+        manager = approver[owner.pk]
+        if manager is None:
+            continue
+        managers[manager.pk] = manager
+        by_manager.setdefault(manager.pk, []).append(customer.name)
+    for manager_pk, names in by_manager.items():
+        shown = names[:NAMES_IN_DIGEST]
+        yield Reminder(
+            recipient=managers[manager_pk],
+            kind=Kind.FOLLOWUP_OVERDUE_TEAM,
+            key=f"week-{year}-W{week:02d}",
+            title=gettext_noop(
+                "Customers of your team overdue by more than %(days)s days: %(count)s"
+            ),
+            body=gettext_noop("Most overdue first: %(names)s"),
+            args={
+                "count": len(names),
+                "days": days,
+                "names": "、".join(shown) + ("…" if len(names) > len(shown) else ""),
+            },
+            url=reverse("customers:customer-list") + "?overdue=on&o=due",
+        )
+
+
+def tasks_due(*, now, thresholds):
+    today = _today(now)
+    if not workdays.is_working_day(today):
+        return
+    horizon = workdays.next_working_day(today)
+    rows = (
+        Task.objects.filter(done_at__isnull=True, due_date__lte=horizon)
+        .select_related("owner", "customer")
+        .order_by("due_date", "pk")
+    )
+    for task in rows.iterator(chunk_size=500):
+        if task.due_date < today:
+            title = gettext_noop("Task overdue since %(due)s: %(task)s (%(customer)s)")
+        else:
+            title = gettext_noop("Task due %(due)s: %(task)s (%(customer)s)")
+        yield Reminder(
+            recipient=task.owner,
+            kind=Kind.TASK_DUE,
+            key=f"task-{task.pk}/{task.due_date.isoformat()}",
+            title=title,
+            args={
+                "task": task.title,
+                "customer": task.customer.name,
+                "due": task.due_date.isoformat(),
+            },
+            target=task,
+            url=_customer_url(task.customer_id),
+        )

@@ -1,0 +1,31 @@
+"""The kinds of notification, and the channel each goes to when its reader chose none.
+
+A kind is data: a code stored on each notification, a label, a default channel. The apps'
+reminder rules (`REMINDER_RULES` hooks) pick one of these; a new rule adds its kind here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    FOLLOWUP_DUE = "followup_due", _("Follow-up due")
+    FOLLOWUP_OVERDUE_TEAM = "followup_overdue_team", _("Team's overdue follow-ups (weekly)")
+    TASK_DUE = "task_due", _("Task due")
+    SOLUTION_OVERDUE = "solution_overdue", _("Solution overdue")
+    APPROVAL_WAITING = "approval_waiting", _("Approval waiting")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the app only")
+    EMAIL = "email", _("In the app and by email")
+    DIGEST = "digest", _("In the app and in the morning digest email")
+
+
+DEFAULT_CHANNEL = {
+    Kind.FOLLOWUP_DUE: Channel.IN_APP,
+    Kind.FOLLOWUP_OVERDUE_TEAM: Channel.DIGEST,
+    Kind.TASK_DUE: Channel.IN_APP,
+    Kind.SOLUTION_OVERDUE: Channel.EMAIL,
+    Kind.APPROVAL_WAITING: Channel.EMAIL,
+}

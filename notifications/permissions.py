@@ -1,0 +1,15 @@
+"""Who may do what with notifications. Every user reads their own (`for_user`); these
+predicates are for the administration of rules and team channels."""
+
+import rules
+
+from teams import roles
+
+
+@rules.predicate
+def administers_reminders(user):
+    """Admins: the rules page, the thresholds, the teams' robots."""
+    return roles.has_role(user, roles.ADMIN_ROLES)
+
+
+rules.add_perm("notifications.manage_reminders", administers_reminders)
