@@ -14,11 +14,14 @@ def pk_of(value):
 def lock_contract(contract, by):
     """The contract locked and read again; one `by` may not see is PermissionDenied (the
     views have answered 404 already)."""
+    # Lock first, then read with the joins: a row locked after waiting is re-checked by
+    # PostgreSQL against the joined rows of the old snapshot, which would read a changed
+    # foreign key (the current step) as empty.
+    pk = pk_of(contract)
+    if not list(Contract.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)):
+        raise ContractError(_("This contract no longer exists."))
     locked = (
-        Contract.objects.select_for_update(of=("self",))
-        .select_related("owner", "customer", "current_step")
-        .filter(pk=pk_of(contract))
-        .first()
+        Contract.objects.select_related("owner", "customer", "current_step").filter(pk=pk).first()
     )
     if locked is None:
         raise ContractError(_("This contract no longer exists."))
