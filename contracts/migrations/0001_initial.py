@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('start_date', models.DateField(verbose_name='term starts')),
                 ('end_date', models.DateField(verbose_name='term ends')),
                 ('payment_terms', models.TextField(verbose_name='payment terms')),
-                ('credit_days', models.PositiveSmallIntegerField(default=0, help_text='Days the customer has to pay after each due date is invoiced (账期).', verbose_name='credit period (days)')),
+                ('credit_days', models.PositiveSmallIntegerField(default=0, help_text='Days the customer may take to pay after each due date (账期).', verbose_name='credit period (days)')),
                 ('key_terms', models.TextField(verbose_name='key terms summary')),
                 ('delivery_date', models.DateField(blank=True, null=True, verbose_name='delivery date')),
                 ('warranty', models.CharField(blank=True, max_length=200, verbose_name='warranty')),

@@ -124,7 +124,7 @@ class Contract(models.Model):
     credit_days = models.PositiveSmallIntegerField(
         _("credit period (days)"),
         default=0,
-        help_text=_("Days the customer has to pay after each due date is invoiced (账期)."),
+        help_text=_("Days the customer may take to pay after each due date (账期)."),
     )
     key_terms = models.TextField(_("key terms summary"))
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
