@@ -5,11 +5,14 @@ handover move."""
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from crm_site import hooks
+from teams import roles
 
 from .models import Contract
+from .permissions import APPROVER_ROLES
 
 TEN_THOUSAND = Decimal(10000)
 WAN = Decimal("0.01")
@@ -46,6 +49,15 @@ def hand_over_contracts(*, customer_ids, from_user, to_user, by, dry_run):
     )
 
 
+def approvals_area(*, user):
+    """The approval inbox in the navbar, for the roles the chain names (no query: the count
+    is on the page)."""
+    if roles.has_role(user, APPROVER_ROLES):
+        return hooks.NavItem("contracts:approval-inbox", _("Approvals"), "check2-square")
+    return None
+
+
+hooks.register(hooks.NAV_ITEMS, approvals_area, order=300)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)

@@ -182,6 +182,20 @@ def _holds_a_later_step(user, step_ids):
     return ApprovalStep.objects.filter(pk__in=step_ids, role=user.role).exists()
 
 
+APPROVER_ROLES = frozenset(roles.CONTRACT_STEP_ROLES)
+
+
+def may_have_approvals(user):
+    """Holds a role a step may name, or is someone's delegate: the inbox is theirs."""
+    from .models import Delegation
+
+    if not _active(user):
+        return False
+    if roles.has_role(user, APPROVER_ROLES):
+        return True
+    return Delegation.objects.filter(delegate=user).exists()
+
+
 @rules.predicate
 def can_approve(user, contract):
     return contract is not None and acting_as(user, contract).allowed
