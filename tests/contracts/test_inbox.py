@@ -138,3 +138,13 @@ def test_the_inbox_runs_a_constant_number_of_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(INBOX)
     assert len(response.context["contracts"]) == 25
+
+
+def test_the_inbox_speaks_chinese(manager, waiting):
+    from django.test import Client
+
+    chinese = Client(headers={"accept-language": "zh-hans"})
+    chinese.force_login(manager)
+    page = chinese.get(INBOX).content.decode()
+    for text in ("待我审批", "同意", "退回修改", "驳回", "关键条款", "销售经理审批"):
+        assert text in page
