@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from opportunities.validation import to_decimal, validate_money
 
@@ -150,7 +151,9 @@ def check_plan(amounts, contract_amount):
                         "total": f"{total:,.2f}",
                         "amount": f"{contract_amount:,.2f}",
                         "difference": f"{abs(difference):,.2f}",
-                        "which": _("missing") if difference > 0 else _("too many"),
+                        "which": pgettext("payment plan", "missing")
+                        if difference > 0
+                        else pgettext("payment plan", "too many"),
                     }
                 ]
             }

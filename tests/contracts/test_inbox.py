@@ -146,5 +146,5 @@ def test_the_inbox_speaks_chinese(manager, waiting):
     chinese = Client(headers={"accept-language": "zh-hans"})
     chinese.force_login(manager)
     page = chinese.get(INBOX).content.decode()
-    for text in ("待我审批", "同意", "退回修改", "驳回", "关键条款", "销售经理审批"):
+    for text in ("待我审批", "批准", "退回修改", "驳回", "关键条款", "销售经理审批"):
         assert text in page
