@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("customers/", include("customers.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("contracts/", include("contracts.urls")),
     path("manage/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),

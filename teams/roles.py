@@ -55,6 +55,19 @@ APPROVES_DISCOUNTS = frozenset({Role.DIRECTOR})
 COMMITS_FORECAST = frozenset({Role.SALES_MANAGER, Role.DIRECTOR})
 # Who sees unit costs and margins (never the customer, never a rep).
 SEES_COSTS = MANAGING_ROLES
+# Contract approval (contracts app). The roles a step of the approval chain may name; the
+# manager's step belongs to the owner's team manager (teams.policy.approver_for), any other
+# step to any active user holding its role.
+CONTRACT_STEP_ROLES = (Role.SALES_MANAGER, Role.LEGAL, Role.GENERAL_MANAGER, Role.DIRECTOR)
+TEAM_APPROVER = Role.SALES_MANAGER
+LEGAL = frozenset({Role.LEGAL})
+GM = frozenset({Role.GENERAL_MANAGER})
+# Who sees the contracts that reached their approval step (current or past) and no others.
+SEES_CONTRACTS_AT_THEIR_STEP = LEGAL
+# Who cancels a contract (with a reason): managers and above who reach its owner.
+CANCELS_CONTRACTS = MANAGING_ROLES
+# Who drafts contracts and looks after them (signing, delivery, payment plan, payments).
+WORKS_CONTRACTS = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.ADMIN})
 
 
 def has_role(user, roles):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "teams",
     "customers",
     "opportunities",
+    "contracts",
     "notifications",
 ]
 

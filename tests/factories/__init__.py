@@ -1,3 +1,9 @@
+from .contracts import (
+    ContractFactory,
+    ContractLineFactory,
+    DelegationFactory,
+    InstalmentFactory,
+)
 from .customers import (
     ContactFactory,
     CustomerFactory,
@@ -20,6 +26,10 @@ from .opportunities import (
 from .teams import TeamFactory, UserFactory
 
 __all__ = [
+    "ContractFactory",
+    "ContractLineFactory",
+    "DelegationFactory",
+    "InstalmentFactory",
     "CompetitorFactory",
     "NotificationFactory",
     "OpportunityFactory",

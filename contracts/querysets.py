@@ -1,0 +1,112 @@
+"""Who sees which contracts, and the filters the services and pages share.
+
+`Contract.objects.visible_to(user)` is the teams policy on the contract's owner (own for
+reps, the team subtree for managers, all for the director, general manager and admins), plus:
+- the contracts of a customer shared with the user (协作人), read-only sight;
+- for legal (roles.SEES_CONTRACTS_AT_THEIR_STEP): the contracts whose approval reached a step
+  of their role, now or in an earlier round;
+- the contracts the user decided in approval (for themself or on someone's behalf), and those
+  waiting for someone who delegated their approvals to the user today.
+
+Lines, attachments, instalments, payments and invoices are visible through their contract.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from teams import policy, roles
+
+
+def waiting_for_q(user):
+    """Contracts in approval whose current step is `user`'s to decide as themself: the
+    manager's step of an owner `user` approves for (policy.approver_for), or a step of
+    `user`'s role on someone else's contract. Who already acted in the round is the
+    services' check (and the inbox's)."""
+    contract = apps.get_model("contracts", "Contract")
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    team_step = Q(current_step__role=roles.TEAM_APPROVER) & policy.approves_for_q(user, "owner")
+    q = team_step
+    if user.role in roles.CONTRACT_STEP_ROLES and user.role != roles.TEAM_APPROVER:
+        q |= Q(current_step__role=user.role) & ~Q(owner=user)
+    return Q(status=contract.Status.IN_APPROVAL) & q
+
+
+def delegated_to_q(user, today=None):
+    """Contracts waiting for the approvers who delegated to `user` for `today`; None when
+    nobody did."""
+    delegation = apps.get_model("contracts", "Delegation")
+    today = today or timezone.localdate()
+    q = None
+    if not user.is_authenticated or not user.is_active:
+        return q
+    givers = delegation.objects.filter(
+        delegate=user, starts_on__lte=today, ends_on__gte=today, approver__is_active=True
+    ).select_related("approver")
+    for given in givers:
+        waiting = waiting_for_q(given.approver) & ~Q(owner=user)
+        q = waiting if q is None else q | waiting
+    return q
+
+
+def contract_visibility_q(user, prefix=""):
+    """The filter for contracts `user` may see; `prefix` is the path to the contract from the
+    queried model ("contract__" for instalments). Written as `pk IN (a UNION b …)` so each
+    part uses its own index."""
+    if policy.reach(user) is policy.Reach.ALL:
+        return Q()
+    contract = apps.get_model("contracts", "Contract")
+    decision = apps.get_model("contracts", "ApprovalDecision")
+    share = apps.get_model("customers", "CustomerShare")
+    rows = contract.objects.order_by()
+    parts = [rows.filter(policy.owned_q(user, "owner")).values("pk")]
+    if user.is_authenticated and user.is_active:
+        shared = share.objects.filter(user_id=user.pk).values("customer_id")
+        parts.append(rows.filter(customer_id__in=shared).values("pk"))
+        decided = decision.objects.order_by().filter(Q(by=user) | Q(on_behalf_of=user))
+        parts.append(decided.values("round__contract_id"))
+        if user.role in roles.SEES_CONTRACTS_AT_THEIR_STEP:
+            parts.append(rows.filter(current_step__role=user.role).values("pk"))
+            reached = decision.objects.order_by().filter(step__role=user.role)
+            parts.append(reached.values("round__contract_id"))
+        delegated = delegated_to_q(user)
+        if delegated is not None:
+            parts.append(rows.filter(delegated).values("pk"))
+    first, *rest = parts
+    return Q(**{f"{prefix}pk__in": first.union(*rest) if rest else first})
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(contract_visibility_q(user))
+
+    def signed(self):
+        return self.filter(status__in=self.model.SIGNED_STATES)
+
+    def waiting_for(self, user):
+        """In approval at a step `user` decides, as themself or as a delegate."""
+        delegated = delegated_to_q(user)
+        q = waiting_for_q(user)
+        return self.filter(q if delegated is None else q | delegated)
+
+
+class OwnedByContractQuerySet(models.QuerySet):
+    """Rows of a contract are visible when their contract is."""
+
+    def visible_to(self, user):
+        return self.filter(contract_visibility_q(user, prefix="contract__"))
+
+
+class AttachmentQuerySet(OwnedByContractQuerySet):
+    pass
+
+
+class InstalmentQuerySet(OwnedByContractQuerySet):
+    def unpaid(self):
+        return self.filter(paid_amount__lt=models.F("amount"))
+
+    def overdue(self, today=None):
+        """Unpaid after their due date (overdue from the day after)."""
+        return self.unpaid().filter(due_date__lt=today or timezone.localdate())

@@ -1,0 +1,67 @@
+"""The approval inbox ("waiting for me") and the decision a row posts (approve, reject or
+return, with a comment), POST/redirect/GET."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from crm_site.errors import DomainError
+
+from .. import selectors
+from ..models import Contract
+from ..permissions import may_have_approvals
+from ..services import approval
+
+ACTIONS = {
+    "approve": (approval.contract_approve, gettext_lazy("Contract %(number)s approved.")),
+    "reject": (approval.contract_reject, gettext_lazy("Contract %(number)s rejected.")),
+    "return": (
+        approval.contract_return,
+        gettext_lazy("Contract %(number)s returned for changes."),
+    ),
+}
+
+
+class ApprovalInboxView(ListView):
+    template_name = "contracts/approval_inbox.html"
+    context_object_name = "contracts"
+    paginate_by = 25
+
+    def get_queryset(self):
+        if not may_have_approvals(self.request.user):
+            raise PermissionDenied
+        return selectors.approval_queue(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.with_changes(context["contracts"])
+        return context
+
+
+@require_POST
+def contract_decide(request, pk):
+    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
+    if not may_have_approvals(request.user):
+        raise PermissionDenied
+    action = ACTIONS.get(request.POST.get("action"))
+    if action is None:
+        messages.error(request, _("Choose approve, reject or return."))
+        return redirect("contracts:approval-inbox")
+    service, done = action
+    try:
+        service(
+            contract=contract,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            round_number=request.POST.get("round") or None,
+            version=request.POST.get("version") or None,
+        )
+    except DomainError as error:
+        messages.error(request, f"{contract.number}: {error}")
+    else:
+        messages.success(request, str(done) % {"number": contract.number})
+    return redirect("contracts:approval-inbox")
