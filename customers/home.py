@@ -56,7 +56,7 @@ def cadence_debt(*, user):
         Customer.objects.visible_to(user)
         .overdue(today)
         .values("owner")
-        .annotate(overdue=Count("pk"))
+        .annotate(overdue=Count("*"))  # not COUNT(id): the index alone answers
         .order_by("-overdue", "owner")[:20]
     )
     owners = User.objects.in_bulk([row["owner"] for row in rows])

@@ -20,10 +20,11 @@ with DEBUG off (middleware, view, queries, template; no network). With `--http` 
 also starts gunicorn (one sync worker, the app's WSGI application plus the floor) on a free
 port of 127.0.0.1 and times each request from sending it to the last byte received, with the
 session cookie of the same login.
-Pages: home, the customer list (first page, a filtered page, a deep page), the customer page
-and the quick-log page. The customer page is the visible customer with the most follow-ups;
-`--followups N` (default 200) first tops that customer up to N follow-ups (a write, once:
-later runs find it). `--slowest N` prints each page's N slowest queries (in process).
+Pages: home, the customer list (first page, a filtered page, page 200 by its number, the last
+page as "Next" reaches it), the customer page and the quick-log page. The customer page is
+the visible customer with the most follow-ups; `--followups N` (default 200) first tops that
+customer up to N follow-ups (a write, once: later runs find it). `--slowest N` prints each
+page's N slowest queries (in process).
 """
 
 import argparse
@@ -159,6 +160,7 @@ def pages_for(user, followups):
         ("list, first page", list_url),
         ("list, grade=A & overdue", f"{list_url}?grade=A&overdue=true"),
         (f"list, page {deep} of {last_page}", f"{list_url}?page={deep}"),
+        *keyset_pages(user, list_url, last_page),
         (
             f"customer page ({n} follow-ups)",
             reverse("customers:customer-detail", args=[customer_pk]),
@@ -166,6 +168,18 @@ def pages_for(user, followups):
     ]
     pages.append(("quick-log page", reverse("customers:quick-log")))
     return count, pages
+
+
+def keyset_pages(user, list_url, last_page):
+    """The last page as "Next" reaches it (crm_site/paging.py's cursor), when the list has one."""
+    try:
+        from crm_site import paging
+    except ImportError:  # before keyset paging
+        return []
+    rows = Customer.objects.visible_to(user).order_by("-updated_at", "-pk").only("updated_at")
+    before_last = rows[(last_page - 1) * PER_PAGE - 1]
+    cursor = paging.encode_cursor(before_last, paging.sort_keys(rows))
+    return [(f"list, page {last_page} by Next", f"{list_url}?page={last_page}&after={cursor}")]
 
 
 # --- in process --------------------------------------------------------------------------------
