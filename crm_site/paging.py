@@ -186,7 +186,12 @@ def paginate(queryset, params, per_page, cap=CAP):
     else:
         number = min(number, paginator.num_pages)
         start = (number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
+        window = queryset
+        if start:
+            # Skip by id alone (an index-only scan), then read the page's rows: computed
+            # columns (a subquery per row) are not computed for the skipped rows.
+            window = queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1])
+        rows = list(window[: per_page + 1])
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]
 
