@@ -3,8 +3,13 @@
 Each app adds its events through a CUSTOMER_TIMELINE hook (crm_site/hooks.py), `fn(*,
 customer, user) -> iterable of Event`, which runs a constant number of queries (no query per
 event); `customers` never imports them. Its own providers below are registered in hooks.py.
+
+The customer page shows the newest PAGE events and, on "Show older events", up to
+MAX_EVENTS. While a page is built `wanted()` says how many it shows: no provider needs to
+read more rows than that (a customer with 200 follow-ups reads 21, not 100).
 """
 
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db.models import Q
@@ -18,11 +23,25 @@ from crm_site.hooks import Event
 
 from .models import CustomerShare
 
+PAGE = 20
+MAX_EVENTS = 100
+_wanted = ContextVar("timeline_wanted", default=MAX_EVENTS)
 
-def events_for(customer, user, limit=100):
-    events = []
-    for provider in hooks.get(hooks.CUSTOMER_TIMELINE):
-        events.extend(provider(customer=customer, user=user))
+
+def wanted():
+    """How many events the page being built shows (a provider may return fewer rows)."""
+    return _wanted.get()
+
+
+def events_for(customer, user, limit=MAX_EVENTS):
+    """The newest `limit` events of every provider, newest first."""
+    token = _wanted.set(limit)
+    try:
+        events = []
+        for provider in hooks.get(hooks.CUSTOMER_TIMELINE):
+            events.extend(provider(customer=customer, user=user))
+    finally:
+        _wanted.reset(token)
     events.sort(key=lambda e: e.when, reverse=True)
     return events[:limit]
 
@@ -33,8 +52,28 @@ def _aware(value):
     return timezone.make_aware(datetime.combine(value, datetime.min.time()))
 
 
+# What a follow-up's event shows (never its feedback, goal or next action).
+FOLLOWUP_COLUMNS = (
+    "customer",
+    "method",
+    "executive",
+    "occurred_at",
+    "is_late",
+    "summary",
+    "latitude",
+    "longitude",
+    "location_accuracy",
+    "author",
+    "contact",
+)
+PERSON = ("author__username", "author__first_name", "author__last_name")
+
+
 def followups(*, customer, user):
-    for f in customer.followups.select_related("author", "contact")[:100]:
+    rows = customer.followups.select_related("author", "contact").only(
+        *FOLLOWUP_COLUMNS, *PERSON, "contact__name"
+    )
+    for f in rows[: wanted()]:
         badges = [str(_("late"))] if f.is_late else []
         if f.executive:
             badges.append(str(_("executive")))
@@ -57,7 +96,7 @@ def followups(*, customer, user):
 
 
 def grade_changes(*, customer, user):
-    for change in customer.grade_changes.select_related("changed_by")[:50]:
+    for change in customer.grade_changes.select_related("changed_by")[: min(wanted(), 50)]:
         yield Event(
             when=change.changed_at,
             kind="grade",
@@ -70,7 +109,7 @@ def grade_changes(*, customer, user):
 
 
 def surveys(*, customer, user):
-    for survey in customer.surveys.select_related("surveyor")[:50]:
+    for survey in customer.surveys.select_related("surveyor")[: min(wanted(), 50)]:
         yield Event(
             when=_aware(survey.survey_date),
             kind="survey",
@@ -83,7 +122,7 @@ def surveys(*, customer, user):
 
 
 def merges_and_handovers(*, customer, user):
-    for merge in customer.merges.select_related("by")[:20]:
+    for merge in customer.merges.select_related("by")[: min(wanted(), 20)]:
         moved = hooks.listed(merge.moves)
         yield Event(
             when=merge.at,
@@ -93,7 +132,9 @@ def merges_and_handovers(*, customer, user):
             body=_("Moved here: %(what)s") % {"what": moved} if moved else "",
             who=merge.by,
         )
-    for handover in customer.handovers.select_related("by", "from_user", "to_user")[:20]:
+    for handover in customer.handovers.select_related("by", "from_user", "to_user")[
+        : min(wanted(), 20)
+    ]:
         moved = hooks.listed(handover.moves)
         moved = _("Moved with the customers: %(what)s") % {"what": moved} if moved else ""
         yield Event(
@@ -116,7 +157,7 @@ def creation_and_second_check(*, customer, user):
     rows = (
         customer.history.filter(Q(history_type="+") | Q(history_change_reason=A_GRADE_CONFIRMED))
         .select_related("history_user")
-        .order_by("-history_date")[:20]
+        .order_by("-history_date")[: min(wanted(), 20)]
     )
     for row in rows:
         created = row.history_type == "+"
@@ -134,7 +175,7 @@ def sharing(*, customer, user):
     rows = (
         CustomerShare.history.filter(customer_id=customer.pk)
         .select_related("history_user", "user")
-        .order_by("-history_date")[:30]
+        .order_by("-history_date")[: min(wanted(), 30)]
     )
     for row in rows:
         name = row.user.display_name if row.user else "—"

