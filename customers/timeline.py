@@ -69,6 +69,25 @@ def grade_changes(*, customer, user):
         )
 
 
+def status_changes(*, customer, user):
+    labels = dict(customer.Status.choices)
+    for change in customer.status_changes.select_related("by")[:50]:
+        yield Event(
+            when=change.at,
+            kind="status",
+            icon="signpost-split",
+            title=_("Status %(old)s → %(new)s")
+            % {
+                "old": labels.get(change.from_status, change.from_status or "—"),
+                "new": labels.get(change.to_status, change.to_status),
+            },
+            body="\n".join(
+                str(part) for part in (change.get_reason_code_display(), change.reason_text) if part
+            ),
+            who=change.by,
+        )
+
+
 def surveys(*, customer, user):
     for survey in customer.surveys.select_related("surveyor")[:50]:
         yield Event(

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from crm_site.transitions import InvalidTransition
+
 from .. import cadence, forms, sections, services, timeline
 from ..models import Customer, GradingSettings
 from .mixins import CustomerScopeMixin, OneCustomerMixin, _safe_next
@@ -120,6 +122,10 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
                 **extra,
                 **form.customer_fields(),
             )
+        except InvalidTransition as error:
+            # The status changed since the form opened, and the move is no longer allowed.
+            form.add_error("status", str(error))
+            return self.form_invalid(form)
         except services.CustomerError as error:
             messages.error(self.request, str(error))
             return redirect("customers:customer-list")
