@@ -7,7 +7,7 @@ event); `customers` never imports them. Its own providers below are registered i
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from crm_site import hooks
 from crm_site.hooks import Event
 
-from .models import CustomerShare
+from .models import Customer, CustomerShare, Grade
 
 
 def events_for(customer, user, limit=100):
@@ -126,14 +126,23 @@ def merges_and_handovers(*, customer, user):
         )
 
 
-# The reason `services.customer_confirm_second_check` writes on the customer's history.
-A_GRADE_CONFIRMED = "A grade confirmed"
-
-
 def creation_and_second_check(*, customer, user):
-    """When the customer was entered, and each confirmation of its A grade (二次核对)."""
+    """When the customer was entered, and each confirmation of its A grade (二次核对): an
+    edit-history row that is still A and no longer waits, right after one that waited (read
+    from the fields, never from the reason's text)."""
+    history = customer.history.model
+    before = history.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    confirmed = Q(
+        history_type="~",
+        grade=Grade.A,
+        second_check=Customer.SecondCheck.CONFIRMED,
+        waited=Customer.SecondCheck.PENDING,
+    )
     rows = (
-        customer.history.filter(Q(history_type="+") | Q(history_change_reason=A_GRADE_CONFIRMED))
+        customer.history.annotate(waited=Subquery(before.values("second_check")[:1]))
+        .filter(Q(history_type="+") | confirmed)
         .select_related("history_user")
         .order_by("-history_date")[:20]
     )

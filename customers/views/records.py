@@ -55,7 +55,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             **super().get_context_data(**kwargs),
             "can": can,
             "today": today,
-            "overdue": bool(customer.next_followup_due and customer.next_followup_due < today),
+            "overdue": customer.is_overdue,
             "tag_groups": _tag_groups(customer.tags.all()),
             "contacts": list(customer.contacts.all()),
             "shares": list(customer.shares.select_related("user")),
