@@ -109,10 +109,13 @@ class StatusChange(models.Model):
         return text % self.reason_args if self.reason_args else text
 
 
-def change_status(obj, new, *, by, reason="", reason_args=None, field="status", also=()):
+def change_status(
+    obj, new, *, by, reason="", reason_args=None, field="status", also=(), record=None
+):
     """Move `obj` (locked by the caller) to status `new` if its model's TRANSITIONS allow it,
     save the field (with the fields named in `also`, which the caller has set), and record the
-    change. Returns the StatusChange row."""
+    change, with `record` giving the history row's own further fields (e.g. a reason code).
+    Returns the StatusChange row."""
     old = getattr(obj, field)
     model = type(obj)
     model.TRANSITIONS.check(old, new, labels=dict(model._meta.get_field(field).choices))
@@ -125,4 +128,5 @@ def change_status(obj, new, *, by, reason="", reason_args=None, field="status", 
         by=by,
         reason=reason,
         reason_args=reason_args or {},
+        **(record or {}),
     )

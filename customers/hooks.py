@@ -53,6 +53,7 @@ hooks.register(hooks.CUSTOMER_SECTIONS, sections.grade_history, order=50)
 for provider in (
     timeline.followups,
     timeline.grade_changes,
+    timeline.status_changes,
     timeline.surveys,
     timeline.merges_and_handovers,
     timeline.creation_and_second_check,
@@ -70,6 +71,7 @@ for move in (
     moves.move_tags,
     moves.move_shares,
     moves.move_grade_changes,
+    moves.move_status_changes,
     moves.move_grade_proposals,
     moves.move_handovers,
     moves.move_merges,

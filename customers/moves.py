@@ -21,6 +21,7 @@ from .models import (
     Contact,
     Customer,
     CustomerShare,
+    CustomerStatusChange,
     FollowUp,
     GradeChange,
     GradeProposal,
@@ -160,6 +161,13 @@ def move_grade_changes(*, keep, merge, by, dry_run):
     rows = GradeChange.objects.filter(customer=merge)
     return hooks.move(
         "grade_changes", gettext_noop("grade changes"), rows, dry_run=dry_run, customer=keep
+    )
+
+
+def move_status_changes(*, keep, merge, by, dry_run):
+    rows = CustomerStatusChange.objects.filter(subject=merge)
+    return hooks.move(
+        "status_changes", gettext_noop("status changes"), rows, dry_run=dry_run, subject=keep
     )
 
 

@@ -12,7 +12,7 @@ read more rows than that (a customer with 200 follow-ups reads 21, not 100).
 from contextvars import ContextVar
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from crm_site import hooks
 from crm_site.hooks import Event
 
-from .models import CustomerShare
+from .models import Customer, CustomerShare, Grade
 
 PAGE = 20
 MAX_EVENTS = 100
@@ -108,6 +108,25 @@ def grade_changes(*, customer, user):
         )
 
 
+def status_changes(*, customer, user):
+    labels = dict(customer.Status.choices)
+    for change in customer.status_changes.select_related("by")[:50]:
+        yield Event(
+            when=change.at,
+            kind="status",
+            icon="signpost-split",
+            title=_("Status %(old)s → %(new)s")
+            % {
+                "old": labels.get(change.from_status, change.from_status or "—"),
+                "new": labels.get(change.to_status, change.to_status),
+            },
+            body="\n".join(
+                str(part) for part in (change.get_reason_code_display(), change.reason_text) if part
+            ),
+            who=change.by,
+        )
+
+
 def surveys(*, customer, user):
     for survey in customer.surveys.select_related("surveyor")[: min(wanted(), 50)]:
         yield Event(
@@ -148,14 +167,23 @@ def merges_and_handovers(*, customer, user):
         )
 
 
-# The reason `services.customer_confirm_second_check` writes on the customer's history.
-A_GRADE_CONFIRMED = "A grade confirmed"
-
-
 def creation_and_second_check(*, customer, user):
-    """When the customer was entered, and each confirmation of its A grade (二次核对)."""
+    """When the customer was entered, and each confirmation of its A grade (二次核对): an
+    edit-history row that is still A and no longer waits, right after one that waited (read
+    from the fields, never from the reason's text)."""
+    history = customer.history.model
+    before = history.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    confirmed = Q(
+        history_type="~",
+        grade=Grade.A,
+        second_check=Customer.SecondCheck.CONFIRMED,
+        waited=Customer.SecondCheck.PENDING,
+    )
     rows = (
-        customer.history.filter(Q(history_type="+") | Q(history_change_reason=A_GRADE_CONFIRMED))
+        customer.history.annotate(waited=Subquery(before.values("second_check")[:1]))
+        .filter(Q(history_type="+") | confirmed)
         .select_related("history_user")
         .order_by("-history_date")[: min(wanted(), 20)]
     )

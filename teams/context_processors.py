@@ -19,6 +19,7 @@ def navigation(request):
                     "label": item.label,
                     "icon": item.icon,
                     "active": False,
+                    "is_home": item.url_name == "home",
                 }
             )
     # The longest URL that the page's path starts with is the active area.

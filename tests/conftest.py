@@ -168,6 +168,25 @@ ROLE_FIXTURES = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def partial_contexts():
+    """The test client records the context a django-template-partials partial rendered with
+    (`page.html#rows`, `customers/partials.html#name`), as Django's test setup does for a
+    whole template, so `response.context` works for the answers htmx gets too."""
+    from django.test.signals import template_rendered
+    from template_partials.templatetags.partials import TemplateProxy
+
+    render = TemplateProxy._render
+
+    def instrumented(self, context):
+        template_rendered.send(sender=self, template=self, context=context)
+        return render(self, context)
+
+    TemplateProxy._render = instrumented
+    yield
+    TemplateProxy._render = render
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Code outside a request (services, tasks) speaks English in tests; pages pick their

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.transitions import InvalidTransition
 from teams.models import User
 
 from .. import normalize
@@ -134,6 +135,12 @@ class CustomerForm(forms.ModelForm):
         if not self.creating:
             for name in self.contact_field_names():
                 del self.fields[name]
+            # Only the moves Customer.TRANSITIONS allows are offered (clean_status refuses
+            # the others with the reason).
+            labels = dict(Customer.Status.choices)
+            self.fields["status"].widget.choices = [
+                (status, labels[status]) for status in self.instance.status_targets()
+            ]
 
     def offers_owner(self):
         """A new customer may go to whomever a manager may assign; an existing one only when
@@ -168,6 +175,17 @@ class CustomerForm(forms.ModelForm):
                 _("A unified social credit code is 18 characters: digits and capital letters.")
             )
         return code
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if not self.creating:
+            old = self.instance.status
+            if status != old:
+                try:
+                    Customer.TRANSITIONS.check(old, status, labels=dict(Customer.Status.choices))
+                except InvalidTransition as error:
+                    raise forms.ValidationError(str(error)) from None
+        return status
 
     def clean_phone(self):
         return _valid_phone(self.cleaned_data["phone"])

@@ -6,16 +6,26 @@ CNY), the unit the users think in.
 """
 
 from .activity import FollowUp, NeedLine, NeedsSurvey, Task
-from .customer import Contact, Customer, CustomerShare, Grade, Industry, Tag
+from .customer import (
+    Contact,
+    Customer,
+    CustomerShare,
+    CustomerStatusChange,
+    Grade,
+    Industry,
+    Tag,
+)
 from .grading import GradeChange, GradeProposal, GradingSettings
-from .lists import ExportLog, ImportLog, SavedView
+from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
 from .ownership import Handover, Merge
 
 __all__ = [
     "Contact",
     "Customer",
     "CustomerShare",
+    "CustomerStatusChange",
     "ExportLog",
+    "ExportStatusChange",
     "FollowUp",
     "Grade",
     "GradeChange",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import FollowUpQuerySet, OwnedByCustomerQuerySet, TaskQuerySet
@@ -118,6 +119,14 @@ class Task(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_overdue(self):
+        return self.done_at is None and self.due_date < timezone.localdate()
+
+    @property
+    def is_due_today(self):
+        return self.done_at is None and self.due_date == timezone.localdate()
+
 
 class NeedsSurvey(models.Model):
     """需求调研表 (template 2)."""
@@ -169,3 +178,7 @@ class NeedLine(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def is_must(self):
+        return self.priority == self.Priority.MUST

@@ -7,8 +7,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from crm_site.transitions import StatusChange, Transitions
 
 from ..querysets import CustomerQuerySet, OwnedByCustomerQuerySet
 
@@ -66,6 +69,19 @@ class Customer(models.Model):
         CUSTOMER = "customer", _("Customer")
         DORMANT = "dormant", _("Dormant")
         CHURNED = "churned", _("Churned")
+
+    # Forward as the relationship grows; a prospect found not ready goes back to lead; a
+    # dormant or churned customer comes back as a prospect (a follow-up wakes a dormant one)
+    # or a customer. A customer who bought is never a lead or a mere prospect again.
+    TRANSITIONS = Transitions(
+        {
+            Status.LEAD: {Status.PROSPECT, Status.CUSTOMER, Status.DORMANT, Status.CHURNED},
+            Status.PROSPECT: {Status.LEAD, Status.CUSTOMER, Status.DORMANT, Status.CHURNED},
+            Status.CUSTOMER: {Status.DORMANT, Status.CHURNED},
+            Status.DORMANT: {Status.PROSPECT, Status.CUSTOMER, Status.CHURNED},
+            Status.CHURNED: {Status.PROSPECT, Status.CUSTOMER},
+        }
+    )
 
     class Region(models.TextChoices):
         EAST = "east", _("East China")
@@ -236,6 +252,43 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_overdue(self):
+        """Past its next follow-up due date (cadence.py has the rule)."""
+        due = self.next_followup_due
+        return due is not None and due < timezone.localdate()
+
+    @property
+    def grade_set_by_hand(self):
+        return self.grade_source == self.GradeSource.MANUAL
+
+    @property
+    def waits_for_second_check(self):
+        return self.second_check == self.SecondCheck.PENDING
+
+    def status_targets(self):
+        """The statuses this customer may change to now (its own first), in choice order."""
+        allowed = self.TRANSITIONS.allowed(self.status)
+        return [s for s in self.Status if s == self.status or s in allowed]
+
+
+class CustomerStatusChange(StatusChange):
+    """One change of a customer's status (services.customer_change_status writes it)."""
+
+    class Reason(models.TextChoices):
+        EDIT = "edit", _("Changed on the customer form")
+        FOLLOWUP = "followup", _("A follow-up was logged")
+        EDIT_HISTORY = "edit_history", _("Taken from the edit history")
+
+    subject = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="status_changes")
+    # What caused the change, as a code: code reads it, people read its label (and `reason`,
+    # a person's own words or untranslated text with its arguments, when there is one).
+    reason_code = models.CharField(_("reason"), max_length=20, choices=Reason)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
 
 
 class CustomerShare(models.Model):

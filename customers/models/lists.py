@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.transitions import StatusChange, Transitions
+
 
 class SavedView(models.Model):
     """A named filter of the customer list, for one user."""
@@ -38,6 +40,16 @@ class ExportLog(models.Model):
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
 
+    # A small export is created done; a queued one runs once, ends done or failed, and a done
+    # one's file expires. A second worker taking over a stale job keeps it running.
+    TRANSITIONS = Transitions(
+        {
+            Status.QUEUED: {Status.RUNNING, Status.FAILED},
+            Status.RUNNING: {Status.DONE, Status.FAILED},
+            Status.DONE: {Status.EXPIRED},
+        }
+    )
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     query = models.CharField(max_length=1000, blank=True)
@@ -59,12 +71,31 @@ class ExportLog(models.Model):
         return f"{self.user} · {self.at:%Y-%m-%d %H:%M} · {self.row_count}"
 
     @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
+    def downloadable(self):
+        """Done with its file kept (a small export downloaded at once keeps none)."""
+        return self.is_done and bool(self.file)
+
+    @property
     def in_progress(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self):
         return min(100, self.row_count * 100 // self.total) if self.total else 0
+
+
+class ExportStatusChange(StatusChange):
+    """One status change of an export (the worker and the purge write them, `by` empty)."""
+
+    subject = models.ForeignKey(ExportLog, on_delete=models.CASCADE, related_name="status_changes")
 
 
 class ImportLog(models.Model):

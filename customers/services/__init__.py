@@ -4,7 +4,8 @@ Each service runs in a transaction, locks the rows it changes, checks the rules 
 permissions again), writes, and records who did it. One module per area; the public services
 are importable from here (`services.customer_create(...)`):
 
-- records.py: create and edit a customer, the A grade's second check (二次核对)
+- records.py: create and edit a customer, its status (moves as Customer.TRANSITIONS allows),
+  the A grade's second check (二次核对)
 - contacts.py: contacts, and sharing with colleagues (协作人)
 - followups.py: follow-ups, tasks, needs surveys, the customer's cadence
 - grading.py: grading settings, the cadence recompute, the quarterly grade review
@@ -40,7 +41,12 @@ from .grading import (
 )
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
-from .records import customer_confirm_second_check, customer_create, customer_update
+from .records import (
+    customer_change_status,
+    customer_confirm_second_check,
+    customer_create,
+    customer_update,
+)
 
 __all__ = [
     "CADENCE_FIELDS",
@@ -48,6 +54,7 @@ __all__ = [
     "contact_create",
     "contact_delete",
     "contact_update",
+    "customer_change_status",
     "customer_confirm_second_check",
     "customer_create",
     "customer_merge",

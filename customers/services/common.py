@@ -1,11 +1,13 @@
 """What the customer services of every area share: the customer's row lock, its duplicate
-keys, its grade history and the A grade's second check."""
+keys, its status and grade history and the A grade's second check."""
 
 from django.utils.translation import gettext as _
 
+from crm_site.transitions import change_status
+
 from .. import normalize
 from ..errors import CustomerError
-from ..models import Customer, GradeChange
+from ..models import Customer, CustomerStatusChange, GradeChange
 
 
 def _lock_customer(pk, *related):
@@ -58,3 +60,17 @@ def _mark_for_second_check(customer, old_grade, by):
     elif customer.grade != "A":
         customer.second_check = Customer.SecondCheck.CONFIRMED
         customer.second_check_requested_by = None
+
+
+def _change_status(customer, to, *, by, reason, comment="", comment_args=None):
+    """Move a customer the caller locked to status `to` if Customer.TRANSITIONS allows it
+    (else InvalidTransition) and record it: `reason` a CustomerStatusChange.Reason code,
+    `comment` a person's words or untranslated text with `comment_args`."""
+    return change_status(
+        customer,
+        to,
+        by=by,
+        reason=comment[:500],
+        reason_args=comment_args,
+        record={"reason_code": CustomerStatusChange.Reason(reason)},
+    )

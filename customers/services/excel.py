@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from crm_site import bulk_insert
+from crm_site.transitions import change_status
 from teams import outbox
 from teams.models import User
 
@@ -189,15 +190,18 @@ def customers_export_write(*, log_id):
         if log.status == ExportLog.Status.RUNNING and alive:
             logger.info("Customer export %s is being written already", log.pk)
             return log.row_count
-        log.status = ExportLog.Status.RUNNING
+        # A queued export starts; a running one whose worker went quiet is taken over.
         log.row_count = 0
         log.progress_at = now
-        log.save(update_fields=["status", "row_count", "progress_at"])
+        if log.status == ExportLog.Status.QUEUED:
+            change_status(log, ExportLog.Status.RUNNING, by=None, also=["row_count", "progress_at"])
+        else:
+            log.save(update_fields=["row_count", "progress_at"])
     user = log.user
     filterset = CustomerFilter.from_query(log.query, user=user)
     if not works_with_customers(user) or not filterset.is_valid():
         logger.warning("Customer export %s: the user may no longer export it as filtered", log.pk)
-        _export_failed(log)
+        _export_failed(log, gettext_noop("You may no longer export this list as it was filtered."))
         return 0
 
     def progress(count):
@@ -207,24 +211,47 @@ def customers_export_write(*, log_id):
         with tempfile.TemporaryFile() as out:
             count = excel.write_customers(filterset.qs.visible_to(user), out, progress=progress)
             out.seek(0)
-            stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
-            with transaction.atomic():
-                log.file.save(f"customers-{stamp}-{log.pk}.xlsx", File(out), save=False)
-                log.status = ExportLog.Status.DONE
-                log.row_count = count
-                log.finished_at = timezone.now()
-                log.save(update_fields=["file", "status", "row_count", "finished_at"])
+            _export_done(log, out, count)
     except Exception:
         logger.exception("Customer export %s failed", log.pk)
-        _export_failed(log)
+        _export_failed(log, gettext_noop("The file could not be written."))
         raise
     return count
 
 
-def _export_failed(log):
-    ExportLog.objects.filter(pk=log.pk).update(
-        status=ExportLog.Status.FAILED, finished_at=timezone.now()
-    )
+def _export_done(log, out, count):
+    """Keep the written file and mark the export done, unless meanwhile it was marked failed
+    (or finished by a worker that took it over): a finished export is not written again."""
+    with transaction.atomic():
+        log = ExportLog.objects.select_for_update().get(pk=log.pk)
+        if not ExportLog.TRANSITIONS.can(log.status, ExportLog.Status.DONE):
+            logger.warning("Customer export %s is %s already: file dropped", log.pk, log.status)
+            return
+        stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
+        log.file.save(f"customers-{stamp}-{log.pk}.xlsx", File(out), save=False)
+        log.row_count = count
+        log.finished_at = timezone.now()
+        change_status(
+            log, ExportLog.Status.DONE, by=None, also=["file", "row_count", "finished_at"]
+        )
+
+
+def _export_failed(log, reason, reason_args=None, *, now=None):
+    """Mark a queued or running export failed, with why (untranslated, read in the reader's
+    language); one that finished meanwhile stays as it is."""
+    with transaction.atomic():
+        log = ExportLog.objects.select_for_update().get(pk=log.pk)
+        if not ExportLog.TRANSITIONS.can(log.status, ExportLog.Status.FAILED):
+            return
+        log.finished_at = now or timezone.now()
+        change_status(
+            log,
+            ExportLog.Status.FAILED,
+            by=None,
+            reason=reason,
+            reason_args=reason_args,
+            also=["finished_at"],
+        )
 
 
 EXPORT_KEEP = timedelta(hours=24)
@@ -235,15 +262,32 @@ def customers_export_purge(*, now=None):
     """Delete export files older than EXPORT_KEEP (their logs stay, as expired) and mark
     exports no worker finished within EXPORT_STUCK as failed. Returns the files deleted."""
     now = now or timezone.now()
-    ExportLog.objects.filter(
+    stuck = ExportLog.objects.filter(
         status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING], at__lt=now - EXPORT_STUCK
-    ).update(status=ExportLog.Status.FAILED, finished_at=now)
+    )
+    for log in stuck.only("pk").iterator():
+        _export_failed(
+            log,
+            gettext_noop("No worker finished it within %(hours)s hours."),
+            {"hours": int(EXPORT_STUCK.total_seconds() // 3600)},
+            now=now,
+        )
     deleted = 0
     old = ExportLog.objects.filter(status=ExportLog.Status.DONE, finished_at__lt=now - EXPORT_KEEP)
-    for log in old.iterator():
-        if log.file:
-            log.file.delete(save=False)
-            deleted += 1
-        log.status = ExportLog.Status.EXPIRED
-        log.save(update_fields=["status", "file"])
+    for pk in old.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            log = ExportLog.objects.select_for_update().filter(pk=pk).first()
+            if log is None or log.status != ExportLog.Status.DONE:
+                continue  # another purge expired it meanwhile
+            if log.file:
+                log.file.delete(save=False)
+                deleted += 1
+            change_status(
+                log,
+                ExportLog.Status.EXPIRED,
+                by=None,
+                reason=gettext_noop("The file was deleted after %(hours)s hours."),
+                reason_args={"hours": int(EXPORT_KEEP.total_seconds() // 3600)},
+                also=["file"],
+            )
     return deleted

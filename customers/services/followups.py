@@ -13,10 +13,18 @@ from teams.models import User
 
 from .. import cadence
 from ..errors import CustomerError
-from ..models import Customer, FollowUp, GradingSettings, NeedLine, NeedsSurvey, Task
+from ..models import (
+    Customer,
+    CustomerStatusChange,
+    FollowUp,
+    GradingSettings,
+    NeedLine,
+    NeedsSurvey,
+    Task,
+)
 from ..permissions import can_add_survey, can_edit_customer, can_log_followup
 from ..querysets import customer_viewers_q
-from .common import _lock_customer
+from .common import _change_status, _lock_customer
 
 LATE_AFTER = timedelta(hours=24)
 
@@ -148,8 +156,12 @@ def followup_log(
             due_date=next_action_due,
         )
     if customer.status == Customer.Status.DORMANT:
-        Customer.objects.filter(pk=customer.pk).update(status=Customer.Status.PROSPECT)
-        customer.status = Customer.Status.PROSPECT
+        _change_status(
+            customer,
+            Customer.Status.PROSPECT,
+            by=by,
+            reason=CustomerStatusChange.Reason.FOLLOWUP,
+        )
     customer_refresh_cadence(customer=customer)
     return followup
 

@@ -1,4 +1,5 @@
-"""Creating and editing a customer, and the second check of an A grade (二次核对)."""
+"""Creating and editing a customer, changing its status, and the second check of an A grade
+(二次核对)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from .. import cadence, grading, normalize
 from ..errors import CustomerError
-from ..models import Customer, GradingSettings
+from ..models import Customer, CustomerStatusChange, GradingSettings
 from ..permissions import (
     can_assign_customer_to,
     can_change_owner,
@@ -18,6 +19,7 @@ from ..permissions import (
 )
 from .common import (
     _apply_keys,
+    _change_status,
     _grade_source,
     _lock_customer,
     _mark_for_second_check,
@@ -58,13 +60,35 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
 
 
 @transaction.atomic
-def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields):
-    """Edit a customer. A share lets a colleague edit it; a new `owner` also needs `by` to move
-    it (`can_change_owner`) and to be allowed to give it to them: the change is then a
-    reassign, as in bulk reassign (the old owner's open tasks go along)."""
+def customer_change_status(
+    *, customer, to, by, reason=CustomerStatusChange.Reason.EDIT, comment="", comment_args=None
+):
+    """Move a customer to status `to` as Customer.TRANSITIONS allows (else InvalidTransition)
+    and record who, when, from, to and why: `reason` is a CustomerStatusChange.Reason code,
+    `comment` optional words. Returns the CustomerStatusChange, or None when `to` is the
+    status it has."""
     customer = _lock_customer(customer.pk)
     if not can_edit_customer(by, customer):
         raise PermissionDenied
+    if customer.status == to:
+        return None
+    return _change_status(
+        customer, to, by=by, reason=reason, comment=comment, comment_args=comment_args
+    )
+
+
+@transaction.atomic
+def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields):
+    """Edit a customer. A share lets a colleague edit it; a new `owner` also needs `by` to move
+    it (`can_change_owner`) and to be allowed to give it to them: the change is then a
+    reassign, as in bulk reassign (the old owner's open tasks go along). A new `status` moves
+    as customer_change_status does (refused unless Customer.TRANSITIONS allows it)."""
+    customer = _lock_customer(customer.pk)
+    if not can_edit_customer(by, customer):
+        raise PermissionDenied
+    status = fields.pop("status", customer.status)
+    if status != customer.status:
+        _change_status(customer, status, by=by, reason=CustomerStatusChange.Reason.EDIT)
     if owner is not None and owner.pk == customer.owner_id:
         owner = None
     if owner is not None and not (

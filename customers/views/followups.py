@@ -34,7 +34,7 @@ class TaskCompleteView(View):
         if request.htmx:
             task.refresh_from_db()
             context = {"task": task, "error": error}
-            return render(request, "customers/partials/task_done.html", context)
+            return render(request, "customers/partials.html#task_row", context)
         if error:
             messages.error(request, error)
         else:
@@ -123,7 +123,7 @@ class CustomerSearchView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "customers.work_with_customers"
     raise_exception = True
-    template_name = "customers/partials/customer_picker.html"
+    template_name = "customers/partials.html#customer_picker"
     limit = 10
 
     def get_context_data(self, **kwargs):
@@ -219,7 +219,7 @@ class NeedLineRowView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "customers.work_with_customers"
     raise_exception = True
-    template_name = "customers/partials/survey_need_row.html"
+    template_name = "customers/partials.html#survey_need_row"
 
     def get_context_data(self, **kwargs):
         prefix = NeedsSurveyCreateView.prefix

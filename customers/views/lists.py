@@ -128,7 +128,11 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
             direction = None
             if current.removeprefix("-") == column:
                 direction = "descending" if current.startswith("-") else "ascending"
-            links[column] = {"url": f"?{query.urlencode()}", "direction": direction}
+            links[column] = {
+                "url": f"?{query.urlencode()}",
+                "direction": direction,
+                "ascending": direction == "ascending",
+            }
         return links
 
     def get_context_data(self, **kwargs):

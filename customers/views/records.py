@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from crm_site.transitions import InvalidTransition
+
 from .. import cadence, forms, sections, services, timeline
 from ..models import Customer, GradingSettings
 from .mixins import CustomerScopeMixin, OneCustomerMixin, _safe_next
@@ -60,7 +62,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             **super().get_context_data(**kwargs),
             "can": can,
             "today": today,
-            "overdue": bool(customer.next_followup_due and customer.next_followup_due < today),
+            "overdue": customer.is_overdue,
             "tag_groups": _tag_groups(customer.tags.all()),
             "contacts": list(customer.contacts.all()),
             "shares": list(customer.shares.select_related("user")),
@@ -128,6 +130,10 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
                 **extra,
                 **form.customer_fields(),
             )
+        except InvalidTransition as error:
+            # The status changed since the form opened, and the move is no longer allowed.
+            form.add_error("status", str(error))
+            return self.form_invalid(form)
         except services.CustomerError as error:
             messages.error(self.request, str(error))
             return redirect("customers:customer-list")

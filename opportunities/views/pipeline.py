@@ -67,7 +67,11 @@ class OpportunityListView(PermissionRequiredMixin, OpportunityScopeMixin, Filter
             direction = None
             if current.removeprefix("-") == column:
                 direction = "descending" if current.startswith("-") else "ascending"
-            links[column] = {"url": f"?{query.urlencode()}", "direction": direction}
+            links[column] = {
+                "url": f"?{query.urlencode()}",
+                "direction": direction,
+                "ascending": direction == "ascending",
+            }
         return links
 
     def get_context_data(self, **kwargs):

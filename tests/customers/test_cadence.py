@@ -194,7 +194,7 @@ def test_the_rule_is_written_for_the_customer_page(rep, grade, text):
     customer = CustomerFactory(owner=rep, grade=grade)
     with translation.override("en"):
         html = render_to_string(
-            "customers/partials/cadence_rule.html",
+            "customers/partials.html#cadence_rule",
             {"customer": customer, "cadence_rules": cadence.help_text(GradingSettings.load())},
         )
     assert text in html
@@ -208,7 +208,7 @@ def test_the_rule_follows_the_admin_settings(rep):
     customer = CustomerFactory(owner=rep, grade="C")
     with translation.override("en"):
         html = render_to_string(
-            "customers/partials/cadence_rule.html",
+            "customers/partials.html#cadence_rule",
             {"customer": customer, "cadence_rules": cadence.help_text(GradingSettings.load())},
         )
     assert "A contact every 45 days." in html

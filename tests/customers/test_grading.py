@@ -511,7 +511,7 @@ def test_every_grade_change_is_kept_with_from_to_why_who_when(manager, rep, prop
 
     with translation.override("en"):
         html = render_to_string(
-            "customers/partials/grade_history.html",
+            "customers/partials.html#grade_history",
             {"customer": Customer.objects.get(pk=customer.pk)},
         )
     assert "Changed by hand" in html and "Quarterly review" in html
@@ -523,5 +523,5 @@ def test_every_grade_change_is_kept_with_from_to_why_who_when(manager, rep, prop
 def test_grade_history_says_when_there_is_none():
     customer = CustomerFactory(owner=UserFactory())
     with translation.override("en"):
-        html = render_to_string("customers/partials/grade_history.html", {"customer": customer})
+        html = render_to_string("customers/partials.html#grade_history", {"customer": customer})
     assert "No grade changes yet." in html

@@ -173,3 +173,14 @@ def test_confirming_from_the_home_panel_returns_home(client, manager, pending):
     assert response.url == reverse("home")
     response = client.post(confirm_url(pending), {"next": "https://evil.example.com/"})
     assert response.url == reverse("customers:customer-detail", args=[pending.pk])
+
+
+def test_the_timeline_reads_a_confirmation_from_the_fields_not_the_reasons_text(
+    client, manager, pending
+):
+    client.force_login(manager)
+    client.post(confirm_url(pending))
+    pending.history.update(history_change_reason="")  # whatever the text says
+    services.customer_update(by=manager, customer=pending, notes="再次编辑")  # still A
+    events = [e for e in timeline.events_for(pending, manager) if e.kind == "second_check"]
+    assert [event.who for event in events] == [manager]

@@ -148,7 +148,7 @@ def test_read_only_colleague_reads_but_does_not_write(client, rep, customer):
 def render_surveys(customer_pk):
     customer = Customer.objects.prefetch_related("surveys__needs").get(pk=customer_pk)
     with translation.override("en"):
-        return render_to_string("customers/partials/customer_surveys.html", {"customer": customer})
+        return render_to_string("customers/partials.html#customer_surveys", {"customer": customer})
 
 
 def test_customer_page_section_shows_surveys_with_priorities(rep, customer):
@@ -184,7 +184,7 @@ def test_surveys_section_runs_the_same_queries_with_1_and_20_surveys(
         with django_assert_num_queries(3):  # the customer, its surveys, their need lines
             found = Customer.objects.prefetch_related("surveys__needs").get(pk=customer.pk)
         with django_assert_num_queries(0):
-            return render_to_string("customers/partials/customer_surveys.html", {"customer": found})
+            return render_to_string("customers/partials.html#customer_surveys", {"customer": found})
 
     NeedLineFactory(survey=NeedsSurveyFactory(customer=customer))
     assert fetch_and_render().count('href="/customers/surveys/') == 1

@@ -84,7 +84,7 @@ def test_manager_reassigns_rows_in_place_and_saves_a_view(
 
     rows.nth(0).locator("input[name=ids]").check()
     rows.nth(1).locator("input[name=ids]").check()
-    expect(page.locator("[data-selected-count]")).to_contain_text("2")
+    expect(page.locator("[data-check-count=ids]")).to_contain_text("2")
     page.locator("#bulk-form select[name=to_user]").select_option(label=teammate.display_name)
     url_before = page.url
     reassign.click()
