@@ -28,6 +28,7 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("customers/", include("customers.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("manage/", include("teams.urls")),
     path("django-admin/", admin.site.urls),
 ]

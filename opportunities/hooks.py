@@ -1,14 +1,17 @@
 """The opportunities app's registrations in crm_site/hooks.py (imported by
-OpportunitiesConfig.ready). The navbar, home panels, customer sections and timeline come
-with the pages; demo and volume data with the seeds."""
+OpportunitiesConfig.ready): the navbar, the customer page's section and timeline and the
+home panels (their functions in pages.py), merge and handover moves; demo and volume data
+with the seeds."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from crm_site import hooks
 from crm_site.hooks import Moved
 
+from . import pages
 from .models import Opportunity
 
 
@@ -45,3 +48,42 @@ def hand_over_opportunities(*, customer_ids, from_user, to_user, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_MERGE, move_opportunities, order=100)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
+
+# --- navbar, customer page, home page ---------------------------------------------------------
+
+hooks.register(hooks.NAV_ITEMS, pages.pipeline_nav, order=200)
+hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_opportunities, order=120)
+for provider in (pages.stage_changes, pages.quote_events, pages.skip_decisions):
+    hooks.register(hooks.CUSTOMER_TIMELINE, provider)
+for order, panel in enumerate(
+    (pages.closing_this_month, pages.overdue_solutions, pages.waiting_for_me)
+):
+    hooks.register(hooks.HOME_PANELS, panel, order=200 + order)
+
+# --- navbar: the catalogue and the forecast ----------------------------------------------------
+
+
+def _nav(perm, url_name, label, icon):
+    def area(*, user):
+        return hooks.NavItem(url_name, label, icon) if user.has_perm(perm) else None
+
+    return area
+
+
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.work_with_opportunities",
+        "opportunities:forecast",
+        _("Forecast"),
+        "bar-chart-line",
+    ),
+    order=220,
+)
+hooks.register(
+    hooks.NAV_ITEMS,
+    _nav(
+        "opportunities.manage_catalogue", "opportunities:product-list", _("Catalogue"), "box-seam"
+    ),
+    order=230,
+)

@@ -1,0 +1,195 @@
+"""The pipeline's filters, shared by the list and the kanban (the board applies the same
+ones, without the sort): stage, status, owner, team, customer grade, close month, amount
+range, source, and a search on the opportunity's or the customer's name."""
+
+from datetime import date
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.forms.fields import FastSelect, OwnerChoiceField
+from customers.models import Grade
+from customers.selectors import owner_choices
+from teams import policy
+from teams.models import Team, User
+
+from . import validation
+from .models import Opportunity, Source, Stage
+
+
+class OpportunityOrderingFilter(django_filters.OrderingFilter):
+    """Sort by a column (default: recently updated first); the primary key breaks ties so
+    that pages never overlap."""
+
+    FIELDS = {
+        "updated": "updated_at",
+        "name": "name",
+        "stage": "stage__order",
+        "close": "expected_close_date",
+        "amount": "expected_amount",
+        "probability": "probability",
+    }
+    CHOICES = [
+        ("-updated", _("Recently updated")),
+        ("close", _("Closing soonest")),
+        ("-close", _("Closing latest")),
+        ("-amount", _("Largest amount")),
+        ("amount", _("Smallest amount")),
+        ("stage", _("Stage (first to last)")),
+        ("-stage", _("Stage (last to first)")),
+        ("-probability", _("Most probable")),
+        ("name", _("Name (A to Z)")),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        fields = [(field, param) for param, field in self.FIELDS.items()]
+        super().__init__(*args, fields=fields, **kwargs)
+
+    def build_choices(self, fields, labels):
+        return self.CHOICES
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value or ["-updated"])
+        return qs.order_by(*qs.query.order_by, "-pk")
+
+
+class MonthField(forms.CharField):
+    """A month as the browser's <input type="month"> sends it: "2026-12" → date(2026, 12, 1)."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-", 1))
+            return date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Choose a month (YYYY-MM).")) from None
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, field_name="expected_amount", **kwargs)
+
+
+class PipelineFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("amount_min"), cleaned.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", _("The largest amount is below the smallest."))
+        for name in ("amount_min", "amount_max"):
+            if cleaned.get(name) is not None:
+                try:
+                    validation.validate_money(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class _OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnerChoiceField
+
+
+class _StageFilter(django_filters.ModelChoiceFilter):
+    # A plain ModelChoiceField: its choices can be the stages the page has loaded already.
+    field_class = forms.ModelChoiceField
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    stage = _StageFilter(
+        label=_("Stage"),
+        queryset=Stage.objects.none(),
+        empty_label=_("Any stage"),
+        widget=FastSelect,
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Opportunity.Status.choices,
+        empty_label=_("Any status"),
+        widget=FastSelect,
+    )
+    owner = _OwnerFilter(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        empty_label=_("Any owner"),
+        widget=FastSelect,
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        empty_label=_("Any team"),
+        method="filter_team",
+        widget=FastSelect,
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("Customer grade"),
+        field_name="customer__grade",
+        choices=Grade.choices,
+        empty_label=_("Any grade"),
+        widget=FastSelect,
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Source.choices, empty_label=_("Any source"), widget=FastSelect
+    )
+    close_month = MonthFilter(label=_("Closing in"), method="filter_close_month")
+    amount_min = AmountFilter(label=_("Amount from (yuan)"), lookup_expr="gte")
+    amount_max = AmountFilter(label=_("Amount up to (yuan)"), lookup_expr="lte")
+    o = OpportunityOrderingFilter(label=_("Sort by"), empty_label=None)
+
+    class Meta:
+        model = Opportunity
+        fields = []
+        form = PipelineFilterForm
+
+    def __init__(self, data=None, queryset=None, *, user, stages=None, request=None, prefix=None):
+        """`stages`: the board's stages when the caller has loaded them already."""
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user
+        self.filters["stage"].queryset = Stage.objects.board()
+        self.filters["owner"].queryset = owner_choices(user)
+        self.filters["team"].queryset = Team.objects.filter(policy.teams_q(user)).order_by("name")
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.update({"class": css})
+        if stages is not None:
+            self.form.fields["stage"].choices = [("", _("Any stage"))] + [
+                (stage.pk, stage.name) for stage in stages
+            ]
+        self.form.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Opportunity or customer")}
+        )
+        for name in ("amount_min", "amount_max"):
+            self.form.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+
+    def active_count(self):
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        return sum(
+            1
+            for name, value in self.form.cleaned_data.items()
+            if name != "o" and value not in (None, "", [], False)
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(customer__name__icontains=value))
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(owner__team_id__in=policy.team_subtree_ids(value.pk))
+
+    def filter_close_month(self, queryset, name, value):
+        after = date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        return queryset.filter(expected_close_date__gte=value, expected_close_date__lt=after)

@@ -1,0 +1,95 @@
+"""The kanban: one column per stage with its count, amount and weighted amount over every
+matching opportunity, the first cards of each column, and "more" loaded by htmx. The board
+takes the list's filters (not its sort). Moves post to OpportunityMoveView."""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from ..filters import OpportunityFilter
+from ..models import Stage
+from ..selectors import board_cards, pipeline_columns
+from .mixins import OpportunityScopeMixin
+
+PER_COLUMN = 20
+CARD_ORDER = ("-updated_at", "-pk")
+
+
+class BoardMixin(PermissionRequiredMixin, OpportunityScopeMixin):
+    permission_required = "opportunities.work_with_opportunities"
+    raise_exception = True
+
+    @cached_property
+    def stages(self):
+        return list(Stage.objects.board())
+
+    @cached_property
+    def filterset(self):
+        data = self.request.GET.copy()
+        data.pop("o", None)
+        data.pop("offset", None)
+        return OpportunityFilter(
+            data or None, queryset=self.get_queryset(), user=self.request.user, stages=self.stages
+        )
+
+    def matching(self):
+        """The filtered opportunities (all of them when a filter is not valid)."""
+        filterset = self.filterset
+        return filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+
+    def query(self):
+        data = self.request.GET.copy()
+        for name in ("o", "offset", "page"):
+            data.pop(name, None)
+        return data.urlencode()
+
+
+class BoardView(BoardMixin, TemplateView):
+    template_name = "opportunities/opportunity_board.html"
+
+    def get_context_data(self, **kwargs):
+        matching = self.matching()
+        columns = pipeline_columns(opportunities=matching, stages=self.stages)
+        cards = board_cards(
+            opportunities=matching, stages=self.stages, per_column=PER_COLUMN, order=CARD_ORDER
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "filter": self.filterset,
+            "active_filters": self.filterset.active_count(),
+            "query": self.query(),
+            "filter_query": self.query(),
+            "columns": [
+                {"column": column, "cards": cards[column.stage.pk], "next_offset": PER_COLUMN}
+                for column in columns
+            ],
+            "stages": self.stages,
+        }
+
+
+class BoardColumnView(BoardMixin, TemplateView):
+    """GET ?offset=N (and the filters): the next cards of one column, for htmx."""
+
+    template_name = "opportunities/partials/board_more.html"
+
+    def get_context_data(self, **kwargs):
+        stage = next((s for s in self.stages if s.pk == self.kwargs["stage"]), None)
+        if stage is None:
+            raise Http404
+        offset = self.request.GET.get("offset", "")
+        offset = int(offset) if offset.isdigit() else PER_COLUMN
+        rows = list(
+            self.matching()
+            .filter(stage=stage)
+            .select_related("customer", "owner")
+            .order_by(*CARD_ORDER)[offset : offset + PER_COLUMN + 1]
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "stage": stage,
+            "cards": rows[:PER_COLUMN],
+            "next_offset": offset + PER_COLUMN if len(rows) > PER_COLUMN else None,
+            "query": self.query(),
+            "stages": self.stages,
+        }
