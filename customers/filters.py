@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import User
 
-from .forms.fields import DateInput, FastSelect, PersonChoiceField
+from .forms.fields import DateInput, FastSelect, OwnerChoiceField
 from .models import Customer, Grade, Industry, Tag
 from .selectors import customer_search, owner_choices
 
@@ -77,7 +77,7 @@ class CustomerFilterForm(forms.Form):
 
 class _OwnerFilter(django_filters.ModelChoiceFilter):
     # A <select> still: picking an owner filters at once (the list's own page to redo).
-    field_class = PersonChoiceField
+    field_class = OwnerChoiceField
 
 
 def _tag_filter(dimension):

@@ -167,8 +167,9 @@ class UserField(forms.Field):
         return str(initial or "") != str(data or "")
 
 
-# The owner of a customer, a new owner (bulk reassign, handover) or the owner filter.
-OwnerChoiceField = UserField
+# A list filter's owner <select> (the customer and opportunity lists): picking one filters
+# at once. Owner fields that assign (customer form, bulk reassign, handover) are UserFields.
+OwnerChoiceField = PersonChoiceField
 
 
 class _IdListField(forms.Field):

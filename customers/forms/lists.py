@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import validation
 from ..models import Customer, SavedView, Tag
 from ..selectors import owner_choices
-from .fields import FastSelect, OwnerChoiceField
+from .fields import FastSelect, UserField
 
 
 class TagChoiceField(forms.ModelChoiceField):
@@ -33,7 +33,7 @@ class CustomerBulkForm(forms.Form):
             "invalid_pk_value": _("Select customers from the list."),
         },
     )
-    to_user = OwnerChoiceField(
+    to_user = UserField(
         required=False,
         label=_("New owner"),
         search={"for": "owner"},

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from .. import validation
 from ..models import Customer
 from ..selectors import handover_sources, owner_choices
-from .fields import OwnerChoiceField
+from .fields import UserField
 
 
 class HandoverUserField(forms.ModelChoiceField):
@@ -48,7 +48,7 @@ class HandoverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Select at least one customer.")},
     )
-    to_user = OwnerChoiceField(
+    to_user = UserField(
         label=_("Hand over to"),
         error_messages={
             "invalid_choice": _("Choose an active sales colleague in your teams."),
