@@ -9,7 +9,7 @@ registrations in its own `hooks.py`, imported by its `AppConfig.ready()`::
 
     @hooks.register(hooks.CUSTOMER_SECTIONS, order=120)
     def open_opportunities(*, customer, user):
-        if not user.has_perm("opportunities.view_opportunities", customer):
+        if not user.has_perm("opportunities.work_with_opportunities"):
             return None
         rows = list(Opportunity.objects.visible_to(user).filter(customer=customer).open())
         return hooks.Section("opportunities/sections/customer.html", context={"rows": rows})

@@ -1,25 +1,19 @@
 """FilterSets of the customers pages (the list, and the export of the same filtered list)."""
 
-import re
 from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import User
 
-from . import normalize
 from .forms.fields import DateInput, FastSelect, OwnerChoiceField
-from .models import Contact, Customer, Grade, Industry, Tag
-from .selectors import owner_choices
-
-# Input made only of digits and phone punctuation is also looked up as a phone number.
-_PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
-_MIN_PHONE_DIGITS = 4
+from .models import Customer, Grade, Industry, Tag
+from .selectors import customer_search, owner_choices
 
 
 class CustomerOrderingFilter(django_filters.OrderingFilter):
@@ -82,6 +76,7 @@ class CustomerFilterForm(forms.Form):
 
 
 class _OwnerFilter(django_filters.ModelChoiceFilter):
+    # A <select> still: picking an owner filters at once (the list's own page to redo).
     field_class = OwnerChoiceField
 
 
@@ -203,15 +198,7 @@ class CustomerFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        contacts = Contact.objects.filter(customer=OuterRef("pk"))
-        match = Q(name__icontains=value) | Exists(contacts.filter(name__icontains=value))
-        key = normalize.phone_key(value)
-        if _PHONE_LIKE.match(value) and len(key) >= _MIN_PHONE_DIGITS:
-            match |= Q(phone_key__contains=key) | Exists(contacts.filter(phone_key__contains=key))
-        return queryset.filter(match)
+        return customer_search(queryset, value) if value.strip() else queryset
 
     def filter_tags(self, queryset, name, value):
         through = Customer.tags.through

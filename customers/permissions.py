@@ -1,14 +1,11 @@
-"""Who may do what with customers. Which customers a user sees at all is
-`Customer.objects.visible_to(user)` (the teams policy); these predicates decide actions on
-customers the user already sees."""
+"""Who may do what with customers: predicates only, over the role groupings of teams/roles.py.
+Which customers a user sees at all is `Customer.objects.visible_to(user)` (the teams policy);
+these predicates decide actions on customers the user already sees. Whom a customer may go to
+or be shared with is a rule of customers/validation.py."""
 
 import rules
 
-from teams import policy
-from teams.models import Role
-
-SALES_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
-MANAGING_ROLES = {Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+from teams import policy, roles
 
 
 def _active(user):
@@ -18,32 +15,30 @@ def _active(user):
 @rules.predicate
 def works_with_customers(user):
     """Sales roles: they have a customer list, export and follow-ups."""
-    return _active(user) and (user.is_superuser or user.role in SALES_ROLES)
+    return roles.has_role(user, roles.SALES_ROLES)
 
 
 @rules.predicate
 def can_create_customer(user):
-    return _active(user) and (
-        user.is_superuser or user.role in SALES_ROLES - {Role.GENERAL_MANAGER}
-    )
+    return roles.has_role(user, roles.CREATES_CUSTOMERS)
 
 
 @rules.predicate
 def manages_customers(user):
     """Managers and above: bulk actions, merges, A-grade checks, grade reviews, handover."""
-    return _active(user) and (user.is_superuser or user.role in MANAGING_ROLES)
+    return roles.has_role(user, roles.MANAGING_ROLES)
 
 
 @rules.predicate
 def is_admin(user):
-    return _active(user) and (user.is_superuser or user.role == Role.ADMIN)
+    return roles.has_role(user, roles.ADMIN_ROLES)
 
 
 @rules.predicate
 def can_edit_customer(user, customer):
     if not _active(user) or customer is None:
         return False
-    if user.is_superuser or user.role in {Role.ADMIN, Role.DIRECTOR}:
+    if roles.has_role(user, roles.EDITS_ALL):
         return True
     if customer.owner_id == user.pk:
         return True
@@ -62,7 +57,7 @@ def can_log_followup(user, customer):
 def checks_grades(user):
     """Sales managers and directors do the second check of A grades (二次核对) and decide the
     quarterly grade review."""
-    return _active(user) and (user.is_superuser or user.role in {Role.SALES_MANAGER, Role.DIRECTOR})
+    return roles.has_role(user, roles.CHECKS_GRADES)
 
 
 @rules.predicate
@@ -144,28 +139,23 @@ def can_add_survey(user, customer):
 rules.add_perm("customers.add_survey", can_add_survey)
 
 
-# --- Excel ----------------------------------------------------------------------------------
-
-OWNER_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR}
-
-
-def may_own_customers(user):
-    """Only active sales colleagues (reps, managers, directors) own customers."""
-    return user.is_active and user.role in OWNER_ROLES
+# --- whom a customer goes to ------------------------------------------------------------------
 
 
 @rules.predicate
 def can_assign_customer_to(user, owner):
-    """Whom `user` may make a customer's owner (create, import, edit, bulk reassign, handover):
-    themselves when they bring the customer in, or, for managers and above, an active sales
-    colleague within their reach (`selectors.owner_choices`)."""
-    if not _active(user) or owner is None:
+    """Whom `user` may make a customer's owner: the rule is `validation.owner`."""
+    from django.core.exceptions import ValidationError
+
+    from . import validation
+
+    if not _active(user):
         return False
-    if owner.pk == user.pk:
-        return can_create_customer(user)
-    if not (manages_customers(user) and may_own_customers(owner)):
+    try:
+        validation.owner(user, owner)
+    except ValidationError:
         return False
-    return policy.reaches_owner(user, owner)
+    return True
 
 
 rules.add_perm("customers.assign_customer_to", can_assign_customer_to)

@@ -1,6 +1,6 @@
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from teams import policy
 
@@ -38,29 +38,6 @@ class CustomerQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
-
-    def quick_search(self, text):
-        """Customers whose name or a contact's name contains `text`, or whose phone or a
-        contact's phone contains its digits (at least 3). Nothing for an empty text."""
-        from . import normalize
-
-        text = (text or "").strip()
-        if not text:
-            return self.none()
-        matching = Q(name__icontains=text)
-        digits = normalize.phone_key(text)
-        if len(digits) >= 3:
-            matching |= Q(phone_key__contains=digits)
-        contacts = apps.get_model("customers", "Contact").objects.order_by().filter(matching)
-        if self.query.where:
-            # Narrowed already (visible_to): each of these customers probes its contacts
-            # through the customer index (a rep's search: a few ms).
-            found = Exists(contacts.filter(customer=OuterRef("pk")))
-        else:
-            # Every customer (director, admin): read the matching contacts once and hash
-            # them, instead of probing 100k customers one by one (3 s → under 1 s).
-            found = Q(pk__in=contacts.values("customer_id"))
-        return self.filter(matching | found)
 
     def managed_by(self, user):
         """The customers within `user`'s reach by ownership, never those merely shared with

@@ -1,14 +1,48 @@
-"""Reads beyond `visible_to()`: duplicate search, the merge preview, and the people a form
-offers (owners, handover sources, who may take on work on a customer)."""
+"""Reads beyond `visible_to()`: the customer search, duplicate search, the merge preview,
+and the people a form offers (owners, colleagues, handover sources, who may take on work)."""
 
-from django.db.models import Count, Q
+import re
 
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
+
+from teams import policy
 from teams.models import User
 
 from . import moves, normalize
-from .models import Customer
-from .permissions import OWNER_ROLES
+from .models import Contact, Customer
 from .querysets import customer_viewers_q
+
+# Input made only of digits and phone punctuation is also looked up as a phone number.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
+MIN_PHONE_DIGITS = 4
+# What a user picker shows of a user.
+PICKER_FIELDS = ("pk", "username", "first_name", "last_name")
+
+
+def customer_search(customers, text):
+    """`customers` (already scoped, e.g. `visible_to(user)`) whose name or a contact's name
+    contains `text`, or, when `text` is a phone number or part of one (at least 4 digits),
+    whose phone or a contact's phone contains its digits in any format. The customer list's
+    filter, the quick log's picker and any later search call this; nothing for an empty text.
+    """
+    text = (text or "").strip()
+    if not text:
+        return customers.none()
+    matching = Q(name__icontains=text)
+    digits = normalize.phone_key(text)
+    if _PHONE_LIKE.match(text) and len(digits) >= MIN_PHONE_DIGITS:
+        matching |= Q(phone_key__contains=digits)
+    contacts = Contact.objects.order_by().filter(matching)
+    if customers.query.where:
+        # Narrowed already (visible_to): each of these customers probes its contacts
+        # through the customer index (a rep's search: a few ms).
+        found = Exists(contacts.filter(customer=OuterRef("pk")))
+    else:
+        # Every customer (director, admin): read the matching contacts once and hash
+        # them, instead of probing 100k customers one by one (3 s → under 1 s).
+        found = Q(pk__in=contacts.values("customer_id"))
+    return customers.filter(matching | found)
 
 
 def find_duplicates(*, name="", credit_code="", phone="", exclude_pk=None):
@@ -53,14 +87,11 @@ def handover_sources(user):
 
 
 def owner_choices(user):
-    """Whom `user` may pick as a customer's owner (filter, bulk reassign, handover, import):
-    the colleagues who may own customers, within `user`'s reach."""
+    """Whom `user` may pick as a customer's owner (validation.owner: create, edit, bulk
+    reassign, handover, import, the list's owner filter): the teams policy's assignable users."""
     return (
-        User.objects.visible_to(user)
-        .active()
-        .filter(role__in=OWNER_ROLES)
+        User.objects.filter(policy.assignable_q(user))
         .order_by("first_name", "last_name", "username")
-        # Only what a name needs: a director's list loads hundreds of these.
         .only("pk", "username", "first_name", "last_name", "is_active", "role", "team")
     )
 
@@ -74,3 +105,29 @@ def people_for(user, customer):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def colleague_choices(customer):
+    """Whom a customer may be shared with (validation.colleague): the teams policy's shareable
+    users, but its owner."""
+    return (
+        User.objects.filter(policy.shareable_q()).exclude(pk=customer.owner_id).order_by("username")
+    )
+
+
+def people_search(users, text, *, limit=20):
+    """At most `limit` of `users` whose username or name contains `text` (李伟 and "John
+    Smith" as written), by username; none for an empty text. For the user pickers."""
+    text = (text or "").strip()
+    if not text:
+        return users.none()
+    named = users.annotate(
+        family_first=Concat("last_name", "first_name"),
+        given_first=Concat("first_name", Value(" "), "last_name"),
+    )
+    matching = (
+        Q(username__icontains=text)
+        | Q(family_first__icontains=text)
+        | Q(given_first__icontains=text)
+    )
+    return named.filter(matching).order_by("username").only(*PICKER_FIELDS)[:limit]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import contacts, excel, followups, grading, lists, ownership, records
+from .views import contacts, excel, followups, grading, lists, ownership, people, records
 
 app_name = "customers"
 
@@ -44,6 +44,7 @@ urlpatterns = [
     path("<int:pk>/surveys/new/", followups.NeedsSurveyCreateView.as_view(), name="survey-create"),
     path("surveys/need-line/", followups.NeedLineRowView.as_view(), name="survey-need-line"),
     path("surveys/<int:pk>/", followups.NeedsSurveyDetailView.as_view(), name="survey-detail"),
+    path("people/", people.PeopleSearchView.as_view(), name="people-search"),
     # grading and handover
     path("grading/settings/", grading.GradingSettingsView.as_view(), name="grading-settings"),
     path("grading/review/", grading.GradeReviewView.as_view(), name="grade-review"),

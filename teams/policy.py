@@ -10,6 +10,8 @@ one place:
 - legal, delivery and after-sales own no sales records; the apps that give them a reason to
   see some (a contract to approve, a project to deliver) pass it in as `extra`.
 
+Whom a record may be handed to or shared with: `assignable_q(user)`, `shareable_q()`.
+
 Who decides for an owner (a quote review, a stage skip, an extension, a contract's first
 step) is here too: `approver_for(owner)`, and `approves_for_q(user)` for the queues.
 """
@@ -106,6 +108,18 @@ def users_q(user):
     if user.is_authenticated:
         return Q(pk=user.pk)
     return _NOTHING
+
+
+def assignable_q(user):
+    """The users `user` may hand sales records to: active sales owners (`roles.OWNER_ROLES`)
+    within their reach (`users_q`: themselves for a rep, their teams for a manager, everyone
+    for who sees all). The owner pickers search these."""
+    return users_q(user) & Q(is_active=True, role__in=roles.OWNER_ROLES)
+
+
+def shareable_q():
+    """The users a record may be shared with (协作人): active reps and managers of any team."""
+    return Q(is_active=True, role__in=roles.SHARE_ROLES)
 
 
 def teams_q(user):

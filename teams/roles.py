@@ -1,11 +1,13 @@
-"""The roles, the groups of roles the rules speak of, and the role Groups' model permissions.
+"""The roles and the groups of roles the rules speak of: the one place a role is spelled.
 
-Every rule that names roles uses the groupings here (no role is spelled as a string anywhere
-else): `teams.policy` decides who sees what from them, each app's `permissions.py` who may do
-what. Row visibility itself is `teams.policy`.
+Every rule that names roles uses `Role` and the groupings here (tests/teams/test_roles.py
+fails on a role spelled as a string, or a set of roles built, anywhere else): `teams.policy`
+decides who sees what from them, each app's `permissions.py` who may do what (django-rules
+predicates), `validation.py` whom a record may go to.
 
-Each app's data migration passes the model permissions its roles get to `sync_role_groups`,
-frozen in that migration.
+Each user is in the Group named after their role, and the Groups carry no model permission:
+nothing checks them (the `*_drop_role_permissions` migrations removed what the early ones
+granted through `sync_role_groups`, kept for those migrations).
 """
 
 from django.db import models

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from . import roles
 from .models import Role, Team, User
 
 PASSWORD = "volume-pass-2026"  # noqa: S105 - benchmark logins only
@@ -95,7 +96,7 @@ def organisation(*, reps, teams):
     for user in users.values():
         if user.role == Role.SALES_REP:
             reps_by_team.setdefault(user.team_id, []).append(user)
-    owners = [u for u in users.values() if u.role in (Role.SALES_REP, Role.SALES_MANAGER)]
+    owners = [u for u in users.values() if u.role in roles.SELLS]
     return Organisation(
         owners=sorted(owners, key=lambda u: u.username),
         reps_by_team=reps_by_team,

@@ -13,16 +13,14 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from .. import normalize, xlsx
+from .. import normalize, validation, xlsx
 from ..models import Grade, Industry, Tag
-from ..permissions import can_create_customer
 from ..selectors import owner_choices
 from .columns import COLUMNS, ImportRow, Problem, _choice_lookup, _fold, allowed_labels
 from .duplicates import duplicate_problems
 
 DECIMAL_MAX = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 
-CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m", "%Y/%m", "%Y年%m月")
@@ -51,11 +49,13 @@ class _Reader:
         self.tags = {}
         for tag in Tag.objects.all():
             self.tags.setdefault(_fold(tag.name), []).append(tag)
-        # The same people as permissions.can_assign_customer_to, in one query: a rep sees
-        # only themselves, a manager their teams, a director everyone.
+        # The people validation.owner accepts, in one query: a rep only themselves, a manager
+        # their teams, a director everyone (each checked again by the import service).
         self.owners = {u.username.lower(): u for u in owner_choices(user)}
-        if can_create_customer(user):
-            self.owners[user.username.lower()] = user
+        try:
+            self.may_own = validation.owner(user, user) is not None
+        except ValidationError:
+            self.may_own = False
 
     def problem(self, row, column_index, message):
         column = ""
@@ -117,12 +117,7 @@ class _Reader:
         return text
 
     def _read_credit_code(self, text):
-        code = normalize.credit_code(text)
-        if not CREDIT_CODE_RE.match(code):
-            raise ValidationError(
-                _("A unified social credit code has 18 characters: digits and capital letters.")
-            )
-        return code
+        return validation.credit_code(text)
 
     def _read_choice(self, value, column):
         code = _choice_lookup(column.choices).get(_fold(value))
@@ -217,7 +212,7 @@ class _Reader:
             raise ValidationError(
                 _("“%(value)s” is not a user you may give customers to.") % {"value": username}
             )
-        return owner
+        return validation.owner(self.user, owner)
 
     # Rows
 
@@ -274,13 +269,12 @@ class _Reader:
                 customer[column.target] = value
         if not ok:
             return None
-        low, high = customer.get("budget_min"), customer.get("budget_max")
-        if low is not None and high is not None and low > high:
-            self.problem(
-                number,
-                self._index("预算上限(万元)"),
-                _("The budget's upper bound is below its lower bound."),
+        try:
+            validation.amounts(
+                budget_min=customer.get("budget_min"), budget_max=customer.get("budget_max")
             )
+        except ValidationError as error:
+            self.problem(number, self._index("预算上限(万元)"), " ".join(error.messages))
             return None
         if contact and not contact.get("name"):
             self.problem(
@@ -290,6 +284,13 @@ class _Reader:
             )
             return None
         owner = extra.get("owner")
+        if owner is None and not self.may_own:
+            self.problem(
+                number,
+                self._index("负责人(用户名)"),
+                _("Name the owner: you do not own customers yourself."),
+            )
+            return None
         if owner is not None and owner.pk == self.user.pk:
             owner = None
         return ImportRow(

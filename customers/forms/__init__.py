@@ -1,7 +1,8 @@
 """Input validation for the customers pages; choice fields are scoped with `visible_to`.
 
 One module per area (records, contacts, followups, grading, ownership, lists, excel) and the
-fields they share (fields.py); every form is importable from here (`forms.CustomerForm`).
+fields they share (fields.py, with the user picker); the rules they check are
+customers/validation.py's. Every form is importable from here (`forms.CustomerForm`).
 """
 
 from .contacts import ContactForm, ShareForm

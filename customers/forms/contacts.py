@@ -6,13 +6,11 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Role, User
-
+from .. import validation
 from ..models import Contact
-from .fields import ColleagueChoiceField
+from ..selectors import colleague_choices
+from .fields import UserField
 from .records import _valid_phone
-
-SHARE_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
 
 
 class ContactForm(forms.ModelForm):
@@ -42,14 +40,12 @@ class ContactForm(forms.ModelForm):
 
 
 class ShareForm(forms.Form):
-    """Share a customer with a colleague (协作人): any active sales rep or manager."""
+    """Share a customer with a colleague (协作人): `validation.colleague` says who."""
 
     READ, EDIT = "read", "edit"
 
-    user = ColleagueChoiceField(
+    user = UserField(
         label=capfirst(_("colleague")),
-        queryset=User.objects.none(),
-        empty_label=_("Choose a colleague…"),
         error_messages={
             "required": _("Choose a colleague."),
             "invalid_choice": _("Choose an active sales colleague."),
@@ -63,16 +59,13 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
-        # Colleagues are people, not customer data: any active rep or manager may be chosen,
-        # across teams (a colleague elsewhere often helps with a customer).
-        self.fields["user"].queryset = (
-            User.objects.active()
-            .filter(role__in=SHARE_ROLES)
-            .exclude(pk=customer.owner_id)
-            .order_by("username")
-        )
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        self.customer = customer
+        self.fields["user"].queryset = colleague_choices(customer)
+        self.fields["user"].widget.params = {"for": "colleague", "customer": customer.pk}
+        self.fields["access"].widget.attrs["class"] = "form-select"
+
+    def clean_user(self):
+        return validation.colleague(self.customer, self.cleaned_data["user"])
 
     @property
     def can_edit(self):

@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import User
 
+from .. import validation
 from ..models import Contact, Customer, FollowUp, NeedLine, NeedsSurvey
 from ..selectors import people_for
 from .fields import LOCAL_MINUTE, DateInput, LocalDateTimeInput, PersonChoiceField
@@ -43,16 +45,13 @@ class CheckInForm(forms.Form):
             cleaned.update(empty)
             self.add_error(None, _("The check-in location could not be read. Check in again."))
             return
-        if values["latitude"] is None or values["longitude"] is None:
-            self.add_error(None, _("A check-in needs both latitude and longitude. Check in again."))
-            return
-        if not -90 <= values["latitude"] <= 90:
-            self.add_error(None, _("The check-in latitude must be between -90 and 90."))
-        if not -180 <= values["longitude"] <= 180:
-            self.add_error(None, _("The check-in longitude must be between -180 and 180."))
         accuracy = values["location_accuracy"]
-        if accuracy is not None and not 0 <= accuracy <= 1_000_000:
-            self.add_error(None, _("The check-in accuracy must be between 0 and 1,000,000 m."))
+        try:
+            validation.check_in(
+                latitude=values["latitude"], longitude=values["longitude"], accuracy=accuracy
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         if self.non_field_errors():
             return
         cleaned["latitude"] = Decimal(str(values["latitude"])).quantize(Decimal("0.000001"))
@@ -125,10 +124,7 @@ class FollowUpForm(forms.ModelForm):
         self.fields["executive"].help_text = _("Only for a visit at senior management level.")
 
     def clean_occurred_at(self):
-        when = self.cleaned_data["occurred_at"]
-        if when > timezone.now():
-            raise forms.ValidationError(_("A follow-up cannot be in the future."))
-        return when
+        return validation.followup_time(self.cleaned_data["occurred_at"])
 
     def clean(self):
         cleaned = super().clean()
@@ -233,12 +229,12 @@ class NeedsSurveyForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
-        for name, value in (("budget_min", low), ("budget_max", high)):
-            if value is not None and value < 0:
-                self.add_error(name, _("A budget cannot be negative."))
-        if low is not None and high is not None and low > high:
-            self.add_error("budget_max", _("The upper end cannot be below the lower end."))
+        try:
+            validation.amounts(
+                budget_min=cleaned.get("budget_min"), budget_max=cleaned.get("budget_max")
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

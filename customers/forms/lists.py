@@ -3,11 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import User
-
+from .. import validation
 from ..models import Customer, SavedView, Tag
 from ..selectors import owner_choices
-from .fields import FastSelect, OwnerChoiceField
+from .fields import FastSelect, UserField
 
 
 class TagChoiceField(forms.ModelChoiceField):
@@ -34,12 +33,10 @@ class CustomerBulkForm(forms.Form):
             "invalid_pk_value": _("Select customers from the list."),
         },
     )
-    to_user = OwnerChoiceField(
-        queryset=User.objects.none(),
-        widget=FastSelect,
+    to_user = UserField(
         required=False,
         label=_("New owner"),
-        empty_label=_("New owner…"),
+        search={"for": "owner"},
         error_messages={"invalid_choice": _("Choose an active sales colleague in your teams.")},
     )
     tag = TagChoiceField(
@@ -50,24 +47,27 @@ class CustomerBulkForm(forms.Form):
         empty_label=_("Tag…"),
     )
 
-    def __init__(self, *args, user, tags=None, owners=None, **kwargs):
+    def __init__(self, *args, user, tags=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["ids"].queryset = Customer.objects.visible_to(user).managed_by(user)
         self.fields["to_user"].queryset = owner_choices(user)
         self.fields["tag"].queryset = Tag.objects.all()
-        # The list page hands over what it already loaded, so the bar costs no query.
-        if owners is not None:
-            self.fields["to_user"].choices = [("", self.fields["to_user"].empty_label)] + [
-                (owner.pk, owner.display_name) for owner in owners
-            ]
+        # The list page hands over the tags it already loaded, so the bar costs no query.
         if tags is not None:
             self.fields["tag"].choices = [("", self.fields["tag"].empty_label)] + [
                 (tag.pk, f"{tag.get_dimension_display()} · {tag.name}") for tag in tags
             ]
-        for name in ("to_user", "tag"):
-            self.fields[name].widget.attrs.update(
-                {"class": "form-select form-select-sm", "aria-label": self.fields[name].label}
-            )
+        self.fields["tag"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "aria-label": self.fields["tag"].label}
+        )
+        self.fields["to_user"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "aria-label": self.fields["to_user"].label}
+        )
+
+    def clean_to_user(self):
+        to_user = self.cleaned_data["to_user"]
+        return validation.owner(self.user, to_user) if to_user else to_user
 
     def clean(self):
         cleaned = super().clean()

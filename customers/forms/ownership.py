@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from teams.models import User
-
+from .. import validation
 from ..models import Customer
 from ..selectors import handover_sources, owner_choices
+from .fields import UserField
 
 
 class HandoverUserField(forms.ModelChoiceField):
@@ -48,10 +48,8 @@ class HandoverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Select at least one customer.")},
     )
-    to_user = HandoverUserField(
-        queryset=User.objects.none(),
+    to_user = UserField(
         label=_("Hand over to"),
-        empty_label=_("Choose who receives them…"),
         error_messages={
             "invalid_choice": _("Choose an active sales colleague in your teams."),
         },
@@ -66,13 +64,15 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, user, from_user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.from_user = from_user
+        self.user, self.from_user = user, from_user
         self.fields["customers"].queryset = (
             Customer.objects.managed_by(user).filter(owner=from_user).order_by("name", "pk")
         )
-        self.fields["to_user"].queryset = (
-            owner_choices(user).exclude(pk=from_user.pk).order_by("username")
-        )
+        self.fields["to_user"].queryset = owner_choices(user).exclude(pk=from_user.pk)
+        self.fields["to_user"].widget.params = {"for": "owner", "exclude": from_user.pk}
+
+    def clean_to_user(self):
+        return validation.owner(self.user, self.cleaned_data["to_user"])
 
 
 class MergeConfirmForm(forms.Form):

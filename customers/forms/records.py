@@ -1,22 +1,20 @@
 """Template 1 (客户信息登记表): the customer form, with duplicate detection."""
 
-import re
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.transitions import InvalidTransition
+from teams import policy
 from teams.models import User
 
-from .. import normalize
+from .. import normalize, validation
 from ..models import Contact, Customer, Industry
 from ..permissions import can_change_owner, manages_customers
-from ..selectors import find_duplicates, owner_choices
-from .fields import ColleagueChoiceField, DateInput
-
-CREDIT_CODE_RE = re.compile(r"^[0-9A-Z]{18}$")
+from ..selectors import find_duplicates
+from .fields import DateInput, UserField
 
 
 def _valid_phone(value):
@@ -110,13 +108,16 @@ class CustomerForm(forms.ModelForm):
         )
         if self.offers_owner():
             # Whom the user may give it to, and whoever has it now (left as it is).
-            current = User.objects.filter(pk=self.instance.owner_id or user.pk)
-            self.fields["owner"] = ColleagueChoiceField(
+            keep = self.instance.owner_id
+            if self.creating and validation.may_own_customers(user):
+                keep = user.pk
+            self.fields["owner"] = UserField(
                 label=capfirst(_("owner")),
-                queryset=(owner_choices(user) | current).distinct().order_by("username"),
+                queryset=User.objects.filter(policy.assignable_q(user) | Q(pk=keep or 0)),
+                search={"for": "owner"},
                 required=False,
-                initial=self.instance.owner_id or user.pk,
-                empty_label=None,
+                initial=keep,
+                help_text=_("Leave it as it is to keep the owner."),
                 error_messages={"invalid_choice": _("Choose an active colleague in your teams.")},
             )
         else:
@@ -169,12 +170,15 @@ class CustomerForm(forms.ModelForm):
         return name
 
     def clean_credit_code(self):
-        code = normalize.credit_code(self.cleaned_data["credit_code"]).replace(" ", "")
-        if code and not CREDIT_CODE_RE.match(code):
-            raise forms.ValidationError(
-                _("A unified social credit code is 18 characters: digits and capital letters.")
-            )
-        return code
+        stored = "" if self.creating else self.instance.credit_code
+        return validation.credit_code(self.cleaned_data["credit_code"], stored=stored)
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        if owner is None:
+            return owner
+        current = None if self.creating else self.instance.owner
+        return validation.owner(self.user, owner, current=current)
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -195,19 +199,28 @@ class CustomerForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
-        for name in ("budget_min", "budget_max", "annual_purchase_estimate"):
-            if cleaned.get(name) is not None and cleaned[name] < 0:
-                self.add_error(name, _("Amounts cannot be negative."))
-        if low is not None and high is not None and low > high:
-            self.add_error("budget_max", _("The upper end cannot be below the lower end."))
+        try:
+            validation.amounts(
+                **{
+                    name: cleaned.get(name)
+                    for name in ("budget_min", "budget_max", "annual_purchase_estimate")
+                }
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         manual = cleaned.get("grade_source") == Customer.GradeSource.MANUAL
         if manual and not cleaned.get("grade"):
             self.add_error("grade", _("Choose the grade you set by hand."))
         if not manual:
             cleaned["grade"] = self.instance.grade or Customer._meta.get_field("grade").default
-        if "owner" in self.fields and not cleaned.get("owner"):
+        if "owner" in self.fields and not cleaned.get("owner") and "owner" not in self.errors:
             cleaned["owner"] = self.instance.owner if self.instance.owner_id else self.user
+            if self.creating:
+                # Bringing a customer in makes it one's own: only for who may own customers.
+                try:
+                    validation.owner(self.user, self.user)
+                except ValidationError as error:
+                    self.add_error("owner", error)
         if self.creating:
             self._clean_contact(cleaned)
         self._find_duplicates(cleaned)

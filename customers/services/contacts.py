@@ -2,12 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from .. import normalize
-from ..errors import CustomerError
+from .. import normalize, validation
 from ..models import Contact, CustomerShare
-from ..permissions import can_edit_customer, can_share_customer, works_with_customers
+from ..permissions import can_edit_customer, can_share_customer
 from .common import _lock_customer
 
 
@@ -52,17 +50,13 @@ def contact_delete(*, by, contact):
 
 @transaction.atomic
 def customer_share(*, by, customer, user, can_edit=False):
-    """Share a customer with a colleague (协作人), read-only or read-write; sharing again
-    changes the access."""
+    """Share a customer with a colleague (协作人, `validation.colleague`), read-only or
+    read-write; sharing again changes the access."""
     customer = _lock_customer(customer.pk)
     if not can_share_customer(by, customer):
         raise PermissionDenied
-    if user.pk == customer.owner_id:
-        raise CustomerError(_("%(name)s owns this customer already.") % {"name": user})
-    if not works_with_customers(user):
-        raise CustomerError(
-            _("%(name)s does not work with customers and cannot be added.") % {"name": user}
-        )
+    with validation.enforce():
+        validation.colleague(customer, user)
     share = CustomerShare.objects.filter(customer=customer, user=user).first()
     if share is None:
         share = CustomerShare(customer=customer, user=user)

@@ -18,11 +18,11 @@ from crm_site.transitions import change_status
 from teams import outbox
 from teams.models import User
 
-from .. import cadence, excel, grading, normalize
+from .. import cadence, excel, grading, normalize, validation
 from ..errors import CustomerError
 from ..filters import CustomerFilter
 from ..models import Contact, Customer, ExportLog, GradeChange, GradingSettings, ImportLog
-from ..permissions import can_assign_customer_to, can_create_customer, works_with_customers
+from ..permissions import can_create_customer, works_with_customers
 from .common import _apply_keys, _grade_source, _mark_for_second_check
 
 logger = logging.getLogger(__name__)
@@ -44,9 +44,19 @@ def customers_import(*, by, rows, filename=""):
     rows = list(rows)
     if not rows:
         raise CustomerError(_("The file has no customer rows."))
-    owners = {row.owner.pk: row.owner for row in rows if row.owner is not None}
-    if not all(can_assign_customer_to(by, owner) for owner in owners.values()):
-        raise PermissionDenied
+    # Every row again by the rules the reader applied: a file cannot bypass them.
+    with validation.enforce():
+        for owner in {(row.owner or by).pk: row.owner or by for row in rows}.values():
+            validation.owner(by, owner)
+        for row in rows:
+            fields = row.customer
+            if "credit_code" in fields:
+                fields["credit_code"] = validation.credit_code(fields["credit_code"])
+            validation.amounts(
+                budget_min=fields.get("budget_min"),
+                budget_max=fields.get("budget_max"),
+                annual_purchase_estimate=fields.get("annual_purchase_estimate"),
+            )
     duplicates = excel.duplicate_problems(rows)
     if duplicates:
         first = duplicates[0]

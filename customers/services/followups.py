@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from teams.models import User
 
-from .. import cadence
+from .. import cadence, validation
 from ..errors import CustomerError
 from ..models import (
     Customer,
@@ -62,25 +62,18 @@ def _sees(user, customer):
 
 
 def _check_location(*, method, latitude, longitude, location_accuracy):
-    """外勤签到: coordinates come in pairs, inside their ranges, and only with a visit."""
-    given = [v is not None for v in (latitude, longitude, location_accuracy)]
-    if not any(given):
+    """外勤签到 only with a visit, and within `validation.check_in`."""
+    if all(v is None for v in (latitude, longitude, location_accuracy)):
         return
     if method != FollowUp.Method.VISIT:
         raise CustomerError(_("Only a visit can carry a check-in location."))
-    if latitude is None or longitude is None:
-        raise CustomerError(_("A check-in needs both latitude and longitude."))
-    if not -90 <= latitude <= 90:
-        raise CustomerError(_("The check-in latitude must be between -90 and 90."))
-    if not -180 <= longitude <= 180:
-        raise CustomerError(_("The check-in longitude must be between -180 and 180."))
-    if location_accuracy is not None and location_accuracy < 0:
-        raise CustomerError(_("The check-in accuracy cannot be negative."))
+    with validation.enforce():
+        validation.check_in(latitude=latitude, longitude=longitude, accuracy=location_accuracy)
 
 
 def _check_followup(*, customer, method, occurred_at, now, fields, next_action, due, owner):
-    if occurred_at > now + timedelta(minutes=5):
-        raise CustomerError(_("A follow-up cannot be in the future."))
+    with validation.enforce():
+        validation.followup_time(occurred_at, now=now)
     contact = fields.get("contact")
     if contact is not None and contact.customer_id != customer.pk:
         raise CustomerError(_("Choose a contact of this customer."))
@@ -194,11 +187,8 @@ def needs_survey_create(*, by, customer, needs, **fields):
         raise CustomerError(_("Add at least one need."))
     if any(p not in NeedLine.Priority.values for _d, p in needs):
         raise CustomerError(_("Each need is a must-have or a value-add."))
-    low, high = fields.get("budget_min"), fields.get("budget_max")
-    if low is not None and high is not None and low > high:
-        raise CustomerError(_("The budget's lower end is above its upper end."))
-    if any(v is not None and v < 0 for v in (low, high)):
-        raise CustomerError(_("A budget cannot be negative."))
+    with validation.enforce():
+        validation.amounts(budget_min=fields.get("budget_min"), budget_max=fields.get("budget_max"))
     surveyor = fields.pop("surveyor", None) or by
     if not _sees(surveyor, customer):
         raise CustomerError(_("The surveyor must be someone who sees this customer."))

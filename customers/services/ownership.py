@@ -14,15 +14,10 @@ from crm_site import hooks
 from crm_site.hooks import Moved
 from teams.models import User
 
-from .. import moves
+from .. import moves, validation
 from ..errors import CustomerError
 from ..models import Customer, CustomerShare, Handover, Merge
-from ..permissions import (
-    can_assign_customer_to,
-    can_merge_customer,
-    manages_customers,
-    may_own_customers,
-)
+from ..permissions import can_merge_customer, manages_customers
 from .common import _apply_keys
 from .followups import customer_refresh_cadence
 
@@ -109,20 +104,10 @@ def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
 
 
 def _check_receiver(by, to_user):
-    """Customers go only to an active sales colleague `by` may assign them to; the common
-    refusals are explained."""
-    if not User.objects.visible_to(by).filter(pk=to_user.pk).exists():
-        raise PermissionDenied
-    if not to_user.is_active:
-        raise CustomerError(
-            _("%(name)s is deactivated and cannot receive customers.") % {"name": to_user}
-        )
-    if not may_own_customers(to_user):
-        raise CustomerError(
-            _("%(name)s does not work with customers and cannot receive them.") % {"name": to_user}
-        )
-    if not can_assign_customer_to(by, to_user):
-        raise PermissionDenied
+    """Customers go only to someone `by` may make their owner (`validation.owner`); someone
+    beyond `by`'s reach is refused as a permission."""
+    with validation.enforce():
+        validation.owner(by, to_user)
 
 
 def _give_customers(customers, to_user, *, by, reason):

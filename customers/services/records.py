@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .. import cadence, grading, normalize
+from .. import cadence, grading, normalize, validation
 from ..errors import CustomerError
 from ..models import Customer, CustomerStatusChange, GradingSettings
 from ..permissions import (
-    can_assign_customer_to,
     can_change_owner,
     can_confirm_second_check,
     can_create_customer,
@@ -29,14 +28,27 @@ from .followups import customer_refresh_cadence
 from .ownership import _give_customers
 
 
+def _check_fields(customer, *, stored_code=""):
+    """The record's own rules, as the customer form checks them."""
+    customer.credit_code = validation.credit_code(customer.credit_code, stored=stored_code)
+    validation.amounts(
+        budget_min=customer.budget_min,
+        budget_max=customer.budget_max,
+        annual_purchase_estimate=customer.annual_purchase_estimate,
+    )
+
+
 @transaction.atomic
 def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
     """Create a customer (and its first contacts). Grade: computed unless given by hand."""
     owner = owner or by
-    if not (can_create_customer(by) and can_assign_customer_to(by, owner)):
+    if not can_create_customer(by):
         raise PermissionDenied
-    rules_ = GradingSettings.load()
     customer = Customer(owner=owner, created_by=by, **fields)
+    with validation.enforce():
+        validation.owner(by, owner)
+        _check_fields(customer)
+    rules_ = GradingSettings.load()
     _apply_keys(customer)
     if customer.grade_source == Customer.GradeSource.COMPUTED:
         customer.grade = grading.computed_grade(
@@ -91,13 +103,15 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
         _change_status(customer, status, by=by, reason=CustomerStatusChange.Reason.EDIT)
     if owner is not None and owner.pk == customer.owner_id:
         owner = None
-    if owner is not None and not (
-        can_change_owner(by, customer) and can_assign_customer_to(by, owner)
-    ):
+    if owner is not None and not can_change_owner(by, customer):
         raise PermissionDenied
-    old_grade = customer.grade
+    old_grade, stored_code = customer.grade, customer.credit_code
     for name, value in fields.items():
         setattr(customer, name, value)
+    with validation.enforce():
+        if owner is not None:
+            validation.owner(by, owner)
+        _check_fields(customer, stored_code=stored_code)
     _apply_keys(customer)
     rules_ = GradingSettings.load()
     if customer.grade_source == Customer.GradeSource.COMPUTED:

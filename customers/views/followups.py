@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .. import forms, services
 from ..models import Customer, FollowUp, NeedsSurvey, Task
+from ..selectors import customer_search
 from .mixins import LoggableCustomerMixin
 
 
@@ -129,7 +130,7 @@ class CustomerSearchView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:100]
         visible = Customer.objects.visible_to(self.request.user).select_related("owner")
-        found = visible.quick_search(query).order_by("name", "pk")[: self.limit]
+        found = customer_search(visible, query).order_by("name", "pk")[: self.limit]
         picked = self.request.GET.get("customer", "")  # the one already chosen stays chosen
         return {
             **super().get_context_data(**kwargs),

@@ -96,7 +96,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
 
     @cached_property
     def owners(self):
-        """Owner choices, loaded once for the filter and the bulk bar (managers only)."""
+        """Owner choices of the filter (managers only)."""
         return list(owner_choices(self.request.user)) if self.manages else None
 
     def get_filterset_kwargs(self, filterset_class):
@@ -153,7 +153,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
             # No ids: htmx would copy the old inputs' attributes onto the new rows it swaps in
             # (a browser may have added style="", which the CSP then blocks).
             context["bulk_form"] = forms.CustomerBulkForm(
-                user=user, tags=self.filterset.tags, owners=self.owners, auto_id=False
+                user=user, tags=self.filterset.tags, auto_id=False
             )
         return context
 

@@ -89,13 +89,17 @@ class CustomerCreateView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         contact = form.first_contact()
-        customer = services.customer_create(
-            by=self.request.user,
-            owner=form.cleaned_data.get("owner"),
-            tags=form.cleaned_data["tags"],
-            contacts=[contact] if contact else [],
-            **form.customer_fields(),
-        )
+        try:
+            customer = services.customer_create(
+                by=self.request.user,
+                owner=form.cleaned_data.get("owner"),
+                tags=form.cleaned_data["tags"],
+                contacts=[contact] if contact else [],
+                **form.customer_fields(),
+            )
+        except services.CustomerError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         messages.success(self.request, _("Customer %(name)s was created.") % {"name": customer})
         if customer.second_check == Customer.SecondCheck.PENDING:
             messages.info(

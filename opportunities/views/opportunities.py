@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView
 
 from crm_site.errors import DomainError
 from customers.models import Customer
+from customers.selectors import customer_search
 
 from .. import checklist
 from ..errors import InvalidInput
@@ -170,7 +171,9 @@ class OpportunityCreateView(PermissionRequiredMixin, OpportunityFormMixin, FormV
         found = []
         if query:
             visible = Customer.objects.visible_to(self.request.user).select_related("owner")
-            found = list(visible.quick_search(query).order_by("name", "pk")[: self.chooser_limit])
+            found = list(
+                customer_search(visible, query).order_by("name", "pk")[: self.chooser_limit]
+            )
         return {"choosing": True, "q": query, "found": found}
 
     def get_form_kwargs(self):

@@ -91,7 +91,7 @@ def test_a_manual_grade_needs_the_grade(client, rep):
         ("credit_code", "91330100MA2B3C", "A unified social credit code is 18 characters"),
         ("credit_code", "91330100MA2B3C4D5!", "A unified social credit code is 18 characters"),
         ("budget_max", "10", "The upper end cannot be below the lower end."),
-        ("budget_min", "-5", "Amounts cannot be negative."),
+        ("budget_min", "-5", "A budget cannot be negative."),
         ("annual_purchase_estimate", "-1", "Amounts cannot be negative."),
         ("contact_email", "not-an-email", "Enter a valid email address."),
         ("expected_purchase_date", "2026-13-45", "Enter a valid date."),

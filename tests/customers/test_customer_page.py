@@ -13,6 +13,7 @@ from django.utils import timezone
 from crm_site import hooks
 from customers import sections, services, timeline
 from customers.models import CustomerShare, Tag
+from teams.models import Role
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -206,7 +207,7 @@ def test_sections_and_events_of_later_apps_plug_in(client, rep, customer, tmp_pa
 
 def test_a_section_that_returns_none_is_hidden(rep, manager, customer):
     def for_managers(*, customer, user):
-        return hooks.Section("plugin/managers.html") if user.role == "sales_manager" else None
+        return hooks.Section("plugin/managers.html") if user.role == Role.SALES_MANAGER else None
 
     def main_templates(user):
         return [s.template for s in sections.sections_for(customer, user)["main"]]

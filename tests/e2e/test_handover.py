@@ -54,7 +54,8 @@ def test_manager_hands_a_reps_customers_to_another_rep(
     page.get_by_label(names[3]).uncheck()
     expect(counter).to_contain_text("3")
     expect(page.locator("[data-check-all=customers]")).to_have_js_property("indeterminate", True)
-    page.locator("#id_to_user").select_option(str(receiver.pk))
+    page.locator("#id_to_user").fill(receiver.username)
+    page.locator(f"input[name=to_user][value='{receiver.pk}']").check()
     page.locator("#id_note").fill("区域调整，华东客户交给赵磊")
     screenshot(page, "handover-03-ready")
     with page.expect_navigation():

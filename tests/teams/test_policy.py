@@ -3,7 +3,7 @@
 import pytest
 
 from teams import policy
-from teams.models import Team, User
+from teams.models import Role, Team, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_manager_sees_their_subtree_not_a_sibling_team(org, manager, rep, other_
 
 
 def test_region_manager_sees_every_team_below_the_region(org, rep, other_rep):
-    region_manager = UserFactory(username="east_boss", role="sales_manager", team=org["east"])
+    region_manager = UserFactory(username="east_boss", role=Role.SALES_MANAGER, team=org["east"])
     in_b = UserFactory(username="in_b", team=org["team_b"])
     seen = visible_usernames(region_manager)
     assert {"east_boss", "rep", in_b.username} <= seen
@@ -64,7 +64,7 @@ def test_owned_q_filters_by_owner_field(org, rep, other_rep, manager):
 
 
 def test_manager_without_team_sees_only_their_own(db):
-    lone = UserFactory(username="lone", role="sales_manager", team=None)
+    lone = UserFactory(username="lone", role=Role.SALES_MANAGER, team=None)
     UserFactory(username="someone")
     assert policy.reach(lone) is policy.Reach.OWN
     assert visible_usernames(lone) == {"lone"}
@@ -77,7 +77,7 @@ def test_teams_visible_to(org, manager, rep, director):
 
 
 def test_inactive_user_sees_nothing(org):
-    gone = UserFactory(username="gone", role="director", team=org["company"], is_active=False)
+    gone = UserFactory(username="gone", role=Role.DIRECTOR, team=org["company"], is_active=False)
     assert policy.reach(gone) is policy.Reach.NONE
 
 
