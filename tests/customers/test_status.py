@@ -227,7 +227,7 @@ def test_the_data_migration_takes_past_changes_from_the_edit_history(rep, other_
     gone.status = S.PROSPECT
     gone.save()
     gone.delete()  # merged away: its history has no customer to attach to
-    migration = importlib.import_module("customers.migrations.0010_status_changes")
+    migration = importlib.import_module("customers.migrations.0011_status_changes")
 
     def execute(sql, params=()):
         with connection.cursor() as cursor:
