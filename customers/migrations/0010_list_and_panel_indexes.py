@@ -4,6 +4,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+class AddIndexOnPostgres(migrations.AddIndex):
+    """SQLite cannot index NULLS LAST: the sort indexes exist on PostgreSQL only (the state
+    holds them everywhere, so makemigrations sees no change)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,11 +49,11 @@ class Migration(migrations.Migration):
             model_name='customer',
             index=models.Index(models.F('grade'), models.OrderBy(models.F('id'), descending=True), name='customer_grade_sort'),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name='customer',
             index=models.Index(models.OrderBy(models.F('next_followup_due'), nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='customer_due_sort'),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name='customer',
             index=models.Index(models.OrderBy(models.F('last_followup_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='customer_last_followup_sort'),
         ),
