@@ -1,6 +1,6 @@
 """Two decisions at the same moment, a double click, or a decision racing an edit: one
 decision per step, never a decision on a changed contract. Each call runs in its own thread
-on its own database connection (tests/contracts/race.py)."""
+on its own database connection (tests/race.py)."""
 
 import pytest
 
@@ -8,8 +8,8 @@ from contracts.errors import ContractError, NotYourTurn, StaleContract
 from contracts.models import ApprovalDecision, ApprovalRound, Contract
 from contracts.services import approval, contracts
 from teams.models import Role
-from tests.contracts.race import at_once
 from tests.factories import UserFactory
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ import pytest
 
 from contracts.models import Contract, ContractCounter
 from contracts.services import contracts as services
-from tests.contracts.race import at_once
 from tests.contracts.test_contracts import HEADER, LINES
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from contracts.errors import InvalidInput
 from contracts.models import Payment
 from contracts.services import payments
-from tests.contracts.race import at_once
 from tests.factories import ContractFactory, InstalmentFactory
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,84 +7,24 @@ that lock (pg_stat_activity on PostgreSQL, which CI runs; SQLite has no row lock
 one writing transaction in at a time, so there the first pauses a moment instead).
 """
 
-import threading
-import time
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
 
 from opportunities.errors import OpportunityError
 from opportunities.models import Quote, QuoteReview
 from opportunities.services import quotes as services
 from teams.models import Role
 from tests.factories import CustomerFactory, OpportunityFactory, QuoteFactory, UserFactory
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TIMEOUT = 10
-
-
-def _another_connection_waits_on_a_lock():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def _hold_until_the_other_waits():
-    if connection.vendor != "postgresql":
-        time.sleep(0.5)
-        return
-    deadline = time.monotonic() + TIMEOUT
-    while not _another_connection_waits_on_a_lock():
-        if time.monotonic() > deadline:
-            return  # it never waited: the assertions tell whether it should have
-        time.sleep(0.02)
 
 
 def decide_at_once(monkeypatch, first, second):
     """Run two decisions in two threads; the first pauses while it holds the quote's lock
-    (inside `_decide`, after its checks) until the second waits for it."""
-    original = services._decide
-    holding = threading.Event()
-
-    def paused(*args, **kwargs):
-        if threading.current_thread().name == "first":
-            holding.set()
-            _hold_until_the_other_waits()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_decide", paused)
-    start = threading.Barrier(2, timeout=TIMEOUT)
-    results = {}
-
-    def run(label, action):
-        try:
-            connection.ensure_connection()
-            start.wait()
-            if label == "second" and not holding.wait(TIMEOUT):
-                raise AssertionError("the first never reached its pause")
-            with translation.override("en"):
-                results[label] = action()
-        except Exception as error:  # noqa: BLE001 - the test looks at what was raised
-            results[label] = error
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(label, action), name=label)
-        for label, action in (("first", first), ("second", second))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT * 3)
-        assert not thread.is_alive(), "a thread hung"
-    return results["first"], results["second"]
+    (right after `_decide`) until the second waits for it."""
+    return at_once(monkeypatch, services, "_decide", first, second)
 
 
 def test_the_manager_approving_and_rejecting_in_two_tabs_gives_one_decision(

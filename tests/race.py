@@ -3,7 +3,7 @@
 The first pauses inside its transaction, right after `module.name` returned (it holds the row
 locks taken so far), until the second is seen waiting for a lock (pg_stat_activity on
 PostgreSQL, which CI runs; SQLite lets one writing transaction in at a time, so there the
-first pauses a moment instead). The pattern of tests/opportunities/test_review_race.py."""
+first pauses a moment instead). Used by the race tests of opportunities and contracts."""
 
 import threading
 import time
