@@ -31,6 +31,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
+- `CUSTOMER_SIGHT` `fn(*, user) -> QuerySet | None`: the ids of the customers an assignment
+  of a later app lets `user` see (a `values("customer_id")` queryset, not evaluated: the teams
+  policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `REMINDER_RULES` a `ReminderRule(name, label, fn)`: a reminder rule of the app that owns
@@ -66,6 +69,7 @@ CUSTOMER_TIMELINE = "customer_timeline"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
+CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
@@ -80,6 +84,7 @@ NAMES = frozenset(
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
+        CUSTOMER_SIGHT,
         REMINDER_RULES,
         DEMO_DATA,
         VOLUME_OPTIONS,

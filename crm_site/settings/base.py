@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "customers",
     "opportunities",
     "contracts",
+    "aftersales",
     "notifications",
 ]
 
@@ -254,6 +255,25 @@ CELERY_BEAT_SCHEDULE = {
     "grade-review": {
         "task": "customers.tasks.grade_review_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # After-sales: region assignments for new customers, then the quarter's revisits and the
+    # anniversaries, renewals 90 days ahead; complaint breaches every ten minutes.
+    "aftersales-regions": {
+        "task": "aftersales.tasks.apply_regions_task",
+        "schedule": crontab(minute=40, hour=5),
+    },
+    "aftersales-revisits": {
+        "task": "aftersales.tasks.schedule_revisits_task",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "aftersales-renewals": {
+        "task": "aftersales.tasks.propose_renewals_task",
+        "schedule": crontab(minute=20, hour=6),
+    },
+    "aftersales-breaches": {
+        "task": "aftersales.tasks.flag_breaches_task",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
     },
 }
 
