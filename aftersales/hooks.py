@@ -73,4 +73,5 @@ hooks.register(hooks.HOME_PANELS, pages.team_complaints_panel, order=452)
 for _move in (move_records, move_complaints, move_scores, move_revisits, move_assignment):
     hooks.register(hooks.CUSTOMER_MERGE, _move, order=450)
 hooks.register(hooks.DEMO_DATA, demo.seed, order=450)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=450)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=450)

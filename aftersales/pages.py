@@ -97,7 +97,7 @@ def record_events(*, customer, user):
             badges.append(gettext("Satisfaction %(score)s/5") % {"score": score.score})
         yield Event(
             when=when,
-            kind="aftersales",
+            kind="aftersales_record",
             icon="headset",
             title=gettext("After-sales: %(method)s") % {"method": record.get_method_display()},
             body=record.feedback,

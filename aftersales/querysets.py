@@ -16,7 +16,7 @@ def assigned_customer_ids(user):
     """The customers assigned to `user` (after-sales staff only), as a subquery."""
     if not roles.has_role(user, roles.WORKS_AFTERSALES) or user.is_superuser:
         return None
-    assignment = apps.get_model("aftersales", "AftersalesAssignment")
+    assignment = apps.get_model("aftersales.AftersalesAssignment")
     return assignment.objects.filter(user_id=user.pk).order_by().values("customer_id")
 
 

@@ -55,7 +55,7 @@ class Complaint(models.Model):
 
     class Category(models.TextChoices):
         PRODUCT = "product", _("Product quality")
-        DELIVERY = "delivery", _("Delivery and implementation")
+        DELIVERY = "project", _("Delivery and implementation")
         SERVICE = "service", _("Service attitude")
         BILLING = "billing", _("Billing and invoices")
         OTHER = "other", _("Other")
