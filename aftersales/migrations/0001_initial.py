@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('description', models.TextField(verbose_name='what the customer says')),
                 ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('wechat', 'WeChat'), ('visit', 'Visit'), ('hotline', '400 hotline')], max_length=10, verbose_name='channel')),
-                ('category', models.CharField(choices=[('product', 'Product quality'), ('delivery', 'Delivery and implementation'), ('service', 'Service attitude'), ('billing', 'Billing and invoices'), ('other', 'Other')], max_length=10, verbose_name='category')),
+                ('category', models.CharField(choices=[('product', 'Product quality'), ('project', 'Delivery and implementation'), ('service', 'Service attitude'), ('billing', 'Billing and invoices'), ('other', 'Other')], max_length=10, verbose_name='category')),
                 ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], max_length=10, verbose_name='severity')),
                 ('received_at', models.DateTimeField(verbose_name='received')),
                 ('status', models.CharField(choices=[('new', 'New'), ('acknowledged', 'Acknowledged'), ('in_progress', 'In progress'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='new', max_length=12, verbose_name='status')),
