@@ -44,7 +44,7 @@ class ComplaintQuerySet(models.QuerySet):
         if policy.reach(user) is policy.Reach.ALL:
             return self.all()
         q = customer_visibility_q(user, prefix="customer__")
-        if user.is_authenticated:
+        if roles.has_role(user, roles.WORKS_AFTERSALES):
             q |= Q(handler_id=user.pk)
         return self.filter(q)
 
