@@ -350,9 +350,7 @@ def main():
     parser.add_argument("--http", action="store_true", help="also time through gunicorn")
     parser.add_argument("--followups", type=int, default=200)
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
-    parser.add_argument(
-        "--user", choices=["rep", "director", "aftersales"], help="only this user"
-    )
+    parser.add_argument("--user", choices=["rep", "director", "aftersales"], help="only this user")
     args = parser.parse_args()
 
     if settings.DEBUG:
