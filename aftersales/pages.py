@@ -2,6 +2,8 @@
 the customer section and timeline events, the home panels. Each runs a constant number of
 queries."""
 
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,7 +14,13 @@ from teams import roles
 
 from . import selectors
 from .forms import AssignForm
-from .models import AftersalesAssignment, AftersalesRecord, Complaint, Revisit
+from .models import (
+    AftersalesAssignment,
+    AftersalesRecord,
+    Complaint,
+    ComplaintStatusChange,
+    Revisit,
+)
 from .permissions import assigns_aftersales, can_serve, works_aftersales
 from .services.satisfaction import scores
 
@@ -62,7 +70,7 @@ def customer_section(*, customer, user):
 def complaint_events(*, customer, user):
     labels = dict(Complaint.Status.choices)
     rows = (
-        Complaint.status_changes.rel.related_model.objects.filter(subject__customer=customer)
+        ComplaintStatusChange.objects.filter(subject__customer=customer)
         .select_related("subject", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -88,9 +96,8 @@ def record_events(*, customer, user):
         .order_by("-date", "-pk")[:TIMELINE_ROWS]
     )
     for record in rows:
-        when = timezone.make_aware(
-            timezone.datetime.combine(record.date, record.created_at.astimezone().time())
-        )
+        # The day of the record, at the time it was written (the timeline sorts by moment).
+        when = datetime.combine(record.date, timezone.localtime(record.created_at).timetz())
         score = getattr(record, "satisfaction", None)
         badges = [str(record.get_kind_display())]
         if score is not None:
