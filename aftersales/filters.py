@@ -1,6 +1,7 @@
 """The complaint list's filters."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +31,11 @@ class ComplaintFilter(django_filters.FilterSet):
         widget=django_filters.widgets.BooleanWidget(),
     )
 
+    customer = django_filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
+
     class Meta:
         model = Complaint
-        fields = ["state", "severity", "breached", "mine"]
+        fields = ["state", "severity", "breached", "mine", "customer"]
 
     def filter_state(self, queryset, name, value):
         if value == self.OPEN:

@@ -4,13 +4,16 @@ queries."""
 
 from datetime import datetime
 
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.hooks import Event, NavItem, Panel, Section
+from customers.models import Customer
 from teams import roles
+from teams.models import User
 
 from . import selectors
 from .forms import AssignForm
@@ -22,9 +25,8 @@ from .models import (
     Revisit,
 )
 from .permissions import assigns_aftersales, can_serve, works_aftersales
-from .services.satisfaction import scores
+from .services.satisfaction import Scores, annotate_scores
 
-SECTION_ROWS = 5
 TIMELINE_ROWS = 20
 
 SEES_COMPLAINTS = roles.WORKS_AFTERSALES | roles.MANAGING_ROLES
@@ -37,34 +39,62 @@ def complaints_nav(*, user):
 
 
 def customer_section(*, customer, user):
-    """Who serves the customer, its satisfaction, open complaints and recent revisits; for
-    whoever sees the customer (the rep and manager read, the after-sales user writes)."""
-    assignment = (
-        AftersalesAssignment.objects.filter(customer=customer).select_related("user").first()
+    """Who serves the customer, its satisfaction (latest, 12-month average), open complaints
+    and the revisit due, in one query (the complaints and records themselves are on the
+    timeline); for whoever sees the customer: the rep and manager read, the after-sales user
+    writes."""
+    one = Customer.objects.filter(pk=customer.pk).order_by()
+    assignment = AftersalesAssignment.objects.filter(customer=OuterRef("pk"))
+    due = Revisit.objects.filter(customer=OuterRef("pk")).due().order_by("due_date", "pk")
+    open_ = Complaint.objects.filter(customer=OuterRef("pk"), status__in=Complaint.OPEN_STATES)
+    row = (
+        annotate_scores(one)
+        .annotate(
+            staff_id=Subquery(assignment.values("user_id")[:1]),
+            staff_username=Subquery(assignment.values("user__username")[:1]),
+            staff_first=Subquery(assignment.values("user__first_name")[:1]),
+            staff_last=Subquery(assignment.values("user__last_name")[:1]),
+            open_complaints=Subquery(_count(open_)),
+            complaint_count=Subquery(_count(Complaint.objects.filter(customer=OuterRef("pk")))),
+            revisit_id=Subquery(due.values("pk")[:1]),
+            revisit_due=Subquery(due.values("due_date")[:1]),
+        )
+        .values()
+        .get()
     )
-    customer._aftersales_user_id = assignment.user_id if assignment else 0
-    complaints = Complaint.objects.filter(customer=customer)
-    records = AftersalesRecord.objects.filter(customer=customer).select_related("person")
+    customer._aftersales_user_id = row["staff_id"] or 0
+    staff = None
+    if row["staff_id"]:
+        staff = User(
+            username=row["staff_username"],
+            first_name=row["staff_first"],
+            last_name=row["staff_last"],
+        )
+    average = row["satisfaction_average"]
     return Section(
         "aftersales/sections/customer.html",
         column="main",
         context={
-            "assignment": assignment,
-            "scores": scores([customer.pk]).get(customer.pk),
-            "complaints": list(complaints.select_related("handler")[:SECTION_ROWS]),
-            "open_complaints": complaints.filter(status__in=Complaint.OPEN_STATES).count(),
-            "records": list(records[:SECTION_ROWS]),
-            "revisits": list(
-                Revisit.objects.filter(customer=customer).due().order_by("due_date", "pk")[:3]
+            "staff": staff,
+            "scores": Scores(
+                row["satisfaction_latest"],
+                round(float(average), 2) if average is not None else None,
+                row["satisfaction_count"],
             ),
+            "open_complaints": row["open_complaints"],
+            "complaints": row["complaint_count"],
+            "revisit_id": row["revisit_id"],
+            "revisit_due": row["revisit_due"],
             "can_serve": can_serve(user, customer),
             "assign_form": (
-                AssignForm(initial={"user": assignment.user_id if assignment else None})
-                if assigns_aftersales(user)
-                else None
+                AssignForm(initial={"user": row["staff_id"]}) if assigns_aftersales(user) else None
             ),
         },
     )
+
+
+def _count(queryset):
+    return queryset.order_by().values("customer").annotate(n=Count("pk")).values("n")[:1]
 
 
 def complaint_events(*, customer, user):
