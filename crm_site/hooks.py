@@ -241,6 +241,9 @@ class Reminder:
     target: object = None
     url: str = ""
     body: str = ""
+    # Done once, in the transaction that creates the notification (and not on a dry run):
+    # e.g. an overdue instalment's collection stage moves. Safe to call twice.
+    effect: object = None
 
 
 @dataclass(frozen=True)
