@@ -39,7 +39,9 @@ class OneContractMixin(ContractScopeMixin):
 
     @cached_property
     def contract(self):
-        visible = self.get_queryset().select_related("customer", "owner", "current_step")
+        visible = self.get_queryset().select_related(
+            "customer", "owner", "current_step", "opportunity"
+        )
         return get_object_or_404(visible, pk=self.kwargs["pk"])
 
     def dispatch(self, request, *args, **kwargs):

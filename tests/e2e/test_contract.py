@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contracts.models import Contract, Instalment
+from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import CustomerFactory, OpportunityFactory, QuoteFactory
 from tests.factories.contracts import default_steps
 from tests.factories.opportunities import default_stages
@@ -150,6 +151,8 @@ def test_contract_from_won_deal_to_first_payment(
     _click(phone, "#action-submit")
     expect(phone.locator("#instalment-1")).to_contain_text("已回款")
     screenshot(phone, "contract-detail-paid-phone")
+    for part in ("contract-header", "approval", "payment-plan"):
+        phone.locator(f"#{part}").screenshot(path=str(SCREENSHOTS / f"contract-phone-{part}.png"))
     _fits(phone)
     first = Instalment.objects.get(contract=contract, position=1)
     assert first.paid_amount == half
