@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
+from . import agenda
 from .models import Contract
 from .permissions import APPROVER_ROLES, can_create_contract, works_with_contracts
 
@@ -108,3 +109,4 @@ hooks.register(hooks.OPPORTUNITY_ACTIONS, contract_from_quote, order=100)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
+hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
