@@ -8,6 +8,7 @@ from customers.forms.fields import UserField
 from customers.selectors import owner_choices
 from opportunities.filters import MonthField
 from opportunities.validation import validate_money
+from teams import policy
 
 from ..models import Contract
 
@@ -23,7 +24,12 @@ class ContractFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *Contract.Status.choices]
-        self.fields["owner"].queryset = owner_choices(user)
+        if policy.reach(user) in (policy.Reach.SUBTREE, policy.Reach.ALL) and user.has_perm(
+            "customers.work_with_customers"
+        ):
+            self.fields["owner"].queryset = owner_choices(user)
+        else:  # a rep sees their own contracts; the people search is not theirs to use
+            del self.fields["owner"]
         for name, field in self.fields.items():
             css = "form-select" if name == "status" else "form-control"
             field.widget.attrs.setdefault("class", css)

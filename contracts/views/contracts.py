@@ -231,6 +231,9 @@ class ContractFromQuoteView(ContractScopeMixin, _ContractFormView):
     def dispatch(self, request, *args, **kwargs):
         if not permissions.works_with_contracts(request.user):
             raise PermissionDenied
+        if self.quote.status != Quote.Status.ACCEPTED:
+            messages.error(request, _("A contract is made from a quote the customer accepted."))
+            return redirect("opportunities:opportunity-detail", self.quote.opportunity_id)
         taken = (
             Contract.objects.filter(quote=self.quote)
             .exclude(status=Contract.Status.CANCELLED)

@@ -285,6 +285,9 @@ def test_the_list_filters_and_sorts(client, manager, rep, steps):
     assert [c.pk for c in rows] == [big.pk, small.pk]
     rows = client.get(LIST, {"owner": manager.pk}).context["contracts"]
     assert list(rows) == []
+    # A rep's list has no owner filter (their own contracts only).
+    client.force_login(rep)
+    assert "owner" not in client.get(LIST).context["filter_form"].fields
     response = client.get(LIST, {"amount_min": "9", "amount_max": "1"})
     assert "The largest amount is below the smallest." in response.content.decode()
 
@@ -385,6 +388,28 @@ def test_a_contract_from_the_accepted_quote(client, rep, won_deal, steps):
     # The opportunity page now links the contract, and a second one is not made.
     assert contract.number in client.get(opportunity_page).content.decode()
     assert client.get(from_quote)["Location"] == url("contract-detail", contract)
+
+
+def test_only_an_accepted_quote_makes_a_contract(client, rep, steps):
+    default_stages()
+    opportunity = OpportunityFactory(customer=CustomerFactory(owner=rep), owner=rep)
+    quote = QuoteFactory(opportunity=opportunity, sent=True)
+    client.force_login(rep)
+    from_quote = reverse("contracts:contract-from-quote", args=[quote.pk])
+    response = client.post(from_quote, header())
+    assert response.status_code == 302
+    assert "A contract is made from a quote the customer accepted." in followed_text(
+        client, response
+    )
+    assert not Contract.objects.exists()
+    page = client.get(reverse("opportunities:opportunity-detail", args=[opportunity.pk]))
+    assert from_quote not in page.content.decode()
+
+
+def test_another_reps_quote_is_not_found(client, other_rep, won_deal, steps):
+    client.force_login(other_rep)
+    from_quote = reverse("contracts:contract-from-quote", args=[won_deal.pk])
+    assert client.get(from_quote).status_code == 404
 
 
 def test_the_lines_of_a_contract_from_a_quote_stay_frozen(client, rep, won_deal, steps):
