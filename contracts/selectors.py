@@ -79,7 +79,9 @@ def contract_list(user, filters, sort=DEFAULT_SORT):
         rows = rows.filter(owner=filters["owner"])
     text = (filters.get("customer") or "").strip()
     if text:
-        rows = rows.filter(Q(customer__name__icontains=text) | Q(number__icontains=text))
+        rows = rows.filter(
+            Q(customer__name__icontains=text) | Q(number__icontains=text) | Q(title__icontains=text)
+        )
     month = filters.get("sign_month")
     if month:
         after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
