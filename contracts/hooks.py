@@ -5,6 +5,7 @@ handover move."""
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -13,7 +14,7 @@ from teams import roles
 
 from . import agenda, reminders, search
 from .models import Contract
-from .permissions import APPROVER_ROLES
+from .permissions import APPROVER_ROLES, can_create_contract, works_with_contracts
 
 TEN_THOUSAND = Decimal(10000)
 WAN = Decimal("0.01")
@@ -58,7 +59,53 @@ def approvals_area(*, user):
     return None
 
 
+def contracts_area(*, user):
+    """The contract list in the navbar, for the roles that work with contracts."""
+    if works_with_contracts(user):
+        return hooks.NavItem("contracts:contract-list", _("Contracts"), "file-earmark-text")
+    return None
+
+
+def contract_from_quote(*, opportunity, user):
+    """On the opportunity page: the contract made from its accepted quote, or a button to
+    make one (a won or open deal whose customer the user may contract with). Two queries."""
+    from opportunities.models import Opportunity, Quote
+
+    if opportunity.status == Opportunity.Status.LOST or not works_with_contracts(user):
+        return None
+    made = (
+        Contract.objects.visible_to(user)
+        .filter(opportunity=opportunity)
+        .exclude(status=Contract.Status.CANCELLED)
+        .only("pk", "number")
+        .first()
+    )
+    if made is not None:
+        return hooks.Action(
+            reverse("contracts:contract-detail", args=[made.pk]),
+            _("Contract %(number)s") % {"number": made.number},
+            "file-earmark-text",
+            "contract-link",
+        )
+    quote = (
+        Quote.objects.filter(opportunity=opportunity, status=Quote.Status.ACCEPTED)
+        .order_by("-version")
+        .only("pk")
+        .first()
+    )
+    if quote is None or not can_create_contract(user, opportunity.customer):
+        return None
+    return hooks.Action(
+        reverse("contracts:contract-from-quote", args=[quote.pk]),
+        _("Create the contract"),
+        "file-earmark-plus",
+        "create-contract",
+    )
+
+
+hooks.register(hooks.NAV_ITEMS, contracts_area, order=290)
 hooks.register(hooks.NAV_ITEMS, approvals_area, order=300)
+hooks.register(hooks.OPPORTUNITY_ACTIONS, contract_from_quote, order=100)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)

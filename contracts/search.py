@@ -1,6 +1,8 @@
 """The contracts in the navbar's global search (crm_site/hooks.py GLOBAL_SEARCH): by number
 (HT2026120001) or name, among those the user may see."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,11 +25,12 @@ def contracts(*, user, text, limit):
     hits = (
         hooks.SearchHit(
             title=f"{contract.number} {contract.title}",
-            url=reverse("customers:customer-detail", args=[contract.customer_id]),
+            url=reverse("contracts:contract-detail", args=[contract.pk]),
             detail=f"{contract.customer.name} · {contract.get_status_display()}",
         )
         for contract in rows
     )
+    more = f"{reverse('contracts:contract-list')}?{urlencode({'customer': text})}"
     return hooks.SearchGroup.of(
-        "contracts", _("Contracts"), "file-earmark-check", hits, limit=limit, more_url=""
+        "contracts", _("Contracts"), "file-earmark-check", hits, limit=limit, more_url=more
     )

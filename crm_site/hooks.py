@@ -22,6 +22,8 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `HOME_PANELS` `fn(*, user) -> Panel | None`: a card on the home page.
 - `CUSTOMER_SECTIONS` `fn(*, customer, user) -> Section | None`: a part of the customer page
   (customers' own use order 10-99; later apps from 100).
+- `OPPORTUNITY_ACTIONS` `fn(*, opportunity, user) -> Action | None`: a button a later stage
+  puts on the opportunity page (e.g. the contract made from its accepted quote).
 - `CUSTOMER_TIMELINE` `fn(*, customer, user) -> iterable of Event`: its events on the
   customer's timeline (sorted by time, so the order does not matter).
 - `CUSTOMER_MERGE` `fn(*, keep, merge, by, dry_run) -> Moved | None`: move the app's rows of
@@ -73,6 +75,7 @@ NAV_ITEMS = "nav_items"
 HOME_PANELS = "home_panels"
 CUSTOMER_SECTIONS = "customer_sections"
 CUSTOMER_TIMELINE = "customer_timeline"
+OPPORTUNITY_ACTIONS = "opportunity_actions"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
@@ -90,6 +93,7 @@ NAMES = frozenset(
         HOME_PANELS,
         CUSTOMER_SECTIONS,
         CUSTOMER_TIMELINE,
+        OPPORTUNITY_ACTIONS,
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
@@ -169,6 +173,16 @@ class NavItem:
     url_name: str  # reversed without arguments
     label: str
     icon: str  # a Bootstrap Icons name
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on another app's page: a link (already reversed), its label and icon."""
+
+    url: str
+    label: str
+    icon: str  # a Bootstrap Icons name
+    id: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ return, with a comment), POST/redirect/GET."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -50,7 +52,7 @@ def contract_decide(request, pk):
     action = ACTIONS.get(request.POST.get("action"))
     if action is None:
         messages.error(request, _("Choose approve, reject or return."))
-        return redirect("contracts:approval-inbox")
+        return redirect(_back(request))
     service, done = action
     try:
         service(
@@ -64,4 +66,14 @@ def contract_decide(request, pk):
         messages.error(request, f"{contract.number}: {error}")
     else:
         messages.success(request, str(done) % {"number": contract.number})
-    return redirect("contracts:approval-inbox")
+    return redirect(_back(request))
+
+
+def _back(request):
+    """The inbox, or the contract page the decision was posted from (`next`)."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return reverse("contracts:approval-inbox")

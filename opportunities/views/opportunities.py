@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from crm_site import hooks
 from crm_site.errors import DomainError
 from customers.models import Customer
 from customers.selectors import customer_search
@@ -107,6 +108,12 @@ class OpportunityDetailView(OpportunityScopeMixin, DetailView):
                 opportunity.stage_changes.select_related("from_stage", "to_stage", "by")
             ),
             "competitors": competitors,
+            # Later stages' buttons (a contract from the accepted quote): crm_site/hooks.py.
+            "stage_actions": [
+                action
+                for fn in hooks.get(hooks.OPPORTUNITY_ACTIONS)
+                if (action := fn(opportunity=opportunity, user=user)) is not None
+            ],
             "quotes": list(opportunity.quotes.order_by("-version")),
             "competitor_form": CompetitorForm(auto_id="competitor_%s"),
             "skip_form": SkipRequestForm(stages=skip_targets or [], auto_id="skip_%s"),
