@@ -42,7 +42,7 @@ def instalments_due(*, owner_ids, start, end, today):
             icon="cash-coin",
             title=f"{contract.number} #{instalment.position} · {contract.customer.name}"
             f" · ¥{instalment.outstanding:,.2f}",
-            url=reverse("customers:customer-detail", args=[contract.customer_id]),
+            url=reverse("contracts:contract-detail", args=[contract.pk]),
             owner=str(contract.owner),
             due=instalment.due_date,
             uid=f"instalment-{instalment.pk}",

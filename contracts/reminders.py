@@ -36,7 +36,7 @@ LADDER = [Stage.NONE, Stage.REMINDED, Stage.ESCALATED, Stage.LEGAL]
 
 
 def _url(contract):
-    return reverse("customers:customer-detail", args=[contract.customer_id])
+    return reverse("contracts:contract-detail", args=[contract.pk])
 
 
 class _Managers:

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from contracts.models import Contract, Instalment
 from notifications import engine
+from notifications.models import Notification
 from teams.models import Role
 from tests.factories import ContractFactory, InstalmentFactory, UserFactory
 from tests.notifications.helpers import at, run
@@ -50,6 +51,8 @@ def test_an_instalment_due_within_3_days_reminds_the_owner(signed, rep, due, fie
     expected = [("rep", DUE.format(due=due.isoformat()))] if sent else []
     assert run("contracts.instalments_due", WED) == expected
     assert run("contracts.instalments_due", WED) == []  # once
+    if sent:
+        assert Notification.objects.get().url == f"/contracts/{signed.pk}/"
 
 
 def test_nothing_for_a_contract_not_signed_or_on_a_day_off(customer, steps, rep):

@@ -63,6 +63,7 @@ def test_a_reps_week_holds_their_follow_ups_tasks_solutions_and_instalments(clie
     assert "别人的客户" not in _titles(response) and "下周的客户" not in _titles(response)
     assert len(response.context["days"]) == 7
     assert reverse("customers:customer-detail", args=[customer.pk]) in response.content.decode()
+    assert reverse("contracts:contract-detail", args=[contract.pk]) in response.content.decode()
 
 
 def test_overdue_work_shows_on_today_with_its_days_overdue(client, rep):
