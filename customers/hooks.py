@@ -75,6 +75,8 @@ for move in (
     moves.move_grade_proposals,
     moves.move_handovers,
     moves.move_merges,
+    moves.move_ownership_changes,
+    moves.drop_reclaim_warnings,
     moves.fill_empty_fields,
 ):
     hooks.register(hooks.CUSTOMER_MERGE, move)

@@ -28,6 +28,8 @@ from .models import (
     Handover,
     Merge,
     NeedsSurvey,
+    OwnershipChange,
+    ReclaimWarning,
     Task,
 )
 
@@ -192,6 +194,25 @@ def move_handovers(*, keep, merge, by, dry_run):
         return Moved("handovers", gettext_noop("handovers"), rows.exclude(clash).count())
     rows.filter(clash).delete()
     return Moved("handovers", gettext_noop("handovers"), rows.update(customer=keep))
+
+
+def move_ownership_changes(*, keep, merge, by, dry_run):
+    rows = OwnershipChange.objects.filter(customer=merge)
+    return hooks.move(
+        "ownership_changes",
+        gettext_noop("ownership changes"),
+        rows,
+        dry_run=dry_run,
+        customer=keep,
+    )
+
+
+def drop_reclaim_warnings(*, keep, merge, by, dry_run):
+    """A warning was about the merged customer's own dates: the kept one's stand."""
+    rows = ReclaimWarning.objects.filter(customer=merge)
+    if not dry_run:
+        rows.delete()
+    return None
 
 
 def move_merges(*, keep, merge, by, dry_run):

@@ -21,7 +21,21 @@ def customer_visibility_q(user, prefix=""):
     share_model = apps.get_model("customers", "CustomerShare")
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    return Q(**{f"{prefix}pk__in": owned.union(shared)})
+    found = owned.union(shared)
+    teams = pool_teams(user)
+    if teams is not None:
+        pooled = customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk")
+        found = owned.union(shared, pooled)
+    return Q(**{f"{prefix}pk__in": found})
+
+
+def pool_teams(user):
+    """The teams whose pools (公海) `user` sees, as a Team queryset: a rep's own team, a
+    manager's subtree; None for the roles that sell nothing (those who see all see every
+    customer anyway)."""
+    if policy.reach(user) not in (policy.Reach.SUBTREE, policy.Reach.OWN) or not user.team_id:
+        return None
+    return apps.get_model("teams", "Team").objects.filter(policy.teams_q(user)).values("pk")
 
 
 def customer_viewers_q(customer):

@@ -18,6 +18,7 @@ from .customer import (
 from .grading import GradeChange, GradeProposal, GradingSettings
 from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
 from .ownership import Handover, Merge
+from .pools import OwnershipChange, Pool, ReclaimWarning
 
 __all__ = [
     "Contact",
@@ -37,6 +38,9 @@ __all__ = [
     "Merge",
     "NeedLine",
     "NeedsSurvey",
+    "OwnershipChange",
+    "Pool",
+    "ReclaimWarning",
     "SavedView",
     "Tag",
     "Task",

@@ -10,6 +10,8 @@ are importable from here (`services.customer_create(...)`):
 - followups.py: follow-ups, tasks, needs surveys, the customer's cadence
 - grading.py: grading settings, the cadence recompute, the quarterly grade review
 - ownership.py: merge, handover (客户交接), bulk reassign
+- pools.py: the customer pool (公海): pool rules, claim, return, assignment from a pool
+- reclaim.py: the pools' automatic reclaim and its warnings
 - lists.py: tags in bulk, saved views
 - excel.py: import, exports (direct, queued, written by a worker, purged)
 - common.py: what the areas share (row lock, keys, grade history)
@@ -41,6 +43,14 @@ from .grading import (
 )
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
+from .pools import (
+    PoolError,
+    customer_assign_from_pool,
+    customer_claim,
+    customer_return,
+    pool_save,
+)
+from .reclaim import customers_reclaim
 from .records import (
     customer_change_status,
     customer_confirm_second_check,
@@ -49,6 +59,12 @@ from .records import (
 )
 
 __all__ = [
+    "PoolError",
+    "customer_assign_from_pool",
+    "customer_claim",
+    "customer_return",
+    "customers_reclaim",
+    "pool_save",
     "CADENCE_FIELDS",
     "CustomerError",
     "contact_create",
