@@ -28,6 +28,7 @@ for order, area in enumerate(
             _("Quick log"),
             "lightning-charge",
         ),
+        _area("customers.work_with_customers", "customers:pool-list", _("Customer pool"), "water"),
         _area(
             "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
         ),
@@ -49,6 +50,7 @@ for order, panel in enumerate(
 
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.needs_surveys, order=10)
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.grade_history, order=50)
+hooks.register(hooks.CUSTOMER_SECTIONS, sections.pool, order=40)
 
 for provider in (
     timeline.followups,

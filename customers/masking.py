@@ -11,8 +11,9 @@ from teams import policy
 
 
 def masks_contacts(user, customer):
-    """True when `user` sees `customer`'s phone numbers and e-mails masked."""
-    return customer.pool_id is not None and not policy.sees_all(user)
+    """True when `user` sees `customer`'s phone numbers and e-mails masked (None, a reader
+    unknown, sees them masked)."""
+    return customer.pool_id is not None and (user is None or not policy.sees_all(user))
 
 
 def mask_phone(value):
@@ -53,7 +54,7 @@ def mask_customer(user, customer, contacts=()):
 
 def mask_rows(user, customers):
     """`mask_customer` for a page of rows (their prefetched contacts, if any, too)."""
-    if policy.sees_all(user):
+    if user is not None and policy.sees_all(user):
         return
     for customer in customers:
         if customer.pool_id is None:

@@ -262,9 +262,9 @@ class Customer(models.Model):
                 condition=models.Q(second_check="pending"),
                 name="customer_second_check_pending",
             ),
-            # The pool list: a pool's customers, longest waiting first.
+            # The pool list: customers in a pool, longest waiting first.
             models.Index(
-                fields=["pool", "pooled_at", "id"],
+                fields=["pooled_at", "id"],
                 condition=models.Q(pool__isnull=False),
                 name="customer_pool_waiting",
             ),

@@ -198,9 +198,11 @@ def test_a_blocker_hook_gives_its_reason(rep, pool):
     def vip(*, customer_ids):
         return dict.fromkeys(customer_ids, "它是重点客户")
 
-    with hooks.register_temporarily(hooks.CUSTOMER_POOL_BLOCKERS, vip):
-        with pytest.raises(services.PoolError, match="它是重点客户"):
-            services.customer_return(by=rep, customer=customer, reason="不跟了")
+    with (
+        hooks.register_temporarily(hooks.CUSTOMER_POOL_BLOCKERS, vip),
+        pytest.raises(services.PoolError, match="它是重点客户"),
+    ):
+        services.customer_return(by=rep, customer=customer, reason="不跟了")
 
 
 def test_no_pool_for_the_team_refuses_the_return(other_rep, pool):
