@@ -90,6 +90,8 @@ hooks.register(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks)
 hooks.register(hooks.DEMO_DATA, demo.seed, order=100)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=100)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=100)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_pool_options, order=101)
+hooks.register(hooks.VOLUME_DATA, volume.seed_pools, order=900)
 
 # --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
 

@@ -53,6 +53,18 @@ class CustomerQuerySet(models.QuerySet):
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
 
+    def in_pools_of(self, user):
+        """The pool customers (公海) `user` sees: exactly `visible_to(user)` among customers in a
+        pool (nobody owns or shares a pool customer, so only its pool's teams count), read
+        through the pool without the union of owned and shared customers."""
+        if policy.reach(user) is policy.Reach.ALL:
+            return self.filter(pool__isnull=False)
+        teams = pool_teams(user)
+        if teams is None:
+            return self.none()
+        pools = apps.get_model("customers", "Pool").objects.filter(teams__in=teams)
+        return self.filter(pool__in=pools.values("pk"))
+
     def managed_by(self, user):
         """The customers within `user`'s reach by ownership, never those merely shared with
         them: `permissions.can_manage_ownership` for many (bulk actions, handover, merge)."""

@@ -115,6 +115,7 @@ hooks.register(
 
 hooks.register(hooks.AGENDA_ITEMS, agenda.solutions_due, order=200)
 
+
 def open_opportunity_blocks_pool(*, customer_ids):
     """A customer with an open opportunity is being worked: never returned to a pool."""
     rows = (

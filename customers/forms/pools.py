@@ -12,15 +12,17 @@ from ..models import Customer, Grade, OwnershipChange, Pool
 
 class PoolFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    pool = forms.ModelChoiceField(
-        label=_("Pool"), queryset=Pool.objects.none(), required=False, empty_label=_("All pools")
-    )
+    pool = forms.ModelChoiceField(label=_("Pool"), queryset=Pool.objects.none(), required=False)
     grade = forms.ChoiceField(label=_("Grade"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
 
     def __init__(self, *args, pools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pool"].queryset = pools
+        # The choices from one plain query (a ModelChoiceField iterates a server-side cursor).
+        self.fields["pool"].widget.choices = [("", _("All pools"))] + [
+            (pk, name) for pk, name in pools.values_list("pk", "name")
+        ]
         self.fields["grade"].choices = [("", _("All grades")), *Grade.choices]
         self.fields["region"].choices = [("", _("All regions")), *Customer.Region.choices]
 

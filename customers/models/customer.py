@@ -268,6 +268,11 @@ class Customer(models.Model):
                 condition=models.Q(pool__isnull=False),
                 name="customer_pool_waiting",
             ),
+            models.Index(
+                fields=["grade", "pooled_at", "id"],
+                condition=models.Q(pool__isnull=False),
+                name="customer_pool_grade_waiting",
+            ),
         ]
 
     def __str__(self):

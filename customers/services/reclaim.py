@@ -72,21 +72,14 @@ def _chunks(items, size=CHUNK):
 
 
 def _last_wins(customer_ids, since):
+    """`customer_ids`: a values("pk") queryset, so each hook reads its rows in one query (a
+    semi-join) instead of lists of ids."""
     wins = {}
-    sources = hooks.get(hooks.CUSTOMER_RECENT_WINS)
-    for chunk in _chunks(customer_ids):
-        for fn in sources:
-            for pk, at in fn(customer_ids=chunk, since=since).items():
-                if pk not in wins or at > wins[pk]:
-                    wins[pk] = at
+    for fn in hooks.get(hooks.CUSTOMER_RECENT_WINS):
+        for pk, at in fn(customer_ids=customer_ids, since=since).items():
+            if pk not in wins or at > wins[pk]:
+                wins[pk] = at
     return wins
-
-
-def _blocked(customer_ids):
-    found = {}
-    for chunk in _chunks(customer_ids):
-        found.update(pool_blockers(chunk))
-    return found
 
 
 def reclaim_plan(now):
@@ -105,13 +98,14 @@ def reclaim_plan(now):
         (days for pool in pools.values() for g in "ABC" if (days := pool.won_days(g))),
         default=None,
     )
-    rows = Customer.objects.filter(owner_id__in=owners).values_list(
-        "pk", "owner_id", "grade", "last_followup_at", "owner_since", "created_at"
+    owned = Customer.objects.filter(owner_id__in=owners).order_by()
+    rows = list(
+        owned.values_list(
+            "pk", "owner_id", "grade", "last_followup_at", "owner_since", "created_at"
+        ).iterator(chunk_size=CHUNK)
     )
-    rows = list(rows.order_by().iterator(chunk_size=CHUNK))
-    wins = (
-        _last_wins([r[0] for r in rows], now - timedelta(days=longest_won)) if longest_won else {}
-    )
+    ids = owned.values("pk")
+    wins = _last_wins(ids, now - timedelta(days=longest_won)) if longest_won else {}
     today = timezone.localdate(now)
     due, warn = [], []
     for pk, owner_id, grade, last_followup, owner_since, created in rows:
@@ -138,10 +132,10 @@ def reclaim_plan(now):
             due.append(row)
         elif timezone.localdate(when) <= today + timedelta(days=pool.warn_days):
             warn.append(row)
-    blocked = _blocked([r[0] for r in due + warn])
+    blocked = pool_blockers(ids) if due or warn else {}
     kept_due = [r for r in due if r[0] not in blocked]
     kept_warn = [r for r in warn if r[0] not in blocked]
-    return kept_due, kept_warn, len(blocked)
+    return kept_due, kept_warn, len(due) + len(warn) - len(kept_due) - len(kept_warn)
 
 
 def _warn(rows):
