@@ -28,6 +28,7 @@ for order, area in enumerate(
             _("Quick log"),
             "lightning-charge",
         ),
+        _area("customers.work_with_customers", "customers:lead-list", _("Leads"), "funnel"),
         _area("customers.work_with_customers", "customers:pool-list", _("Customer pool"), "water"),
         _area(
             "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
@@ -79,6 +80,7 @@ for move in (
     moves.move_merges,
     moves.move_ownership_changes,
     moves.drop_reclaim_warnings,
+    moves.move_lead_screening,
     moves.fill_empty_fields,
 ):
     hooks.register(hooks.CUSTOMER_MERGE, move)

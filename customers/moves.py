@@ -26,6 +26,7 @@ from .models import (
     GradeChange,
     GradeProposal,
     Handover,
+    LeadScreening,
     Merge,
     NeedsSurvey,
     OwnershipChange,
@@ -204,6 +205,18 @@ def move_ownership_changes(*, keep, merge, by, dry_run):
         rows,
         dry_run=dry_run,
         customer=keep,
+    )
+
+
+def move_lead_screening(*, keep, merge, by, dry_run):
+    """A lead merged into a customer: its screening moves unless the customer has its own."""
+    rows = LeadScreening.objects.filter(customer=merge)
+    if LeadScreening.objects.filter(customer=keep).exists():
+        if not dry_run:
+            rows.delete()
+        return None
+    return hooks.move(
+        "lead_screening", gettext_noop("lead screening"), rows, dry_run=dry_run, customer=keep
     )
 
 

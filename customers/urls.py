@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import contacts, excel, followups, grading, lists, ownership, people, pools, records
+from .views import (
+    contacts,
+    excel,
+    followups,
+    grading,
+    leads,
+    lists,
+    ownership,
+    people,
+    pools,
+    records,
+)
 
 app_name = "customers"
 
@@ -49,6 +60,9 @@ urlpatterns = [
     path("grading/settings/", grading.GradingSettingsView.as_view(), name="grading-settings"),
     path("grading/review/", grading.GradeReviewView.as_view(), name="grade-review"),
     path("handover/", ownership.HandoverView.as_view(), name="handover"),
+    # lead screening (线索筛选)
+    path("leads/", leads.LeadListView.as_view(), name="lead-list"),
+    path("<int:pk>/screen/", leads.ScreenView.as_view(), name="lead-screen"),
     # the customer pool (公海) and the ownership log
     path("pool/", pools.PoolListView.as_view(), name="pool-list"),
     path("pool/mine/", pools.HoldingsView.as_view(), name="pool-holdings"),

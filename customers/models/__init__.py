@@ -16,6 +16,7 @@ from .customer import (
     Tag,
 )
 from .grading import GradeChange, GradeProposal, GradingSettings
+from .leads import DisqualifyReason, LeadScreening, ScreeningSettings
 from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
 from .ownership import Handover, Merge
 from .pools import OwnershipChange, Pool, ReclaimWarning
@@ -25,6 +26,7 @@ __all__ = [
     "Customer",
     "CustomerShare",
     "CustomerStatusChange",
+    "DisqualifyReason",
     "ExportLog",
     "ExportStatusChange",
     "FollowUp",
@@ -35,6 +37,7 @@ __all__ = [
     "Handover",
     "ImportLog",
     "Industry",
+    "LeadScreening",
     "Merge",
     "NeedLine",
     "NeedsSurvey",
@@ -42,6 +45,7 @@ __all__ = [
     "Pool",
     "ReclaimWarning",
     "SavedView",
+    "ScreeningSettings",
     "Tag",
     "Task",
 ]

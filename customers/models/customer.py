@@ -309,6 +309,7 @@ class CustomerStatusChange(StatusChange):
         EDIT = "edit", _("Changed on the customer form")
         FOLLOWUP = "followup", _("A follow-up was logged")
         EDIT_HISTORY = "edit_history", _("Taken from the edit history")
+        SCREENING = "screening", _("Lead screening")
 
     subject = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="status_changes")
     # What caused the change, as a code: code reads it, people read its label (and `reason`,

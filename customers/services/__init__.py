@@ -41,6 +41,7 @@ from .grading import (
     grade_review_propose,
     grading_settings_update,
 )
+from .leads import lead_screen
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
 from .pools import (
@@ -64,6 +65,7 @@ __all__ = [
     "customer_claim",
     "customer_return",
     "customers_reclaim",
+    "lead_screen",
     "pool_save",
     "CADENCE_FIELDS",
     "CustomerError",
