@@ -15,7 +15,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_update_with_history
 
 from crm_site import hooks
 from teams import policy
@@ -234,13 +233,20 @@ def _put_in_pool(customers, pools, *, by, how, reasons):
             done_at=now
         )
     CustomerShare.objects.filter(customer__in=customers).delete()
+    by_pool = {}
     for customer in customers:
         customer.owner, customer.owner_since, customer.updated_at = None, None, now
         customer.pool, customer.pooled_at = pools[customer.pk], now
-    bulk_update_with_history(
+        by_pool.setdefault(customer.pool.pk, []).append(customer.pk)
+    # One UPDATE per pool (the same values for all), not bulk_update's CASE per row: the
+    # reclaim moves thousands at once.
+    for pool_id, pks in by_pool.items():
+        Customer.objects.filter(pk__in=pks).update(
+            owner=None, owner_since=None, pool_id=pool_id, pooled_at=now, updated_at=now
+        )
+    Customer.history.bulk_history_create(
         customers,
-        Customer,
-        ["owner", "owner_since", "pool", "pooled_at", "updated_at"],
+        update=True,
         default_user=by,
         default_change_reason=(
             gettext_noop("Returned to the pool")
