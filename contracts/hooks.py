@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import agenda
+from . import agenda, search
 from .models import Contract
 from .permissions import APPROVER_ROLES
 
@@ -63,6 +63,7 @@ hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
 hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
+hooks.register(hooks.GLOBAL_SEARCH, search.contracts, order=300)
 
 
 # A contract in approval, signed or being delivered keeps its customer out of the pools.

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
-from . import agenda, demo, pages, reminders, volume
+from . import agenda, demo, pages, reminders, search, volume
 from .models import Opportunity
 
 
@@ -114,6 +114,7 @@ hooks.register(
 )
 
 hooks.register(hooks.AGENDA_ITEMS, agenda.solutions_due, order=200)
+hooks.register(hooks.GLOBAL_SEARCH, search.opportunities, order=200)
 
 
 def open_opportunity_blocks_pool(*, customer_ids):

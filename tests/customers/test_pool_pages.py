@@ -56,13 +56,23 @@ def page(client, user, url):
         reverse("customers:customer-list") + "?q=青禾",
         reverse("customers:customer-list") + "?q=5678",
         reverse("customers:customer-search") + "?q=青禾",
+        reverse("global-search") + "?q=张伟",
     ],
-    ids=["pool list", "customer list", "list search", "phone search", "quick-log search"],
+    ids=[
+        "pool list",
+        "customer list",
+        "list search",
+        "phone search",
+        "quick-log search",
+        "global search",
+    ],
 )
 def test_a_rep_sees_the_pool_customer_masked(client, rep, waiting, url):
     html = page(client, rep, url)
     assert "青禾食品有限公司" in html
     assert PHONE not in html and EMAIL not in html
+    if "search/?q=张伟" in url:
+        assert MASKED in html
 
 
 def test_the_customer_page_masks_phone_and_email_until_claimed(client, rep, waiting):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0013_pools'),
+        ('customers', '0014_pools'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
