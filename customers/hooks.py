@@ -5,7 +5,18 @@ from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import agenda, demo, home, moves, reminders, search, sections, timeline, volume
+from . import (
+    agenda,
+    demo,
+    home,
+    moves,
+    pool_demo,
+    reminders,
+    search,
+    sections,
+    timeline,
+    volume,
+)
 
 
 def _area(perm, url_name, label, icon):
@@ -90,6 +101,7 @@ hooks.register(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks)
 # --- demo and volume data ----------------------------------------------------------------------
 
 hooks.register(hooks.DEMO_DATA, demo.seed, order=100)
+hooks.register(hooks.DEMO_DATA, pool_demo.seed, order=900)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=100)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=100)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_pool_options, order=101)
