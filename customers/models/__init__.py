@@ -16,7 +16,7 @@ from .customer import (
     Tag,
 )
 from .grading import GradeChange, GradeProposal, GradingSettings
-from .leads import DisqualifyReason, LeadScreening, ScreeningSettings
+from .leads import DisqualifyReason, InboundRouting, LeadScreening, ScreeningSettings
 from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
 from .ownership import Handover, Merge
 from .pools import OwnershipChange, Pool, ReclaimWarning
@@ -36,6 +36,7 @@ __all__ = [
     "GradingSettings",
     "Handover",
     "ImportLog",
+    "InboundRouting",
     "Industry",
     "LeadScreening",
     "Merge",

@@ -100,3 +100,27 @@ class LeadScreening(models.Model):
     @property
     def is_qualified(self):
         return self.decision == self.Decision.QUALIFIED
+
+
+class InboundRouting(models.Model):
+    """How a team's inbound leads are shared out, and whom round robin gave the last one."""
+
+    class Method(models.TextChoices):
+        ROUND_ROBIN = "round_robin", _("Round robin")
+        LEAST_LOAD = "least_load", _("Least load (fewest open leads)")
+
+    team = models.OneToOneField(
+        "teams.Team", on_delete=models.CASCADE, related_name="inbound_routing"
+    )
+    method = models.CharField(
+        _("method"), max_length=12, choices=Method, default=Method.ROUND_ROBIN
+    )
+    last_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inbound lead routing")
+
+    def __str__(self):
+        return f"{self.team_id}: {self.method}"

@@ -12,6 +12,7 @@ are importable from here (`services.customer_create(...)`):
 - ownership.py: merge, handover (客户交接), bulk reassign
 - pools.py: the customer pool (公海): pool rules, claim, return, assignment from a pool
 - reclaim.py: the pools' automatic reclaim and its warnings
+- leads.py, inbound.py: lead screening; inbound leads shared out to a team's reps
 - lists.py: tags in bulk, saved views
 - excel.py: import, exports (direct, queued, written by a worker, purged)
 - common.py: what the areas share (row lock, keys, grade history)
@@ -41,6 +42,7 @@ from .grading import (
     grade_review_propose,
     grading_settings_update,
 )
+from .inbound import inbound_lead_create
 from .leads import lead_screen
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
@@ -65,6 +67,7 @@ __all__ = [
     "customer_claim",
     "customer_return",
     "customers_reclaim",
+    "inbound_lead_create",
     "lead_screen",
     "pool_save",
     "CADENCE_FIELDS",
