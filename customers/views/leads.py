@@ -49,7 +49,7 @@ class LeadListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        for lead in context["leads"]:
+        for lead in [] if self.tab == "screened" else context["leads"]:
             lead.screening_due = leads.due_on(lead.created_at)
             lead.screening_overdue = lead.screening_due < today
         labels = {"due": _("Due"), "overdue": _("Overdue"), "screened": _("Screened")}
