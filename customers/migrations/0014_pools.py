@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from crm_site.migration_ops import AlterFieldBesidePostgresIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -42,7 +44,10 @@ class Migration(migrations.Migration):
             name='pooled_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='in the pool since'),
         ),
-        migrations.AlterField(
+        # Nullable (a pool customer has no owner); SQLite rebuilds the table for it, without
+        # the indexes only PostgreSQL has.
+        AlterFieldBesidePostgresIndexes(
+            postgres_indexes=('customer_due_sort', 'customer_last_followup_sort', 'customer_phone_trgm'),
             model_name='customer',
             name='owner',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
