@@ -31,6 +31,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
+- `CUSTOMER_SIGHT` `fn(*, user) -> QuerySet | None`: the ids of the customers an assignment
+  of a later app lets `user` see (a `values("customer_id")` queryset, not evaluated: the teams
+  policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
@@ -80,6 +83,7 @@ CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
+CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 AGENDA_ITEMS = "agenda_items"
 GLOBAL_SEARCH = "global_search"
@@ -98,6 +102,7 @@ NAMES = frozenset(
         CUSTOMER_PURCHASES,
         CUSTOMER_POOL_BLOCKERS,
         CUSTOMER_RECENT_WINS,
+        CUSTOMER_SIGHT,
         REMINDER_RULES,
         AGENDA_ITEMS,
         GLOBAL_SEARCH,
@@ -250,6 +255,9 @@ class Reminder:
     target: object = None
     url: str = ""
     body: str = ""
+    # Done once, in the transaction that creates the notification (and not on a dry run):
+    # e.g. an overdue instalment's collection stage moves. Safe to call twice.
+    effect: object = None
 
 
 @dataclass(frozen=True)

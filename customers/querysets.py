@@ -2,6 +2,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from crm_site import hooks
 from teams import policy
 
 
@@ -21,12 +22,12 @@ def customer_visibility_q(user, prefix=""):
     share_model = apps.get_model("customers", "CustomerShare")
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    found = owned.union(shared)
+    # Later apps' assignments (after-sales staff, delivery) as the policy's `extra`.
+    sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
     teams = pool_teams(user)
-    if teams is not None:
-        pooled = customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk")
-        found = owned.union(shared, pooled)
-    return Q(**{f"{prefix}pk__in": found})
+    if teams is not None:  # the customers waiting in their teams' pools (公海)
+        sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))
+    return Q(**{f"{prefix}pk__in": owned.union(shared, *sight)})
 
 
 def pool_teams(user):
