@@ -7,144 +7,406 @@ from django.db import migrations, models
 from crm_site.migration_ops import AlterFieldBesidePostgresIndexes
 
 
-class Migration(migrations.Migration):
+POSTGRES_ONLY = ("customer_due_sort", "customer_last_followup_sort", "customer_phone_trgm")
 
+
+def _postgres_indexes():
+    from django.contrib.postgres.indexes import GinIndex
+
+    return [
+        models.Index(
+            models.OrderBy(models.F("next_followup_due"), nulls_last=True),
+            models.OrderBy(models.F("id"), descending=True),
+            name="customer_due_sort",
+        ),
+        models.Index(
+            models.OrderBy(models.F("last_followup_at"), descending=True, nulls_last=True),
+            models.OrderBy(models.F("id"), descending=True),
+            name="customer_last_followup_sort",
+        ),
+        GinIndex(fields=["phone_key"], name="customer_phone_trgm", opclasses=["gin_trgm_ops"]),
+    ]
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('customers', '0013_search_trigram_indexes'),
-        ('teams', '0006_drop_role_permissions'),
+        ("customers", "0013_search_trigram_indexes"),
+        ("teams", "0006_drop_role_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # SQLite rebuilds the customer table for these changes, with every index of the state:
+    # the indexes only PostgreSQL has (AddIndexOnPostgres) leave the state for the length of
+    # this migration and come back at its end, untouched in the database.
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveIndex(model_name="customer", name=name) for name in POSTGRES_ONLY
+            ]
+        ),
         migrations.CreateModel(
-            name='ReclaimWarning',
+            name="ReclaimWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reclaim_on', models.DateField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reclaim_on", models.DateField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.AddField(
-            model_name='customer',
-            name='owner_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='owned since'),
+            model_name="customer",
+            name="owner_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="owned since"),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='pooled_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='in the pool since'),
+            model_name="customer",
+            name="pooled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="in the pool since"),
         ),
         migrations.AddField(
-            model_name='historicalcustomer',
-            name='owner_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='owned since'),
+            model_name="historicalcustomer",
+            name="owner_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="owned since"),
         ),
         migrations.AddField(
-            model_name='historicalcustomer',
-            name='pooled_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='in the pool since'),
+            model_name="historicalcustomer",
+            name="pooled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="in the pool since"),
         ),
         # Nullable (a pool customer has no owner); SQLite rebuilds the table for it, without
         # the indexes only PostgreSQL has.
         AlterFieldBesidePostgresIndexes(
-            postgres_indexes=('customer_due_sort', 'customer_last_followup_sort', 'customer_phone_trgm'),
-            model_name='customer',
-            name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            postgres_indexes=(
+                "customer_due_sort",
+                "customer_last_followup_sort",
+                "customer_phone_trgm",
+            ),
+            model_name="customer",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="customers",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.CreateModel(
-            name='Pool',
+            name="Pool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('cap_total', models.PositiveIntegerField(blank=True, default=None, help_text='Customers a rep may own in all.', null=True, verbose_name='holding cap (all grades)')),
-                ('cap_a', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='holding cap for A')),
-                ('cap_b', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='holding cap for B')),
-                ('cap_c', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='holding cap for C')),
-                ('claims_per_day', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='claims per rep per day')),
-                ('cooldown_days', models.PositiveIntegerField(default=7, help_text='Days before a rep may claim again a customer they returned or lost.', verbose_name='cool-down (days)')),
-                ('followup_days_a', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='reclaim A after days without follow-up')),
-                ('followup_days_b', models.PositiveIntegerField(blank=True, default=60, null=True, verbose_name='reclaim B after days without follow-up')),
-                ('followup_days_c', models.PositiveIntegerField(blank=True, default=30, null=True, verbose_name='reclaim C after days without follow-up')),
-                ('won_days_a', models.PositiveIntegerField(blank=True, default=None, null=True, verbose_name='reclaim A after days without a win')),
-                ('won_days_b', models.PositiveIntegerField(blank=True, default=180, null=True, verbose_name='reclaim B after days without a win')),
-                ('won_days_c', models.PositiveIntegerField(blank=True, default=90, null=True, verbose_name='reclaim C after days without a win')),
-                ('warn_days', models.PositiveIntegerField(default=3, verbose_name='warn the owner (days before)')),
-                ('teams', models.ManyToManyField(blank=True, related_name='customer_pools', to='teams.team', verbose_name='teams that may claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "cap_total",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=None,
+                        help_text="Customers a rep may own in all.",
+                        null=True,
+                        verbose_name="holding cap (all grades)",
+                    ),
+                ),
+                (
+                    "cap_a",
+                    models.PositiveIntegerField(
+                        blank=True, default=None, null=True, verbose_name="holding cap for A"
+                    ),
+                ),
+                (
+                    "cap_b",
+                    models.PositiveIntegerField(
+                        blank=True, default=None, null=True, verbose_name="holding cap for B"
+                    ),
+                ),
+                (
+                    "cap_c",
+                    models.PositiveIntegerField(
+                        blank=True, default=None, null=True, verbose_name="holding cap for C"
+                    ),
+                ),
+                (
+                    "claims_per_day",
+                    models.PositiveIntegerField(
+                        blank=True, default=None, null=True, verbose_name="claims per rep per day"
+                    ),
+                ),
+                (
+                    "cooldown_days",
+                    models.PositiveIntegerField(
+                        default=7,
+                        help_text="Days before a rep may claim again a customer they returned or lost.",
+                        verbose_name="cool-down (days)",
+                    ),
+                ),
+                (
+                    "followup_days_a",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=None,
+                        null=True,
+                        verbose_name="reclaim A after days without follow-up",
+                    ),
+                ),
+                (
+                    "followup_days_b",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=60,
+                        null=True,
+                        verbose_name="reclaim B after days without follow-up",
+                    ),
+                ),
+                (
+                    "followup_days_c",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=30,
+                        null=True,
+                        verbose_name="reclaim C after days without follow-up",
+                    ),
+                ),
+                (
+                    "won_days_a",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=None,
+                        null=True,
+                        verbose_name="reclaim A after days without a win",
+                    ),
+                ),
+                (
+                    "won_days_b",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=180,
+                        null=True,
+                        verbose_name="reclaim B after days without a win",
+                    ),
+                ),
+                (
+                    "won_days_c",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=90,
+                        null=True,
+                        verbose_name="reclaim C after days without a win",
+                    ),
+                ),
+                (
+                    "warn_days",
+                    models.PositiveIntegerField(
+                        default=3, verbose_name="warn the owner (days before)"
+                    ),
+                ),
+                (
+                    "teams",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="customer_pools",
+                        to="teams.team",
+                        verbose_name="teams that may claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer pool',
-                'verbose_name_plural': 'customer pools',
-                'ordering': ['name'],
+                "verbose_name": "customer pool",
+                "verbose_name_plural": "customer pools",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OwnershipChange',
+            name="OwnershipChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('how', models.CharField(choices=[('claim', 'Claimed from the pool'), ('return', 'Returned to the pool'), ('reclaim', 'Reclaimed by the pool'), ('assign', 'Assigned from the pool'), ('lead', 'Inbound lead assigned'), ('handover', 'Handover'), ('reassign', 'Bulk reassign'), ('edit', 'Owner changed on the form')], max_length=10, verbose_name='how')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ownership_changes', to='customers.customer')),
-                ('from_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='from')),
-                ('to_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='to')),
-                ('pool', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.pool', verbose_name='pool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("claim", "Claimed from the pool"),
+                            ("return", "Returned to the pool"),
+                            ("reclaim", "Reclaimed by the pool"),
+                            ("assign", "Assigned from the pool"),
+                            ("lead", "Inbound lead assigned"),
+                            ("handover", "Handover"),
+                            ("reassign", "Bulk reassign"),
+                            ("edit", "Owner changed on the form"),
+                        ],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ownership_changes",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "from_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "pool",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.pool",
+                        verbose_name="pool",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ownership change',
-                'verbose_name_plural': 'ownership changes',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "ownership change",
+                "verbose_name_plural": "ownership changes",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='customer',
-            name='pool',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='customers.pool', verbose_name='pool'),
+            model_name="customer",
+            name="pool",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="customers",
+                to="customers.pool",
+                verbose_name="pool",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcustomer',
-            name='pool',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='customers.pool', verbose_name='pool'),
+            model_name="historicalcustomer",
+            name="pool",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="customers.pool",
+                verbose_name="pool",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(condition=models.Q(('pool__isnull', False)), fields=['pooled_at', 'id'], name='customer_pool_waiting'),
+            model_name="customer",
+            index=models.Index(
+                condition=models.Q(("pool__isnull", False)),
+                fields=["pooled_at", "id"],
+                name="customer_pool_waiting",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(condition=models.Q(('pool__isnull', False)), fields=['grade', 'pooled_at', 'id'], name='customer_pool_grade_waiting'),
+            model_name="customer",
+            index=models.Index(
+                condition=models.Q(("pool__isnull", False)),
+                fields=["grade", "pooled_at", "id"],
+                name="customer_pool_grade_waiting",
+            ),
         ),
         migrations.AddField(
-            model_name='reclaimwarning',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer'),
+            model_name="reclaimwarning",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='reclaimwarning',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reclaimwarning",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reclaimwarning',
-            name='task',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.task'),
+            model_name="reclaimwarning",
+            name="task",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="customers.task",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ownershipchange',
-            index=models.Index(fields=['customer', '-at'], name='customers_o_custome_fe2259_idx'),
+            model_name="ownershipchange",
+            index=models.Index(fields=["customer", "-at"], name="customers_o_custome_fe2259_idx"),
         ),
         migrations.AddIndex(
-            model_name='ownershipchange',
-            index=models.Index(fields=['to_user', 'how', 'at'], name='customers_o_to_user_ced728_idx'),
+            model_name="ownershipchange",
+            index=models.Index(
+                fields=["to_user", "how", "at"], name="customers_o_to_user_ced728_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ownershipchange',
-            index=models.Index(fields=['from_user', 'how', 'at'], name='customers_o_from_us_ac96cb_idx'),
+            model_name="ownershipchange",
+            index=models.Index(
+                fields=["from_user", "how", "at"], name="customers_o_from_us_ac96cb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reclaimwarning',
-            constraint=models.UniqueConstraint(fields=('customer', 'owner', 'reclaim_on'), name='reclaim_warning_once'),
+            model_name="reclaimwarning",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "owner", "reclaim_on"), name="reclaim_warning_once"
+            ),
+        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(model_name="customer", index=index)
+                for index in _postgres_indexes()
+            ]
         ),
     ]
