@@ -112,6 +112,30 @@ hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
 hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
 hooks.register(hooks.GLOBAL_SEARCH, search.contracts, order=300)
 
+
+# A contract in approval, signed or being delivered keeps its customer out of the pools.
+POOL_BLOCKING_STATES = (
+    Contract.Status.IN_APPROVAL,
+    Contract.Status.APPROVED,
+    Contract.Status.SIGNED,
+    Contract.Status.IN_DELIVERY,
+)
+
+
+def contract_blocks_pool(*, customer_ids):
+    """A customer with a contract in approval, signed or in delivery is never returned to a
+    pool (公海)."""
+    rows = (
+        Contract.objects.filter(customer_id__in=customer_ids, status__in=POOL_BLOCKING_STATES)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    reason = _("it has a contract in approval, signed or in delivery")
+    return {customer_id: str(reason) for customer_id in rows}
+
+
+hooks.register(hooks.CUSTOMER_POOL_BLOCKERS, contract_blocks_pool, order=200)
 # --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
 
 for name, label, fn in (

@@ -38,6 +38,11 @@ number of rows (the pages pin their query counts). The hooks and their functions
   policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
+- `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
+  may not go back to a pool (公海), neither returned by hand nor reclaimed, with a reason in
+  the reader's language (an open opportunity, a contract in approval or delivery).
+- `CUSTOMER_RECENT_WINS` `fn(*, customer_ids, since) -> {customer_id: datetime}`: when each
+  customer last won a deal, for wins since `since`: the pools' reclaim counts from it.
 - `REMINDER_RULES` a `ReminderRule(name, label, fn)`: a reminder rule of the app that owns
   its records; `fn(*, now, thresholds)` yields a `Reminder` per notification that falls due at
   `now` (read from the database, so a missed run is caught up by the next one). `thresholds`
@@ -79,6 +84,8 @@ OPPORTUNITY_ACTIONS = "opportunity_actions"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
+CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
+CUSTOMER_RECENT_WINS = "customer_recent_wins"
 CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 AGENDA_ITEMS = "agenda_items"
@@ -97,6 +104,8 @@ NAMES = frozenset(
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
+        CUSTOMER_POOL_BLOCKERS,
+        CUSTOMER_RECENT_WINS,
         CUSTOMER_SIGHT,
         REMINDER_RULES,
         AGENDA_ITEMS,

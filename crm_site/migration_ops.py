@@ -36,3 +36,37 @@ def upper_trigram_indexes(*indexes):
             schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def _without_indexes(state, app_label, model_name, names):
+    state = state.clone()
+    model = state.models[app_label, model_name]
+    model.options["indexes"] = [i for i in model.options.get("indexes", []) if i.name not in names]
+    return state
+
+
+class AlterFieldBesidePostgresIndexes(migrations.AlterField):
+    """An AlterField that SQLite does by rebuilding the table, with every index of the state:
+    the rebuild leaves out `postgres_indexes` (those AddIndexOnPostgres built only there)."""
+
+    def __init__(self, *args, postgres_indexes=(), **kwargs):
+        self.postgres_indexes = tuple(postgres_indexes)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, args, {**kwargs, "postgres_indexes": self.postgres_indexes}
+
+    def _states(self, app_label, schema_editor, *states):
+        if schema_editor.connection.vendor == "postgresql":
+            return states
+        names = set(self.postgres_indexes)
+        return [_without_indexes(s, app_label, self.model_name_lower, names) for s in states]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        from_state, to_state = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        from_state, to_state = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -5,7 +5,18 @@ from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import agenda, demo, home, moves, reminders, search, sections, timeline, volume
+from . import (
+    agenda,
+    demo,
+    home,
+    moves,
+    pool_demo,
+    reminders,
+    search,
+    sections,
+    timeline,
+    volume,
+)
 
 
 def _area(perm, url_name, label, icon):
@@ -28,6 +39,8 @@ for order, area in enumerate(
             _("Quick log"),
             "lightning-charge",
         ),
+        _area("customers.work_with_customers", "customers:lead-list", _("Leads"), "funnel"),
+        _area("customers.work_with_customers", "customers:pool-list", _("Customer pool"), "water"),
         _area(
             "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
         ),
@@ -49,6 +62,7 @@ for order, panel in enumerate(
 
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.needs_surveys, order=10)
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.grade_history, order=50)
+hooks.register(hooks.CUSTOMER_SECTIONS, sections.pool, order=40)
 
 for provider in (
     timeline.followups,
@@ -75,6 +89,9 @@ for move in (
     moves.move_grade_proposals,
     moves.move_handovers,
     moves.move_merges,
+    moves.move_ownership_changes,
+    moves.drop_reclaim_warnings,
+    moves.move_lead_screening,
     moves.fill_empty_fields,
 ):
     hooks.register(hooks.CUSTOMER_MERGE, move)
@@ -84,8 +101,11 @@ hooks.register(hooks.CUSTOMER_HANDOVER, moves.move_open_tasks)
 # --- demo and volume data ----------------------------------------------------------------------
 
 hooks.register(hooks.DEMO_DATA, demo.seed, order=100)
+hooks.register(hooks.DEMO_DATA, pool_demo.seed, order=900)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=100)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=100)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_pool_options, order=101)
+hooks.register(hooks.VOLUME_DATA, volume.seed_pools, order=900)
 
 # --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
 

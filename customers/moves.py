@@ -26,8 +26,11 @@ from .models import (
     GradeChange,
     GradeProposal,
     Handover,
+    LeadScreening,
     Merge,
     NeedsSurvey,
+    OwnershipChange,
+    ReclaimWarning,
     Task,
 )
 
@@ -192,6 +195,37 @@ def move_handovers(*, keep, merge, by, dry_run):
         return Moved("handovers", gettext_noop("handovers"), rows.exclude(clash).count())
     rows.filter(clash).delete()
     return Moved("handovers", gettext_noop("handovers"), rows.update(customer=keep))
+
+
+def move_ownership_changes(*, keep, merge, by, dry_run):
+    rows = OwnershipChange.objects.filter(customer=merge)
+    return hooks.move(
+        "ownership_changes",
+        gettext_noop("ownership changes"),
+        rows,
+        dry_run=dry_run,
+        customer=keep,
+    )
+
+
+def move_lead_screening(*, keep, merge, by, dry_run):
+    """A lead merged into a customer: its screening moves unless the customer has its own."""
+    rows = LeadScreening.objects.filter(customer=merge)
+    if LeadScreening.objects.filter(customer=keep).exists():
+        if not dry_run:
+            rows.delete()
+        return None
+    return hooks.move(
+        "lead_screening", gettext_noop("lead screening"), rows, dry_run=dry_run, customer=keep
+    )
+
+
+def drop_reclaim_warnings(*, keep, merge, by, dry_run):
+    """A warning was about the merged customer's own dates: the kept one's stand."""
+    rows = ReclaimWarning.objects.filter(customer=merge)
+    if not dry_run:
+        rows.delete()
+    return None
 
 
 def move_merges(*, keep, merge, by, dry_run):

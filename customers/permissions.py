@@ -159,3 +159,50 @@ def can_assign_customer_to(user, owner):
 
 
 rules.add_perm("customers.assign_customer_to", can_assign_customer_to)
+
+
+# --- the customer pool (公海) -------------------------------------------------------------
+
+
+def _pool_team_ids(customer):
+    from .models import Pool
+
+    return set(
+        Pool.teams.through.objects.filter(pool_id=customer.pool_id).values_list(
+            "team_id", flat=True
+        )
+    )
+
+
+@rules.predicate
+def can_claim_from_pool(user, customer):
+    """A rep (or manager) of one of the pool's teams claims a customer waiting in it."""
+    return (
+        _active(user)
+        and customer is not None
+        and customer.pool_id is not None
+        and roles.has_role(user, roles.SELLS)
+        and user.team_id in _pool_team_ids(customer)
+    )
+
+
+@rules.predicate
+def can_assign_from_pool(user, customer):
+    """Managers assign the customers of their teams' pools; directors and admins any pool's."""
+    if not (manages_customers(user) and customer is not None and customer.pool_id is not None):
+        return False
+    if policy.sees_all(user):
+        return True
+    return bool(_pool_team_ids(customer) & set(policy.team_subtree_ids(user.team_id or 0)))
+
+
+@rules.predicate
+def can_return_to_pool(user, customer):
+    """Only the owner returns a customer to the pool."""
+    return _active(user) and customer is not None and customer.owner_id == user.pk
+
+
+rules.add_perm("customers.claim_from_pool", can_claim_from_pool)
+rules.add_perm("customers.assign_from_pool", can_assign_from_pool)
+rules.add_perm("customers.return_to_pool", can_return_to_pool)
+rules.add_perm("customers.manage_pools", is_admin)

@@ -24,7 +24,19 @@ def customer_visibility_q(user, prefix=""):
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
     # Later apps' assignments (after-sales staff, delivery) as the policy's `extra`.
     sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
+    teams = pool_teams(user)
+    if teams is not None:  # the customers waiting in their teams' pools (公海)
+        sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))
     return Q(**{f"{prefix}pk__in": owned.union(shared, *sight)})
+
+
+def pool_teams(user):
+    """The teams whose pools (公海) `user` sees, as a Team queryset: a rep's own team, a
+    manager's subtree; None for the roles that sell nothing (those who see all see every
+    customer anyway)."""
+    if policy.reach(user) not in (policy.Reach.SUBTREE, policy.Reach.OWN) or not user.team_id:
+        return None
+    return apps.get_model("teams", "Team").objects.filter(policy.teams_q(user)).values("pk")
 
 
 def customer_viewers_q(customer):
@@ -41,6 +53,18 @@ class CustomerQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
+
+    def in_pools_of(self, user):
+        """The pool customers (公海) `user` sees: exactly `visible_to(user)` among customers in a
+        pool (nobody owns or shares a pool customer, so only its pool's teams count), read
+        through the pool without the union of owned and shared customers."""
+        if policy.reach(user) is policy.Reach.ALL:
+            return self.filter(pool__isnull=False)
+        teams = pool_teams(user)
+        if teams is None:
+            return self.none()
+        pools = apps.get_model("customers", "Pool").objects.filter(teams__in=teams)
+        return self.filter(pool__in=pools.values("pk"))
 
     def managed_by(self, user):
         """The customers within `user`'s reach by ownership, never those merely shared with

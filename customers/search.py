@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from crm_site import hooks
 from teams import policy, search
 
+from . import masking
 from .models import Contact, Customer
 from .selectors import customer_search, name_or_phone_q
 
@@ -70,8 +71,11 @@ def contacts(*, user, text, limit):
             ).filter(name_or_phone_q(text))
         )
         .select_related("customer")
-        .only("pk", "name", "title", "phone", "customer__name")[: limit + 1]
+        .only("pk", "name", "title", "phone", "customer__name", "customer__pool")[: limit + 1]
     )
+    rows = list(rows)
+    for contact in rows:  # a pool customer's numbers stay masked until claimed
+        masking.mask_customer(user, contact.customer, [contact])
     hits = (
         hooks.SearchHit(
             title=f"{contact.name} ({contact.title})" if contact.title else contact.name,

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from crm_site import hooks
 from crm_site.hooks import Section
 
-from .models import GradeChange, NeedsSurvey
+from .models import GradeChange, NeedsSurvey, OwnershipChange, Pool
 
 
 def sections_for(customer, user):
@@ -38,3 +38,27 @@ def grade_history(*, customer, user):
     changes = GradeChange.objects.select_related("changed_by")
     prefetch_related_objects([customer], Prefetch("grade_changes", queryset=changes))
     return Section("customers/sections/grade_history.html", column="side")
+
+
+def pool(*, customer, user):
+    """Its pool (公海) and the actions on it, and its last owner changes (two queries)."""
+    changes = list(
+        OwnershipChange.objects.filter(customer=customer).select_related("from_user", "to_user")[
+            :OWNERSHIP_ROWS
+        ]
+    )
+    in_pool = customer.pool_id is not None
+    return Section(
+        "customers/sections/pool.html",
+        column="side",
+        context={
+            "pool": Pool.objects.filter(pk=customer.pool_id).first() if in_pool else None,
+            "changes": changes,
+            "can_claim": in_pool and user.has_perm("customers.claim_from_pool", customer),
+            "can_assign": in_pool and user.has_perm("customers.assign_from_pool", customer),
+            "can_return": user.has_perm("customers.return_to_pool", customer),
+        },
+    )
+
+
+OWNERSHIP_ROWS = 10

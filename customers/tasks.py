@@ -34,3 +34,10 @@ def export_customers_task(log_id):
 def purge_exports_task():
     """Delete expired export files; fail exports no worker finished."""
     return services.customers_export_purge()
+
+
+@shared_task
+def pool_reclaim_task():
+    """The pools' automatic reclaim (services/reclaim.py); a second run the same day finds
+    nothing more to reclaim."""
+    return services.customers_reclaim().summary()

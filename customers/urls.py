@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import contacts, excel, followups, grading, lists, ownership, people, records
+from .views import (
+    contacts,
+    excel,
+    followups,
+    grading,
+    leads,
+    lists,
+    ownership,
+    people,
+    pools,
+    records,
+)
 
 app_name = "customers"
 
@@ -49,6 +60,19 @@ urlpatterns = [
     path("grading/settings/", grading.GradingSettingsView.as_view(), name="grading-settings"),
     path("grading/review/", grading.GradeReviewView.as_view(), name="grade-review"),
     path("handover/", ownership.HandoverView.as_view(), name="handover"),
+    # lead screening (线索筛选)
+    path("leads/", leads.LeadListView.as_view(), name="lead-list"),
+    path("<int:pk>/screen/", leads.ScreenView.as_view(), name="lead-screen"),
+    # the customer pool (公海) and the ownership log
+    path("pool/", pools.PoolListView.as_view(), name="pool-list"),
+    path("pool/mine/", pools.HoldingsView.as_view(), name="pool-holdings"),
+    path("pool/settings/", pools.PoolSettingsView.as_view(), name="pool-settings"),
+    path("pool/settings/new/", pools.PoolEditView.as_view(), name="pool-create"),
+    path("pool/settings/<int:pk>/", pools.PoolEditView.as_view(), name="pool-update"),
+    path("<int:pk>/claim/", pools.ClaimView.as_view(), name="pool-claim"),
+    path("<int:pk>/return/", pools.ReturnView.as_view(), name="pool-return"),
+    path("<int:pk>/assign/", pools.AssignView.as_view(), name="pool-assign"),
+    path("ownership-log/", pools.OwnershipLogView.as_view(), name="ownership-log"),
     # Excel
     path("import/", excel.CustomerImportView.as_view(), name="customer-import"),
     path("import/template/", excel.ImportTemplateView.as_view(), name="import-template"),

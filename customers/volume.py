@@ -351,3 +351,47 @@ def _tasks(writer, rng, *, owners, today, first, per_rep=5):
     ]
     writer.insert(Task, rows)
     return len(rows)
+
+
+# --- the customer pools (公海) ------------------------------------------------------------------
+
+
+def add_pool_options(*, parser):
+    parser.add_argument(
+        "--pooled", type=int, default=20_000, help="customers waiting in the pools (公海)"
+    )
+
+
+def seed_pools(*, options, organisation, log):
+    """The VOLUME_DATA hook after the customers: one pool per region with its teams, and about
+    `--pooled` customers in them (every n-th customer of the region's reps: no owner, in the
+    pool since their last update). One UPDATE per region, whatever the numbers."""
+    from django.db.models import F
+
+    from teams.models import Team
+
+    from .models import Pool
+
+    pooled = options.get("pooled", 0)
+    total = Customer.objects.count()
+    if pooled <= 0 or not total:
+        return None
+    step = max(total // pooled, 1)
+    team_ids = {team_id for team_id in organisation.reps_by_team}
+    regions = {}
+    for team_id, parent_id in Team.objects.filter(pk__in=team_ids).values_list("pk", "parent_id"):
+        regions.setdefault(parent_id, []).append(team_id)
+    names = dict(Team.objects.filter(pk__in=list(regions)).values_list("pk", "name"))
+    moved = 0
+    for region_id, teams in regions.items():
+        pool, _created = Pool.objects.get_or_create(name=f"{names.get(region_id, region_id)}公海")
+        pool.teams.set(teams)
+        rows = (
+            Customer.objects.filter(owner__team_id__in=teams)
+            .annotate(nth=F("pk") % step)
+            .filter(nth=0)
+        )
+        moved += Customer.objects.filter(pk__in=rows.values("pk")).update(
+            owner=None, owner_since=None, pool=pool, pooled_at=F("updated_at")
+        )
+    return f"Volume pools: {len(regions)} pools, {moved:,} customers waiting in them."

@@ -3,6 +3,7 @@ OpportunitiesConfig.ready): the navbar, the customer page's section and timeline
 home panels (their functions in pages.py), merge and handover moves; demo and volume data
 with the seeds."""
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -114,3 +115,33 @@ hooks.register(
 
 hooks.register(hooks.AGENDA_ITEMS, agenda.solutions_due, order=200)
 hooks.register(hooks.GLOBAL_SEARCH, search.opportunities, order=200)
+
+
+def open_opportunity_blocks_pool(*, customer_ids):
+    """A customer with an open opportunity is being worked: never returned to a pool."""
+    rows = (
+        Opportunity.objects.filter(customer_id__in=customer_ids, status=Opportunity.Status.OPEN)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    reason = _("it has an open opportunity")
+    return {customer_id: str(reason) for customer_id in rows}
+
+
+def recent_wins(*, customer_ids, since):
+    """{customer id: when its last opportunity was won} for wins since `since`: the pools'
+    reclaim counts a customer's quiet days from it."""
+    rows = (
+        Opportunity.objects.filter(
+            customer_id__in=customer_ids, status=Opportunity.Status.WON, closed_at__gte=since
+        )
+        .order_by()
+        .values("customer_id")
+        .annotate(last=Max("closed_at"))
+    )
+    return {row["customer_id"]: row["last"] for row in rows}
+
+
+hooks.register(hooks.CUSTOMER_POOL_BLOCKERS, open_opportunity_blocks_pool, order=100)
+hooks.register(hooks.CUSTOMER_RECENT_WINS, recent_wins, order=100)

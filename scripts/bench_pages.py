@@ -171,6 +171,12 @@ def pages_for(user, followups):
         ),
     ]
     pages.append(("quick-log page", reverse("customers:quick-log")))
+    pool_url = reverse("customers:pool-list")
+    pages += [
+        ("pool list (公海)", pool_url),
+        ("pool list, grade=C", f"{pool_url}?grade=C"),
+        ("pool list, search", f"{pool_url}?q=科技"),
+    ]
     return count, pages
 
 

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.purge_exports_task",
         "schedule": crontab(minute=15),
     },
+    # The customer pools' reclaim (公海回收) and its warnings, before the working day.
+    "pool-reclaim": {
+        "task": "customers.tasks.pool_reclaim_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # The quarterly grade review, for the quarter that just ended.
     "grade-review": {
         "task": "customers.tasks.grade_review_task",

@@ -8,6 +8,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import masking
 from ..models import Contact, Customer, Grade, Industry, Tag
 from .columns import COLUMNS, HEADERS, allowed_labels, zh_label
 
@@ -117,9 +118,10 @@ def safe_cell(value):
     return value
 
 
-def _export_row(customer, labels):
+def _export_row(customer, labels, viewer):
     contacts = list(customer.contacts.all())
     contact = contacts[0] if contacts else None
+    masking.mask_customer(viewer, customer, contacts[:1])
 
     def choice(kind, code):
         return labels[kind].get(code, code or "")
@@ -147,8 +149,8 @@ def _export_row(customer, labels):
         customer.annual_purchase_estimate,
         "是" if customer.strategic else "否",
         "、".join(tag.name for tag in customer.tags.all()),
-        customer.owner.username,
-        str(customer.owner),
+        customer.owner.username if customer.owner else "",
+        str(customer.owner) if customer.owner else (customer.pool.name if customer.pool else ""),
         customer.notes,
         contact.name if contact else "",
         contact.title if contact else "",
@@ -163,9 +165,10 @@ def _export_row(customer, labels):
     return [safe_cell(value) for value in values]
 
 
-def write_customers(customers, out, progress=None):
+def write_customers(customers, out, progress=None, *, viewer=None):
     """Write the customers to `out` as .xlsx, a chunk at a time; returns the row count.
-    `progress(count)` is called after each chunk.
+    `progress(count)` is called after each chunk. A pool customer's phone numbers and e-mails
+    are masked as `viewer` sees them (customers/masking.py; no viewer: masked).
 
     openpyxl's write-only workbook streams rows to disk, and the queryset is read with a
     server-side cursor in chunks, so memory stays flat however many rows there are.
@@ -190,9 +193,11 @@ def write_customers(customers, out, progress=None):
         header.append(cell)
     sheet.append(header)
     count = 0
-    rows = customers.select_related("owner", "industry").prefetch_related("contacts", "tags")
+    rows = customers.select_related("owner", "industry", "pool").prefetch_related(
+        "contacts", "tags"
+    )
     for customer in rows.iterator(chunk_size=EXPORT_CHUNK):
-        sheet.append(_export_row(customer, labels))
+        sheet.append(_export_row(customer, labels, viewer))
         count += 1
         if progress and count % EXPORT_CHUNK == 0:
             progress(count)

@@ -16,14 +16,17 @@ from .customer import (
     Tag,
 )
 from .grading import GradeChange, GradeProposal, GradingSettings
+from .leads import DisqualifyReason, InboundRouting, LeadScreening, ScreeningSettings
 from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
 from .ownership import Handover, Merge
+from .pools import OwnershipChange, Pool, ReclaimWarning
 
 __all__ = [
     "Contact",
     "Customer",
     "CustomerShare",
     "CustomerStatusChange",
+    "DisqualifyReason",
     "ExportLog",
     "ExportStatusChange",
     "FollowUp",
@@ -33,11 +36,17 @@ __all__ = [
     "GradingSettings",
     "Handover",
     "ImportLog",
+    "InboundRouting",
     "Industry",
+    "LeadScreening",
     "Merge",
     "NeedLine",
     "NeedsSurvey",
+    "OwnershipChange",
+    "Pool",
+    "ReclaimWarning",
     "SavedView",
+    "ScreeningSettings",
     "Tag",
     "Task",
 ]

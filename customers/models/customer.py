@@ -186,12 +186,26 @@ class Customer(models.Model):
         related_name="+",
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    # None only while the customer waits in a pool (公海): nobody owns it then.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="customers",
     )
+    # Since when the owner has it: the automatic reclaim counts from it (customers/pools.py).
+    owner_since = models.DateTimeField(_("owned since"), null=True, blank=True)
+    pool = models.ForeignKey(
+        "customers.Pool",
+        verbose_name=_("pool"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
     # Kept up to date by the follow-up and grading services (cadence.py has the rule).
     last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
     next_followup_due = models.DateField(_("next follow-up due"), null=True, blank=True)
@@ -252,6 +266,17 @@ class Customer(models.Model):
                 condition=models.Q(second_check="pending"),
                 name="customer_second_check_pending",
             ),
+            # The pool list: customers in a pool, longest waiting first.
+            models.Index(
+                fields=["pooled_at", "id"],
+                condition=models.Q(pool__isnull=False),
+                name="customer_pool_waiting",
+            ),
+            models.Index(
+                fields=["grade", "pooled_at", "id"],
+                condition=models.Q(pool__isnull=False),
+                name="customer_pool_grade_waiting",
+            ),
         ]
 
     def __str__(self):
@@ -262,6 +287,10 @@ class Customer(models.Model):
         """Past its next follow-up due date (cadence.py has the rule)."""
         due = self.next_followup_due
         return due is not None and due < timezone.localdate()
+
+    @property
+    def in_pool(self):
+        return self.pool_id is not None
 
     @property
     def grade_set_by_hand(self):
@@ -284,6 +313,7 @@ class CustomerStatusChange(StatusChange):
         EDIT = "edit", _("Changed on the customer form")
         FOLLOWUP = "followup", _("A follow-up was logged")
         EDIT_HISTORY = "edit_history", _("Taken from the edit history")
+        SCREENING = "screening", _("Lead screening")
 
     subject = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="status_changes")
     # What caused the change, as a code: code reads it, people read its label (and `reason`,

@@ -10,6 +10,9 @@ are importable from here (`services.customer_create(...)`):
 - followups.py: follow-ups, tasks, needs surveys, the customer's cadence
 - grading.py: grading settings, the cadence recompute, the quarterly grade review
 - ownership.py: merge, handover (客户交接), bulk reassign
+- pools.py: the customer pool (公海): pool rules, claim, return, assignment from a pool
+- reclaim.py: the pools' automatic reclaim and its warnings
+- leads.py, inbound.py: lead screening; inbound leads shared out to a team's reps
 - lists.py: tags in bulk, saved views
 - excel.py: import, exports (direct, queued, written by a worker, purged)
 - common.py: what the areas share (row lock, keys, grade history)
@@ -39,8 +42,18 @@ from .grading import (
     grade_review_propose,
     grading_settings_update,
 )
+from .inbound import inbound_lead_create
+from .leads import lead_screen
 from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
+from .pools import (
+    PoolError,
+    customer_assign_from_pool,
+    customer_claim,
+    customer_return,
+    pool_save,
+)
+from .reclaim import customers_reclaim
 from .records import (
     customer_change_status,
     customer_confirm_second_check,
@@ -49,6 +62,14 @@ from .records import (
 )
 
 __all__ = [
+    "PoolError",
+    "customer_assign_from_pool",
+    "customer_claim",
+    "customer_return",
+    "customers_reclaim",
+    "inbound_lead_create",
+    "lead_screen",
+    "pool_save",
     "CADENCE_FIELDS",
     "CustomerError",
     "contact_create",

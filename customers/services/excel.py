@@ -133,7 +133,7 @@ def customers_export(*, by, customers, query, out):
     queryset is passed. Returns the number of rows."""
     if not works_with_customers(by):
         raise PermissionDenied
-    count = excel.write_customers(customers.visible_to(by), out)
+    count = excel.write_customers(customers.visible_to(by), out, viewer=by)
     ExportLog.objects.create(
         user=by,
         query=query[:1000],
@@ -219,7 +219,9 @@ def customers_export_write(*, log_id):
 
     try:
         with tempfile.TemporaryFile() as out:
-            count = excel.write_customers(filterset.qs.visible_to(user), out, progress=progress)
+            count = excel.write_customers(
+                filterset.qs.visible_to(user), out, progress=progress, viewer=user
+            )
             out.seek(0)
             _export_done(log, out, count)
     except Exception:

@@ -16,7 +16,7 @@ from teams.models import User
 
 from .. import moves, validation
 from ..errors import CustomerError
-from ..models import Customer, CustomerShare, Handover, Merge
+from ..models import Customer, CustomerShare, Handover, Merge, OwnershipChange
 from ..permissions import can_merge_customer, manages_customers
 from .common import _apply_keys
 from .followups import customer_refresh_cadence
@@ -110,15 +110,17 @@ def _check_receiver(by, to_user):
         validation.owner(by, to_user)
 
 
-def _give_customers(customers, to_user, *, by, reason):
-    """The one way customers change owner (edit form, bulk reassign, handover): `customers`,
-    locked by the caller, go to `to_user` (with history rows), each old owner's open work on
-    them goes along (the CUSTOMER_HANDOVER hooks, once per old owner: customers' open tasks,
-    later apps' records), and `to_user` needs no share on what they own. Returns the `Moved`
-    counts of the hooks."""
+def _give_customers(customers, to_user, *, by, reason, how, note=""):
+    """The one way customers get an owner (edit form, bulk reassign, handover, a claim or an
+    assignment from the pool): `customers`, locked by the caller, go to `to_user` (with history
+    rows and one OwnershipChange each), leave their pool if they were in one, each old owner's
+    open work on them goes along (the CUSTOMER_HANDOVER hooks, once per old owner: customers'
+    open tasks, later apps' records), and `to_user` needs no share on what they own. Returns
+    the `Moved` counts of the hooks."""
     by_old_owner = defaultdict(list)
     for customer in customers:
-        by_old_owner[customer.owner_id].append(customer.pk)
+        if customer.owner_id is not None:
+            by_old_owner[customer.owner_id].append(customer.pk)
     old_owners = User.objects.in_bulk(by_old_owner)
     moved = hooks.tally(
         m
@@ -128,11 +130,30 @@ def _give_customers(customers, to_user, *, by, reason):
         )
     )
     now = timezone.now()
+    changes = [
+        OwnershipChange(
+            customer=customer,
+            from_user_id=customer.owner_id,
+            to_user=to_user,
+            pool_id=customer.pool_id,
+            how=how,
+            by=by,
+            at=now,
+            reason=note[:300],
+        )
+        for customer in customers
+    ]
     for customer in customers:
-        customer.owner, customer.updated_at = to_user, now
+        customer.owner, customer.owner_since, customer.updated_at = to_user, now, now
+        customer.pool, customer.pooled_at = None, None
     bulk_update_with_history(
-        customers, Customer, ["owner", "updated_at"], default_user=by, default_change_reason=reason
+        customers,
+        Customer,
+        ["owner", "owner_since", "pool", "pooled_at", "updated_at"],
+        default_user=by,
+        default_change_reason=reason,
     )
+    OwnershipChange.objects.bulk_create(changes)
     CustomerShare.objects.filter(customer__in=customers, user=to_user).delete()
     return moved
 
@@ -163,7 +184,14 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
         raise CustomerError(
             _("%(name)s has none of these customers to hand over.") % {"name": from_user}
         )
-    moved = _give_customers(moving, to_user, by=by, reason=gettext_noop("Customer handover"))
+    moved = _give_customers(
+        moving,
+        to_user,
+        by=by,
+        reason=gettext_noop("Customer handover"),
+        how=OwnershipChange.How.HANDOVER,
+        note=note,
+    )
     handover = Handover.objects.create(
         from_user=from_user,
         to_user=to_user,
@@ -210,5 +238,11 @@ def customers_bulk_reassign(*, by, customers, to_user):
     moving = [customer for customer in found if customer.owner_id != to_user.pk]
     if not moving:
         return 0
-    _give_customers(moving, to_user, by=by, reason=gettext_noop("Bulk reassign"))
+    _give_customers(
+        moving,
+        to_user,
+        by=by,
+        reason=gettext_noop("Bulk reassign"),
+        how=OwnershipChange.How.REASSIGN,
+    )
     return len(moving)

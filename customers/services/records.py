@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from .. import cadence, grading, normalize, validation
 from ..errors import CustomerError
-from ..models import Customer, CustomerStatusChange, GradingSettings
+from ..models import Customer, CustomerStatusChange, GradingSettings, OwnershipChange
 from ..permissions import (
     can_change_owner,
     can_confirm_second_check,
@@ -126,7 +126,14 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
         _record_grade(customer, old=old_grade, by=by, source=_grade_source(customer), reason=reason)
         customer_refresh_cadence(customer=customer)
     if owner is not None:
-        _give_customers([customer], owner, by=by, reason=gettext_noop("Owner changed"))
+        _give_customers(
+            [customer],
+            owner,
+            by=by,
+            reason=gettext_noop("Owner changed"),
+            how=OwnershipChange.How.EDIT,
+            note=reason,
+        )
     return customer
 
 

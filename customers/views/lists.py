@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from crm_site import paging
 
-from .. import forms, services
+from .. import forms, masking, services
 from ..filters import CustomerFilter
 from ..models import Contact, Industry, SavedView, Tag
 from ..selectors import owner_choices
@@ -56,6 +56,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "owner__username",
         "owner__first_name",
         "owner__last_name",
+        "pool",
     )
 
     def get_queryset(self):
@@ -139,6 +140,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         user = self.request.user
         query = _list_query(self.request.GET)
         context = super().get_context_data(**kwargs)
+        masking.mask_rows(user, context["object_list"])  # pool customers' key contacts
         context.update(
             query=query,
             manages=self.manages,

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView
 
 from crm_site.transitions import InvalidTransition
 
-from .. import cadence, forms, sections, services, timeline
+from .. import cadence, forms, masking, sections, services, timeline
 from ..models import Customer, GradingSettings
 from .mixins import CustomerScopeMixin, OneCustomerMixin, _safe_next
 
@@ -51,6 +51,8 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             "confirm": user.has_perm("customers.confirm_second_check", customer),
         }
         today = timezone.localdate()
+        contacts = list(customer.contacts.all())
+        masking.mask_customer(user, customer, contacts)  # a pool customer's, until claimed
         # The newest events, and all that the timeline keeps on "Show older events": one
         # event more than shown says whether there are older ones.
         if self.request.GET.get("timeline") == "all":
@@ -64,7 +66,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             "today": today,
             "overdue": customer.is_overdue,
             "tag_groups": _tag_groups(customer.tags.all()),
-            "contacts": list(customer.contacts.all()),
+            "contacts": contacts,
             "shares": list(customer.shares.select_related("user")),
             "share_form": (
                 forms.ShareForm(user=user, customer=customer, auto_id="share_%s")

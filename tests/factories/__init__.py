@@ -11,8 +11,10 @@ from .customers import (
     IndustryFactory,
     NeedLineFactory,
     NeedsSurveyFactory,
+    PoolFactory,
     TagFactory,
     TaskFactory,
+    pooled,
 )
 from .notifications import NotificationFactory
 from .opportunities import (
@@ -43,8 +45,10 @@ __all__ = [
     "IndustryFactory",
     "NeedLineFactory",
     "NeedsSurveyFactory",
+    "PoolFactory",
     "TagFactory",
     "TaskFactory",
     "TeamFactory",
     "UserFactory",
+    "pooled",
 ]

@@ -13,6 +13,7 @@ from customers.models import (
     Industry,
     NeedLine,
     NeedsSurvey,
+    Pool,
     Tag,
     Task,
 )
@@ -129,3 +130,29 @@ class NeedLineFactory(DjangoModelFactory[NeedLine]):
     survey = factory.SubFactory(NeedsSurveyFactory)
     description = "统一客户数据"
     priority = NeedLine.Priority.MUST
+
+
+class PoolFactory(DjangoModelFactory[Pool]):
+    """A pool (公海) with the default rules; `teams=[...]` sets the teams that may claim."""
+
+    class Meta:
+        model = Pool
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"公海{n}")
+
+    @factory.post_generation
+    def teams(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.teams.set(extracted)
+
+
+def pooled(pool, **kwargs):
+    """A customer waiting in `pool`: no owner."""
+    return CustomerFactory(
+        owner=None,
+        created_by=None,
+        pool=pool,
+        pooled_at=kwargs.pop("pooled_at", timezone.now() - timedelta(days=2)),
+        **kwargs,
+    )
