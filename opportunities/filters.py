@@ -52,7 +52,10 @@ class OpportunityOrderingFilter(django_filters.OrderingFilter):
 
     def filter(self, qs, value):
         qs = super().filter(qs, value or ["-updated"])
-        return qs.order_by(*qs.query.order_by, "-pk")
+        # The key breaks ties in the sort's own direction, so that one index (column, id)
+        # serves the sort both ways, and keyset paging can follow it.
+        first = qs.query.order_by[0] if qs.query.order_by else "-updated_at"
+        return qs.order_by(*qs.query.order_by, "-pk" if str(first).startswith("-") else "pk")
 
 
 class MonthField(forms.CharField):

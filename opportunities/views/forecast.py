@@ -85,9 +85,15 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         start = months[0]
         group_by = "team" if params.get("group") == "team" else "owner"
         visible = Opportunity.objects.visible_to(user)
-        rows = selectors.forecast_rows(
-            opportunities=visible, start=start, end=end, group_by=group_by
+        # One pass over the opportunities, by owner; teams are summed from it here.
+        by_owner = selectors.forecast_rows(
+            opportunities=visible, start=start, end=end, group_by="owner"
         )
+        teams = list(committable_teams(user))
+        team_of = self._team_of(by_owner, teams)
+        rows = by_owner
+        if group_by == "team":
+            rows = selectors.forecast_roll_up(by_owner, lambda owner: team_of.get(owner.team_id))
         by_month = {month: [] for month in months}
         for row in rows:
             by_month.setdefault(row.month, []).append(row)
@@ -105,7 +111,6 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
                     "won_count": sum(r.won_count for r in month_rows),
                 }
             )
-        teams = list(committable_teams(user))
         context = {
             **super().get_context_data(**kwargs),
             "table": table,
@@ -115,7 +120,7 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
             "previous_start": _add_months(start, -len(months)),
             "next_start": _add_months(start, len(months)),
             "teams": teams,
-            "commit_rows": self._commit_rows(teams, visible, months, end) if teams else [],
+            "commit_rows": self._commit_rows(teams, by_owner, months, end) if teams else [],
             "form": kwargs.get("form")
             or ForecastCommitForm(
                 teams=committable_teams(user),
@@ -127,31 +132,39 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         }
         return context
 
-    def _commit_rows(self, teams, visible, months, end):
+    @staticmethod
+    def _team_of(by_owner, teams):
+        """{team id: Team} for the owners' teams (the committable ones are loaded already)."""
+        found = {team.pk: team for team in teams}
+        wanted = {row.key.team_id for row in by_owner if row.key is not None} - set(found)
+        wanted.discard(None)
+        if wanted:
+            found.update(Team.objects.in_bulk(wanted))
+        return found
+
+    def _commit_rows(self, teams, by_owner, months, end):
         """Each team × month: the latest commit beside the team subtree's open weighted
-        amount and what it won (the same three queries for any number of teams)."""
+        amount and what it won, summed from the rows by owner (one query, the commits)."""
         commits = selectors.forecast_commits(teams=teams, start=months[0], end=end)
-        per_team = selectors.forecast_rows(
-            opportunities=visible, start=months[0], end=end, group_by="team"
-        )
-        figures = {}
-        for row in per_team:
-            if row.key is not None:
-                figures[(row.key.pk, row.month)] = row
         subtrees = _subtrees(teams)
         rows = []
         for team in teams:
+            inside = set(subtrees[team.pk])
+            parts = selectors.forecast_roll_up(
+                [r for r in by_owner if r.key is not None and r.key.team_id in inside],
+                lambda owner: None,
+            )
+            per_month = {row.month: row for row in parts}
             for month in months:
-                parts = [figures.get((pk, month)) for pk in subtrees[team.pk]]
-                parts = [p for p in parts if p is not None]
+                part = per_month.get(month)
                 commit = commits.get((team.pk, month))
-                won = sum((p.won for p in parts), ZERO)
+                won = part.won if part else ZERO
                 rows.append(
                     {
                         "team": team,
                         "month": month,
                         "commit": commit,
-                        "weighted": sum((p.weighted for p in parts), ZERO),
+                        "weighted": part.weighted if part else ZERO,
                         "won": won,
                         "gap": (won - commit.commit) if commit else None,
                     }
