@@ -3,11 +3,13 @@ of two quote versions, what waits for a manager. Each takes an already scoped qu
 the user) and runs a fixed number of queries whatever the number of rows.
 
     pipeline_columns(*, opportunities, stages=None) -> [Column]          1 query
+    pipeline_columns_from_totals(*, scope, stages, ...) -> [Column]       1 query
     board_cards(*, opportunities, stages, per_column=20, order=(...)) -> {stage_id: [Opportunity]}
                                                                           1 query
     forecast_rows(*, opportunities, start, end, group_by="owner") -> [ForecastRow]
                                                                           3 queries
     forecast_roll_up(rows, key_of) -> [ForecastRow]                       0 queries
+    forecast_rows_by_owner(*, user, start, end) -> [ForecastRow]   2 queries (4 with shares)
     forecast_commits(*, teams, start, end) -> {(team_id, month): ForecastCommit}   1 query
     quote_comparison(*, old, new) -> Comparison                           2 queries
     review_queue(*, user) -> ReviewQueue (lazy querysets)
@@ -19,14 +21,23 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum, Window
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
+from customers.models import CustomerShare
 from teams import policy, roles
 from teams.models import Team, User
 
-from .models import ExtensionRequest, ForecastCommit, Quote, Stage, StageSkipRequest
+from .models import (
+    ExtensionRequest,
+    ForecastCommit,
+    Opportunity,
+    PipelineTotal,
+    Quote,
+    Stage,
+    StageSkipRequest,
+)
 from .pricing import ZERO, round_fen
 
 # amount × probability, summed exactly and divided by 100 once (then rounded to the fen).
@@ -64,19 +75,78 @@ def pipeline_columns(*, opportunities, stages=None):
             count=Count("pk"), amount=Sum("expected_amount"), weighted=Sum(_AMOUNT_X_PROBABILITY)
         )
     )
-    found = {row["stage_id"]: row for row in rows}
+    return _columns(stages, rows)
+
+
+def _columns(stages, rows):
+    """Columns from grouped rows ({stage_id, count, amount, weighted}; a stage may come in
+    several rows, which add up)."""
+    found = {}
+    for row in rows:
+        sums = found.setdefault(row["stage_id"], [0, ZERO, ZERO])
+        sums[0] += row["count"] or 0
+        sums[1] += Decimal(row["amount"] or 0)
+        sums[2] += Decimal(row["weighted"] or 0)
     columns = []
     for stage in stages:
-        row = found.get(stage.pk, {})
+        count, amount, weighted = found.get(stage.pk, (0, ZERO, ZERO))
         columns.append(
-            Column(
-                stage=stage,
-                count=row.get("count", 0),
-                amount=round_fen(Decimal(row.get("amount") or 0)),
-                weighted=_weighted(row.get("weighted")),
-            )
+            Column(stage=stage, count=count, amount=round_fen(amount), weighted=_weighted(weighted))
         )
     return columns
+
+
+# --- the running totals (models/totals.py) ------------------------------------------------
+
+
+def totals_available():
+    """True where triggers keep PipelineTotal (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class TotalsScope:
+    """What `user` sees, split for the totals: `owned` filters PipelineTotal (and the
+    opportunities) by owner, `shared` is the opportunities of customers shared with the user
+    that the owner filter leaves out (None when the user sees everything), summed live."""
+
+    owned: Q
+    shared: object
+
+
+def totals_scope(user):
+    owned = policy.owned_q(user, "owner")
+    if policy.reach(user) is policy.Reach.ALL:
+        return TotalsScope(owned=owned, shared=None)
+    shared_customers = CustomerShare.objects.filter(user_id=user.pk).values("customer_id")
+    shared = Opportunity.objects.filter(customer_id__in=shared_customers).exclude(owned)
+    return TotalsScope(owned=owned, shared=shared)
+
+
+def pipeline_columns_from_totals(*, scope, stages, totals_q=None, shared=None):
+    """pipeline_columns() over what `scope` sees, read from the running totals: `totals_q`
+    filters the totals (stage, status, owner), `shared` is `scope.shared` with the same
+    filters. One query."""
+    stages = list(stages)
+    totals = (
+        PipelineTotal.objects.filter(scope.owned, totals_q or Q(), stage__in=stages)
+        .values("stage_id")
+        .annotate(count=Sum("count"), amount=Sum("amount"), weighted=Sum("weighted_sum"))
+        .order_by()
+    )
+    if shared is not None:
+        live = (
+            shared.order_by()
+            .filter(stage__in=stages)
+            .values("stage_id")
+            .annotate(
+                count=Count("pk"),
+                amount=Sum("expected_amount"),
+                weighted=Sum(_AMOUNT_X_PROBABILITY),
+            )
+        )
+        totals = totals.union(live, all=True)
+    return _columns(stages, totals)
 
 
 CARD_FIELDS = (
@@ -178,11 +248,11 @@ def _as_date(value):
     return value
 
 
-def forecast_rows(*, opportunities, start, end, group_by="owner"):
+def forecast_rows(*, opportunities, start, end, group_by="owner", keys_only=False):
     """Open opportunities' expected and weighted amounts by expected close month, beside the
     amounts won by month closed, from `start` to `end` (dates), per owner, team or (None)
     month only, for `opportunities` (scope them with visible_to). Rows come by month, then
-    by key; `key` is the User or Team. Three queries."""
+    by key; `key` is the User or Team (its id with `keys_only`: two queries). Three queries."""
     if group_by not in ("owner", "team", None):
         raise ValueError("group_by is 'owner', 'team' or None")
     key_field = {"owner": "owner_id", "team": "owner__team_id", None: None}[group_by]
@@ -221,12 +291,64 @@ def forecast_rows(*, opportunities, start, end, group_by="owner"):
         target = row(found["month"], found.get(key_field))
         target.won_count = found["n"]
         target.won = round_fen(Decimal(found["amount"] or 0))
-    if group_by is not None:
+    if group_by is not None and not keys_only:
         ids = {key for _month, key in rows if key is not None}
         model = User if group_by == "owner" else Team
         objects = model.objects.in_bulk(ids)
         for forecast_row in rows.values():
             forecast_row.key = objects.get(forecast_row.key)
+    return sorted(rows.values(), key=lambda r: (r.month, str(r.key or "")))
+
+
+def forecast_rows_by_owner(*, user, start, end):
+    """forecast_rows(opportunities=<what user sees>, group_by="owner"), read from the running
+    totals where they exist (the opportunities of customers shared with the user are summed
+    live beside them). A constant number of queries per role."""
+    if not totals_available():
+        return forecast_rows(
+            opportunities=Opportunity.objects.visible_to(user), start=start, end=end
+        )
+    scope = totals_scope(user)
+    rows = {}
+
+    def row(month, owner_id):
+        month = _as_date(month)
+        return rows.setdefault((month, owner_id), ForecastRow(month=month, key=owner_id))
+
+    Status = Opportunity.Status
+    totals = (
+        PipelineTotal.objects.filter(
+            scope.owned, status__in=[Status.OPEN, Status.WON], month__range=(start, end)
+        )
+        .values("owner_id", "status", "month")
+        .annotate(n=Sum("count"), amount=Sum("amount"), weighted=Sum("weighted_sum"))
+        .order_by()
+    )
+    for found in totals:
+        target = row(found["month"], found["owner_id"])
+        if found["status"] == Status.OPEN:
+            target.open_count += found["n"]
+            target.expected += Decimal(found["amount"] or 0)
+            target.weighted_sum += Decimal(found["weighted"] or 0)
+        else:
+            target.won_count += found["n"]
+            target.won += Decimal(found["amount"] or 0)
+    if scope.shared is not None:
+        for shared_row in forecast_rows(
+            opportunities=scope.shared, start=start, end=end, group_by="owner", keys_only=True
+        ):
+            target = row(shared_row.month, shared_row.key)
+            target.open_count += shared_row.open_count
+            target.expected += shared_row.expected
+            target.weighted_sum += shared_row.weighted_sum
+            target.won_count += shared_row.won_count
+            target.won += shared_row.won
+    users = User.objects.in_bulk({owner_id for _month, owner_id in rows})
+    for forecast_row in rows.values():
+        forecast_row.key = users.get(forecast_row.key)
+        forecast_row.expected = round_fen(forecast_row.expected)
+        forecast_row.won = round_fen(forecast_row.won)
+        forecast_row.weighted = _weighted(forecast_row.weighted_sum)
     return sorted(rows.values(), key=lambda r: (r.month, str(r.key or "")))
 
 

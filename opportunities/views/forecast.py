@@ -20,7 +20,6 @@ from teams.models import Team
 from .. import selectors
 from ..errors import InvalidInput
 from ..forms.forecast import ForecastCommitForm
-from ..models import Opportunity
 from ..pricing import ZERO
 from ..services import forecast as forecast_services
 
@@ -84,11 +83,8 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         months, end = _range(params)
         start = months[0]
         group_by = "team" if params.get("group") == "team" else "owner"
-        visible = Opportunity.objects.visible_to(user)
-        # One pass over the opportunities, by owner; teams are summed from it here.
-        by_owner = selectors.forecast_rows(
-            opportunities=visible, start=start, end=end, group_by="owner"
-        )
+        # By owner once (from the running totals where they are kept); teams are summed here.
+        by_owner = selectors.forecast_rows_by_owner(user=user, start=start, end=end)
         teams = list(committable_teams(user))
         team_of = self._team_of(by_owner, teams)
         rows = by_owner

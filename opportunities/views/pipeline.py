@@ -3,12 +3,21 @@ rows. A constant number of queries whatever the number of opportunities: a cappe
 keyset pages (crm_site/paging.py), each sort served by its index (migration 0005), and only
 the columns the rows show."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
 from django_filters.views import FilterView
 
 from crm_site import paging
+from customers.errors import CustomerError
+from customers.forms import SavedViewForm
+from customers.models import SavedView
+from customers.services import saved_view_create, saved_view_delete
 from teams import roles
 
 from ..filters import OpportunityFilter
@@ -18,6 +27,21 @@ from .mixins import OpportunityScopeMixin
 
 def _reverse_sort(param):
     return param.removeprefix("-") if param.startswith("-") else f"-{param}"
+
+
+PIPELINE = SavedView.List.OPPORTUNITIES
+
+
+def _list_query(querydict):
+    """The list's filter and sort as a query string, without the position (what a view saves)."""
+    query = querydict.copy()
+    for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _list_url(query):
+    return reverse("opportunities:opportunity-list") + (f"?{query}" if query else "")
 
 
 def _offset_page(queryset, params, per_page, cap):
@@ -136,14 +160,21 @@ class OpportunityListView(PermissionRequiredMixin, OpportunityScopeMixin, Filter
             }
         return links
 
+    saved_view_form = None
+
     def get_context_data(self, **kwargs):
+        user = self.request.user
         query = self.request.GET.copy()
-        query.pop("page", None)
-        paging = query.urlencode()
+        for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
+            query.pop(name, None)
+        position_free = query.urlencode()
         query.pop("o", None)
         return {
             **super().get_context_data(**kwargs),
-            "query": paging,
+            "query": position_free,
+            "saved_views": list(SavedView.objects.filter(user=user, list=PIPELINE)),
+            "saved_view_form": self.saved_view_form
+            or SavedViewForm(user=user, query=position_free, list=PIPELINE),
             "filter_query": query.urlencode(),
             "sort": self.request.GET.get("o") or "-updated",
             "sort_links": self.sort_links(),
@@ -151,3 +182,45 @@ class OpportunityListView(PermissionRequiredMixin, OpportunityScopeMixin, Filter
             "active_filters": self.filterset.active_count(),
             "can_create": roles.has_role(self.request.user, roles.OWNER_ROLES),
         }
+
+
+class PipelineSavedViewCreateView(OpportunityListView):
+    """POST only: name the current filter of the pipeline list (this URL's query string). A
+    bad name shows the list again with the message in the form, and nothing is saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        query = _list_query(request.GET)
+        form = SavedViewForm(request.POST, user=request.user, query=query, list=PIPELINE)
+        if form.is_valid():
+            try:
+                saved = saved_view_create(
+                    by=request.user, name=form.cleaned_data["name"], query=query, list=PIPELINE
+                )
+            except CustomerError as error:
+                form.add_error("name", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Saved view “%(name)s” saved: it is one click away above the list.")
+                    % {"name": saved.name},
+                )
+                return redirect(_list_url(query))
+        self.saved_view_form = form
+        return self.get(request, *args, **kwargs)
+
+
+class PipelineSavedViewDeleteView(PermissionRequiredMixin, View):
+    """POST only; a user deletes only their own pipeline views (anyone else's is a 404)."""
+
+    permission_required = "opportunities.work_with_opportunities"
+    raise_exception = True
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        mine = SavedView.objects.filter(user=request.user, list=PIPELINE)
+        saved = get_object_or_404(mine, pk=pk)
+        saved_view_delete(by=request.user, saved_view=saved)
+        messages.success(request, _("Saved view “%(name)s” deleted.") % {"name": saved.name})
+        return redirect(_list_url(_list_query(request.GET)))
