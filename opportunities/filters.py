@@ -169,6 +169,18 @@ class OpportunityFilter(django_filters.FilterSet):
             self.form.fields["stage"].choices = [("", _("Any stage"))] + [
                 (stage.pk, stage.name) for stage in stages
             ]
+        # The owner and team options as plain lists: one query each, where a model choice
+        # field renders through a server-side cursor (three round trips) and an object per
+        # colleague.
+        self.form.fields["owner"].widget.choices = [("", _("Any owner"))] + [
+            (pk, User(pk=pk, username=username, first_name=first, last_name=last).display_name)
+            for pk, username, first, last in self.filters["owner"].queryset.values_list(
+                "pk", "username", "first_name", "last_name"
+            )
+        ]
+        self.form.fields["team"].widget.choices = [("", _("Any team"))] + list(
+            self.filters["team"].queryset.values_list("pk", "name")
+        )
         self.form.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Opportunity or customer")}
         )

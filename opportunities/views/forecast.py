@@ -143,11 +143,14 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         amount and what it won, summed from the rows by owner (one query, the commits)."""
         commits = selectors.forecast_commits(teams=teams, start=months[0], end=end)
         subtrees = _subtrees(teams)
+        by_team = {}
+        for row in by_owner:
+            if row.key is not None:
+                by_team.setdefault(row.key.team_id, []).append(row)
         rows = []
         for team in teams:
-            inside = set(subtrees[team.pk])
             parts = selectors.forecast_roll_up(
-                [r for r in by_owner if r.key is not None and r.key.team_id in inside],
+                [row for pk in subtrees[team.pk] for row in by_team.get(pk, ())],
                 lambda owner: None,
             )
             per_month = {row.month: row for row in parts}
