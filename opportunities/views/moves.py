@@ -76,13 +76,15 @@ class OpportunityMoveView(OpportunityScopeMixin, View):
                     "name": opportunity.name,
                     "stage": target.name,
                 }
+        if form_url:
+            # Said again on the lose form's page, where the board sends the browser.
+            messages.info(request, message)
         if "application/json" in request.headers.get("Accept", ""):
             data = {"ok": ok, "message": message}
             if form_url:
                 data["form_url"] = form_url
             return JsonResponse(data, status=200 if ok else 409)
         if form_url:
-            messages.info(request, message)
             return redirect(form_url)
         (messages.success if ok else messages.error)(request, message)
         return redirect(safe_next(request, detail_url(opportunity)))

@@ -312,6 +312,7 @@ def test_a_card_dropped_on_lost_opens_the_lose_form(client, rep, customer, stage
     assert opportunity.stage == stages["proposal"]
     page = client.get(answer["form_url"]).content.decode()
     assert '<details class="mb-2" id="lose" open>' in page
+    assert "the lose form is open on its page" in page  # the board's message, said again
     plain = client.get(f"/opportunities/{opportunity.pk}/").content.decode()
     assert '<details class="mb-2" id="lose">' in plain
 
