@@ -76,14 +76,9 @@ class BoardMixin(PermissionRequiredMixin, OpportunityScopeMixin):
         if cleaned.get("team"):
             totals_q &= Q(owner__team_id__in=policy.team_subtree_ids(cleaned["team"].pk))
         scope = selectors.totals_scope(self.request.user)
-        shared = None
-        if scope.shared is not None:
-            shared = OpportunityFilter(
-                self.filter_data(),
-                queryset=scope.shared,
-                user=self.request.user,
-                stages=self.stages,
-            ).qs
+        shared = scope.shared
+        if shared is not None and valid:
+            shared = filterset.filter_queryset(shared)  # the same filters, on the shared part
         return selectors.pipeline_columns_from_totals(
             scope=scope, stages=self.stages, totals_q=totals_q, shared=shared
         )

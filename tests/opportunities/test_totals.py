@@ -158,3 +158,37 @@ def test_columns_and_forecast_from_the_totals_equal_the_live_sums_for_each_role(
         scope=selectors.totals_scope(rep), stages=board, shared=selectors.totals_scope(rep).shared
     )
     assert sum(column.count for column in rep_columns) == 6
+
+
+def test_the_boards_filtered_columns_from_the_totals_equal_the_live_sums(
+    client, rep, other_rep, manager, director, org, stages
+):
+    from opportunities.filters import OpportunityFilter
+
+    shared = CustomerFactory(owner=other_rep)
+    CustomerShare.objects.create(customer=shared, user=rep, can_edit=True)
+    for n, customer in enumerate(
+        [CustomerFactory(owner=rep), shared, CustomerFactory(owner=other_rep)]
+    ):
+        OpportunityFactory(customer=customer, expected_amount=D("1234.56") * (n + 1))
+        OpportunityFactory(customer=customer, needs=True, expected_amount=D("0.07"), probability=33)
+        OpportunityFactory(customer=customer, lost=True)
+    board = [stage for stage in stages.values()]
+    for user in (rep, manager, director):
+        client.force_login(user)
+        for query in (
+            {},
+            {"status": "open"},
+            {"stage": stages["needs"].pk},
+            {"owner": other_rep.pk},
+            {"team": org["team_a"].pk, "status": "open"},
+        ):
+            response = client.get("/opportunities/board/", query)
+            shown = [entry["column"] for entry in response.context["columns"]]
+            live = OpportunityFilter(
+                query or None, queryset=Opportunity.objects.visible_to(user), user=user
+            )
+            expected = selectors.pipeline_columns(
+                opportunities=live.qs if live.is_valid() else live.queryset, stages=board
+            )
+            assert shown == expected, (user, query)
