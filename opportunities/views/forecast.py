@@ -82,7 +82,9 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         params = self.request.GET
         months, end = _range(params)
         start = months[0]
-        group_by = "team" if params.get("group") == "team" else "owner"
+        # Who sees every team starts by team (a few dozen rows, not one per colleague).
+        default = "team" if policy.reach(user) is policy.Reach.ALL else "owner"
+        group_by = params.get("group") if params.get("group") in ("owner", "team") else default
         # By owner once (from the running totals where they are kept); teams are summed here.
         by_owner = selectors.forecast_rows_by_owner(user=user, start=start, end=end)
         teams = list(committable_teams(user))
