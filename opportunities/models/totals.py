@@ -4,7 +4,7 @@ a few thousand rows instead of every opportunity.
 `PipelineTotal` holds, per owner, stage, status and month (the expected close month; for a
 won deal the month it was won, in the site's time zone), how many opportunities there are,
 their expected amount and Σ amount × probability. On PostgreSQL statement triggers on the
-opportunity table keep it (migration 0006): every insert, update and delete, bulk ones and
+opportunity table keep it (migration 0007): every insert, update and delete, bulk ones and
 raw SQL included, adds its new rows and takes away its old ones in the same transaction, so
 it equals grouping the opportunities live (tests/opportunities/test_totals.py proves it).
 Elsewhere (SQLite) nothing fills it and the pages group the opportunities live

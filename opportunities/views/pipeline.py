@@ -1,6 +1,6 @@
 """The pipeline list: filters, sort and pages of 25, an htmx request re-rendering only the
 rows. A constant number of queries whatever the number of opportunities: a capped count and
-keyset pages (crm_site/paging.py), each sort served by its index (migration 0005), and only
+keyset pages (crm_site/paging.py), each sort served by its index (migration 0006), and only
 the columns the rows show."""
 
 from django.contrib import messages

@@ -75,7 +75,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('opportunities', '0005_list_sort_and_forecast_indexes'),
+        ('opportunities', '0006_list_sort_and_forecast_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

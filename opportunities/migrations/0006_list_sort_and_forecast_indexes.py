@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0012_drop_role_permissions'),
-        ('opportunities', '0004_drop_role_permissions'),
+        ('opportunities', '0005_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
