@@ -22,6 +22,7 @@ import binascii
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, OrderBy, Q
@@ -106,7 +107,11 @@ def encode_cursor(row, keys):
     values = []
     for key in keys:
         value = getattr(row, key.name)
-        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):  # an amount: exact, as text
+            value = str(value)
+        values.append(value)
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 

@@ -52,7 +52,10 @@ class OpportunityOrderingFilter(django_filters.OrderingFilter):
 
     def filter(self, qs, value):
         qs = super().filter(qs, value or ["-updated"])
-        return qs.order_by(*qs.query.order_by, "-pk")
+        # The key breaks ties in the sort's own direction, so that one index (column, id)
+        # serves the sort both ways, and keyset paging can follow it.
+        first = qs.query.order_by[0] if qs.query.order_by else "-updated_at"
+        return qs.order_by(*qs.query.order_by, "-pk" if str(first).startswith("-") else "pk")
 
 
 class MonthField(forms.CharField):
@@ -166,6 +169,18 @@ class OpportunityFilter(django_filters.FilterSet):
             self.form.fields["stage"].choices = [("", _("Any stage"))] + [
                 (stage.pk, stage.name) for stage in stages
             ]
+        # The owner and team options as plain lists: one query each, where a model choice
+        # field renders through a server-side cursor (three round trips) and an object per
+        # colleague.
+        self.form.fields["owner"].widget.choices = [("", _("Any owner"))] + [
+            (pk, User(pk=pk, username=username, first_name=first, last_name=last).display_name)
+            for pk, username, first, last in self.filters["owner"].queryset.values_list(
+                "pk", "username", "first_name", "last_name"
+            )
+        ]
+        self.form.fields["team"].widget.choices = [("", _("Any team"))] + list(
+            self.filters["team"].queryset.values_list("pk", "name")
+        )
         self.form.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Opportunity or customer")}
         )

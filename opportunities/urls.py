@@ -18,6 +18,12 @@ app_name = "opportunities"
 urlpatterns = [
     # the pipeline
     path("", pipeline.OpportunityListView.as_view(), name="opportunity-list"),
+    path("saved-views/", pipeline.PipelineSavedViewCreateView.as_view(), name="savedview-create"),
+    path(
+        "saved-views/<int:pk>/delete/",
+        pipeline.PipelineSavedViewDeleteView.as_view(),
+        name="savedview-delete",
+    ),
     path("board/", board.BoardView.as_view(), name="opportunity-board"),
     path("board/<int:stage>/", board.BoardColumnView.as_view(), name="board-column"),
     # one opportunity

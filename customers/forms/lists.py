@@ -84,16 +84,16 @@ class SavedViewForm(forms.Form):
 
     name = forms.CharField(label=_("Name of this view"), max_length=60)
 
-    def __init__(self, *args, user, query, **kwargs):
+    def __init__(self, *args, user, query, list=SavedView.List.CUSTOMERS, **kwargs):  # noqa: A002
         super().__init__(*args, **kwargs)
-        self.user, self.query = user, query
+        self.user, self.query, self.list = user, query, list
         self.fields["name"].widget.attrs.update(
             {"class": "form-control form-control-sm", "placeholder": _("e.g. My overdue A")}
         )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if SavedView.objects.filter(user=self.user, name=name).exists():
+        if SavedView.objects.filter(user=self.user, list=self.list, name=name).exists():
             raise forms.ValidationError(
                 _("You already have a saved view called “%(name)s”. Choose another name."),
                 params={"name": name},

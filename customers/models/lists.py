@@ -8,18 +8,24 @@ from crm_site.transitions import StatusChange, Transitions
 
 
 class SavedView(models.Model):
-    """A named filter of the customer list, for one user."""
+    """A named filter of a list (the customer list, the pipeline list), for one user."""
+
+    class List(models.TextChoices):
+        CUSTOMERS = "customers", _("Customer list")
+        OPPORTUNITIES = "opportunities", _("Pipeline list")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
+    # Which list the view filters; later apps' lists name theirs here (a list is a URL).
+    list = models.CharField(_("list"), max_length=20, choices=List, default=List.CUSTOMERS)
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(max_length=1000)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+            models.UniqueConstraint(fields=["user", "list", "name"], name="saved_view_unique_name")
         ]
 
     def __str__(self):

@@ -40,15 +40,16 @@ def customers_bulk_tag(*, by, customers, tag, add):
     return len(changed)
 
 
-def saved_view_create(*, by, name, query):
-    """Name the current filter of the customer list so `by` gets it back in one click."""
+def saved_view_create(*, by, name, query, list=SavedView.List.CUSTOMERS):  # noqa: A002
+    """Name the current filter of a list (the customer list unless `list` says another) so
+    `by` gets it back in one click."""
     name = name.strip()
-    if SavedView.objects.filter(user=by, name=name).exists():
+    if SavedView.objects.filter(user=by, list=list, name=name).exists():
         raise CustomerError(
             _("You already have a saved view called “%(name)s”. Choose another name.")
             % {"name": name}
         )
-    return SavedView.objects.create(user=by, name=name, query=query)
+    return SavedView.objects.create(user=by, list=list, name=name, query=query)
 
 
 def saved_view_delete(*, by, saved_view):

@@ -148,7 +148,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
             sort_links=self.sort_links(),
             today=timezone.localdate(),
             active_filters=self.filterset.active_count(),
-            saved_views=list(SavedView.objects.filter(user=user)),
+            saved_views=list(SavedView.objects.filter(user=user, list=SavedView.List.CUSTOMERS)),
             saved_view_form=self.saved_view_form or forms.SavedViewForm(user=user, query=query),
         )
         if self.manages:
@@ -195,7 +195,8 @@ class SavedViewDeleteView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        saved = get_object_or_404(SavedView.objects.filter(user=request.user), pk=pk)
+        mine = SavedView.objects.filter(user=request.user, list=SavedView.List.CUSTOMERS)
+        saved = get_object_or_404(mine, pk=pk)
         services.saved_view_delete(by=request.user, saved_view=saved)
         messages.success(request, _("Saved view “%(name)s” deleted.") % {"name": saved.name})
         return redirect(_list_url(request.GET.urlencode()))

@@ -17,6 +17,7 @@ from .opportunity import (
 from .quotes import Quote, QuoteLine, QuoteReview, QuoteStatusChange
 from .settings import OpportunitySettings
 from .stages import LostReason, Stage, StageRequirement
+from .totals import PipelineTotal
 
 __all__ = [
     "Competitor",
@@ -27,6 +28,7 @@ __all__ = [
     "Opportunity",
     "OpportunityCheck",
     "OpportunitySettings",
+    "PipelineTotal",
     "Product",
     "Quote",
     "QuoteLine",

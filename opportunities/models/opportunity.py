@@ -149,6 +149,30 @@ class Opportunity(models.Model):
                 condition=models.Q(status="open", solution_submitted_at__isnull=True),
                 name="opportunity_solution_waiting",
             ),
+            # The list's sorts, one index each way (the id breaks ties in the same direction).
+            models.Index(fields=["updated_at", "id"], name="opportunity_updated_sort"),
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_sort"),
+            models.Index(fields=["expected_amount", "id"], name="opportunity_amount_sort"),
+            # Open deals by amount, the pipeline meeting's usual view (won deals are larger).
+            models.Index(
+                fields=["status", "expected_amount", "id"], name="opportunity_status_amount_sort"
+            ),
+            models.Index(fields=["probability", "id"], name="opportunity_probability_sort"),
+            models.Index(fields=["name", "id"], name="opportunity_name_sort"),
+            # The forecast's sums read these alone (PostgreSQL: index-only scans; SQLite keeps
+            # the key columns).
+            models.Index(
+                fields=["expected_close_date"],
+                include=["owner", "expected_amount", "probability"],
+                condition=models.Q(status="open"),
+                name="opportunity_open_forecast",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                include=["owner", "expected_amount"],
+                condition=models.Q(status="won"),
+                name="opportunity_won_forecast",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

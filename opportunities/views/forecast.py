@@ -20,7 +20,6 @@ from teams.models import Team
 from .. import selectors
 from ..errors import InvalidInput
 from ..forms.forecast import ForecastCommitForm
-from ..models import Opportunity
 from ..pricing import ZERO
 from ..services import forecast as forecast_services
 
@@ -83,11 +82,16 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         params = self.request.GET
         months, end = _range(params)
         start = months[0]
-        group_by = "team" if params.get("group") == "team" else "owner"
-        visible = Opportunity.objects.visible_to(user)
-        rows = selectors.forecast_rows(
-            opportunities=visible, start=start, end=end, group_by=group_by
-        )
+        # Who sees every team starts by team (a few dozen rows, not one per colleague).
+        default = "team" if policy.reach(user) is policy.Reach.ALL else "owner"
+        group_by = params.get("group") if params.get("group") in ("owner", "team") else default
+        # By owner once (from the running totals where they are kept); teams are summed here.
+        by_owner = selectors.forecast_rows_by_owner(user=user, start=start, end=end)
+        teams = list(committable_teams(user))
+        team_of = self._team_of(by_owner, teams)
+        rows = by_owner
+        if group_by == "team":
+            rows = selectors.forecast_roll_up(by_owner, lambda owner: team_of.get(owner.team_id))
         by_month = {month: [] for month in months}
         for row in rows:
             by_month.setdefault(row.month, []).append(row)
@@ -105,7 +109,6 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
                     "won_count": sum(r.won_count for r in month_rows),
                 }
             )
-        teams = list(committable_teams(user))
         context = {
             **super().get_context_data(**kwargs),
             "table": table,
@@ -115,7 +118,7 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
             "previous_start": _add_months(start, -len(months)),
             "next_start": _add_months(start, len(months)),
             "teams": teams,
-            "commit_rows": self._commit_rows(teams, visible, months, end) if teams else [],
+            "commit_rows": self._commit_rows(teams, by_owner, months, end) if teams else [],
             "form": kwargs.get("form")
             or ForecastCommitForm(
                 teams=committable_teams(user),
@@ -127,31 +130,42 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         }
         return context
 
-    def _commit_rows(self, teams, visible, months, end):
+    @staticmethod
+    def _team_of(by_owner, teams):
+        """{team id: Team} for the owners' teams (the committable ones are loaded already)."""
+        found = {team.pk: team for team in teams}
+        wanted = {row.key.team_id for row in by_owner if row.key is not None} - set(found)
+        wanted.discard(None)
+        if wanted:
+            found.update(Team.objects.in_bulk(wanted))
+        return found
+
+    def _commit_rows(self, teams, by_owner, months, end):
         """Each team × month: the latest commit beside the team subtree's open weighted
-        amount and what it won (the same three queries for any number of teams)."""
+        amount and what it won, summed from the rows by owner (one query, the commits)."""
         commits = selectors.forecast_commits(teams=teams, start=months[0], end=end)
-        per_team = selectors.forecast_rows(
-            opportunities=visible, start=months[0], end=end, group_by="team"
-        )
-        figures = {}
-        for row in per_team:
-            if row.key is not None:
-                figures[(row.key.pk, row.month)] = row
         subtrees = _subtrees(teams)
+        by_team = {}
+        for row in by_owner:
+            if row.key is not None:
+                by_team.setdefault(row.key.team_id, []).append(row)
         rows = []
         for team in teams:
+            parts = selectors.forecast_roll_up(
+                [row for pk in subtrees[team.pk] for row in by_team.get(pk, ())],
+                lambda owner: None,
+            )
+            per_month = {row.month: row for row in parts}
             for month in months:
-                parts = [figures.get((pk, month)) for pk in subtrees[team.pk]]
-                parts = [p for p in parts if p is not None]
+                part = per_month.get(month)
                 commit = commits.get((team.pk, month))
-                won = sum((p.won for p in parts), ZERO)
+                won = part.won if part else ZERO
                 rows.append(
                     {
                         "team": team,
                         "month": month,
                         "commit": commit,
-                        "weighted": sum((p.weighted for p in parts), ZERO),
+                        "weighted": part.weighted if part else ZERO,
                         "won": won,
                         "gap": (won - commit.commit) if commit else None,
                     }

@@ -29,7 +29,8 @@ def _form_errors(form):
 
 class OpportunityMoveView(OpportunityScopeMixin, View):
     """POST to_stage (and for lost: lost_reason, won_competitor, note; for a reopen: reason).
-    The kanban asks for JSON (Accept: application/json): {ok, message}, 409 when refused."""
+    The kanban asks for JSON (Accept: application/json): {ok, message}, 409 when refused, with
+    `form_url` (the opportunity's lose form) when lost was asked for without a reason."""
 
     http_method_names = ["post"]
 
@@ -44,9 +45,17 @@ class OpportunityMoveView(OpportunityScopeMixin, View):
         ):
             raise PermissionDenied
         form = MoveForm(request.POST)
-        ok, message = False, ""
+        ok, message, form_url = False, "", None
         if not form.is_valid():
             message = _form_errors(form)
+        elif form.cleaned_data["to_stage"].is_lost and "lost_reason" not in request.POST:
+            # Lost needs a reason (and maybe the winning competitor): a card dropped on the
+            # lost column opens the opportunity's lose form instead of being refused bare.
+            # (The lose form itself always sends the field: left empty, the service says so.)
+            message = _("Say why “%(name)s” was lost: the lose form is open on its page.") % {
+                "name": opportunity.name
+            }
+            form_url = f"{detail_url(opportunity)}?lose=1#lose"
         else:
             target = form.cleaned_data["to_stage"]
             try:
@@ -67,8 +76,16 @@ class OpportunityMoveView(OpportunityScopeMixin, View):
                     "name": opportunity.name,
                     "stage": target.name,
                 }
+        if form_url:
+            # Said again on the lose form's page, where the board sends the browser.
+            messages.info(request, message)
         if "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse({"ok": ok, "message": message}, status=200 if ok else 409)
+            data = {"ok": ok, "message": message}
+            if form_url:
+                data["form_url"] = form_url
+            return JsonResponse(data, status=200 if ok else 409)
+        if form_url:
+            return redirect(form_url)
         (messages.success if ok else messages.error)(request, message)
         return redirect(safe_next(request, detail_url(opportunity)))
 

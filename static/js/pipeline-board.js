@@ -58,7 +58,7 @@
     })
       .then(function (response) {
         return response.json().then(function (data) {
-          return { ok: response.ok && data.ok, message: data.message };
+          return { ok: response.ok && data.ok, message: data.message, formUrl: data.form_url };
         });
       })
       .catch(function () {
@@ -69,6 +69,11 @@
         if (result.ok) {
           say("board-status", result.message);
           refresh();
+        } else if (result.formUrl) {
+          // Lost needs a reason: the card goes back and its lose form opens.
+          snapBack(evt);
+          say("board-status", result.message);
+          window.location.assign(result.formUrl);
         } else {
           snapBack(evt);
           say("board-error", result.message || board.dataset.refused);

@@ -88,6 +88,32 @@ def test_rep_drags_a_card_forward_and_a_skip_snaps_back(
     assert deal.stage_changes.get().by == rep
 
 
+def test_a_card_dropped_on_lost_opens_the_lose_form(
+    page, live_server, login, rep, password, deals, stages, screenshot, browser_errors
+):
+    browser_errors.allow(r"status of 409")  # the move's answer: not without a reason
+    deal = deals[0]
+    login(page, live_server, rep, password)
+    page.goto(f"{live_server.url}/opportunities/board/")
+    lost = page.locator(f".board-cards[data-stage='{stages['lost'].pk}']")
+    with page.expect_navigation():
+        _drag(page, page.locator(f"#card-{deal.pk}"), lost)
+    form = page.locator("#lose")
+    expect(form).to_have_attribute("open", "")
+    expect(page.locator("#lose_lost_reason")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("输单")  # why it was not moved yet
+    screenshot(page, "pipeline-10-lose-form-opened")
+    deal.refresh_from_db()
+    assert deal.stage == stages["initial"]
+
+    page.locator("#lose_lost_reason").select_option(label="价格")
+    with page.expect_navigation():
+        page.locator("#lose-submit").click()
+    deal.refresh_from_db()
+    assert deal.stage == stages["lost"] and deal.lost_reason is not None
+    screenshot(page, "pipeline-11-lost")
+
+
 def test_rep_moves_a_card_with_its_menu_on_a_phone(
     phone_page, live_server, login, rep, password, deals, stages, screenshot
 ):

@@ -220,3 +220,11 @@ def test_the_extension_is_reachable_from_the_opportunity_and_the_managers_home(
     client.force_login(manager)
     home = client.get(reverse("home")).content.decode()
     assert reverse("opportunities:extension-decide", args=[extension.pk]) in home
+
+
+def test_who_sees_every_team_starts_by_team_others_by_owner(client, rep, director, pipeline):
+    client.force_login(director)
+    assert client.get(FORECAST).context["group_by"] == "team"
+    assert client.get(FORECAST, {"group": "owner"}).context["group_by"] == "owner"
+    client.force_login(rep)
+    assert client.get(FORECAST).context["group_by"] == "owner"

@@ -228,9 +228,18 @@ MOVES = [
         "proposal",
         None,
         "lost",
-        {},
+        {"lost_reason": ""},  # the lose form sent with no reason chosen
         "proposal",
         "Choose why the opportunity was lost.",
+    ),
+    (
+        "lost from a stage menu, no reason yet",
+        "proposal",
+        None,
+        "lost",
+        {},
+        "proposal",
+        "the lose form is open on its page",
     ),
     ("lost with a reason", "proposal", None, "lost", {"lost_reason": "price"}, "lost", "moved to"),
     ("back one stage", "proposal", None, "needs", {}, "needs", "moved to"),
@@ -285,6 +294,27 @@ def test_the_board_gets_json_and_a_409_when_refused(client, rep, customer, stage
         headers={"accept": "application/json"},
     )
     assert moved.status_code == 200 and moved.json()["ok"]
+
+
+def test_a_card_dropped_on_lost_opens_the_lose_form(client, rep, customer, stages):
+    opportunity = OpportunityFactory(customer=customer, proposal=True)
+    client.force_login(rep)
+    dropped = client.post(
+        move_url(opportunity),
+        {"to_stage": stages["lost"].pk},
+        headers={"accept": "application/json"},
+    )
+    assert dropped.status_code == 409
+    answer = dropped.json()
+    assert not answer["ok"] and "the lose form is open" in answer["message"]
+    assert answer["form_url"] == f"/opportunities/{opportunity.pk}/?lose=1#lose"
+    opportunity.refresh_from_db()
+    assert opportunity.stage == stages["proposal"]
+    page = client.get(answer["form_url"]).content.decode()
+    assert '<details class="mb-2" id="lose" open>' in page
+    assert "the lose form is open on its page" in page  # the board's message, said again
+    plain = client.get(f"/opportunities/{opportunity.pk}/").content.decode()
+    assert '<details class="mb-2" id="lose">' in plain
 
 
 def test_a_read_only_share_sees_the_opportunity_but_cannot_move_it(

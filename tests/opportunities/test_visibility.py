@@ -1,6 +1,6 @@
-"""Who reaches which pipeline page: each role × list, board, opportunity page, edit, move
-and the stage settings → 200 / 404 / 403, and the pages' query counts (the same at 1 and at
-50 rows).
+"""Who reaches which pipeline page: each role × list, board, opportunity page, edit, move,
+quote, quote edit, forecast and the stage settings → 200 / 404 / 403, and the pages' query
+counts (the same at 1 and at 50 rows).
 
 A rep sees their own opportunities, a manager the team's subtree, director, general manager
 and admin all of them; legal, delivery and after-sales have no pipeline (403) and no
@@ -27,23 +27,25 @@ LIST_URL = reverse("opportunities:opportunity-list")
 BOARD_URL = reverse("opportunities:opportunity-board")
 SETTINGS_URL = reverse("opportunities:stage-settings")
 
-# role → (list, board, detail, edit, move) for `rep`'s opportunity
+# role → (list, board, detail, edit, move, quote, quote edit, forecast) for `rep`'s
+# opportunity and its draft quote
 MATRIX = {
-    "rep": (200, 200, 200, 200, 302),
-    "other_rep": (200, 200, 404, 404, 404),
-    "manager": (200, 200, 200, 200, 302),
-    "legal": (403, 403, 404, 404, 404),
-    "general_manager": (200, 200, 200, 403, 403),
-    "director": (200, 200, 200, 200, 302),
-    "delivery": (403, 403, 404, 404, 404),
-    "aftersales": (403, 403, 404, 404, 404),
-    "admin_user": (200, 200, 200, 200, 302),
+    "rep": (200, 200, 200, 200, 302, 200, 200, 200),
+    "other_rep": (200, 200, 404, 404, 404, 404, 404, 200),
+    "manager": (200, 200, 200, 200, 302, 200, 200, 200),
+    "legal": (403, 403, 404, 404, 404, 403, 403, 403),
+    "general_manager": (200, 200, 200, 403, 403, 200, 403, 200),
+    "director": (200, 200, 200, 200, 302, 200, 200, 200),
+    "delivery": (403, 403, 404, 404, 404, 403, 403, 403),
+    "aftersales": (403, 403, 404, 404, 404, 403, 403, 403),
+    "admin_user": (200, 200, 200, 200, 302, 200, 200, 200),
 }
 
 
 @pytest.mark.parametrize("role_fixture", [*ROLE_FIXTURES, "other_rep"])
 def test_each_role_on_each_page(request, client, customer, stages, role_fixture):
     opportunity = OpportunityFactory(customer=customer)
+    quote = QuoteFactory(opportunity=opportunity, lines=1)
     viewer = request.getfixturevalue(role_fixture)
     client.force_login(viewer)
     pk = opportunity.pk
@@ -55,6 +57,9 @@ def test_each_role_on_each_page(request, client, customer, stages, role_fixture)
         client.post(
             reverse("opportunities:opportunity-move", args=[pk]), {"to_stage": stages["needs"].pk}
         ).status_code,
+        client.get(reverse("opportunities:quote-detail", args=[quote.pk])).status_code,
+        client.get(reverse("opportunities:quote-update", args=[quote.pk])).status_code,
+        client.get(reverse("opportunities:forecast")).status_code,
     )
     assert got == MATRIX[role_fixture]
     opportunity.refresh_from_db()
