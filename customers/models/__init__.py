@@ -16,7 +16,7 @@ from .customer import (
     Tag,
 )
 from .grading import GradeChange, GradeProposal, GradingSettings
-from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
+from .lists import ExportLog, ExportStatusChange, ImportLog, ListColumns, SavedView
 from .ownership import Handover, Merge
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Merge",
     "NeedLine",
     "NeedsSurvey",
+    "ListColumns",
     "SavedView",
     "Tag",
     "Task",

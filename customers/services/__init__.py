@@ -39,7 +39,7 @@ from .grading import (
     grade_review_propose,
     grading_settings_update,
 )
-from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
+from .lists import customers_bulk_tag, list_columns_save, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
 from .records import (
     customer_change_status,
@@ -77,6 +77,7 @@ __all__ = [
     "grade_review_propose",
     "grading_settings_update",
     "needs_survey_create",
+    "list_columns_save",
     "saved_view_create",
     "saved_view_delete",
     "task_complete",

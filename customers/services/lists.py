@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from ..errors import CustomerError
-from ..models import Customer, SavedView
+from ..models import Customer, ListColumns, SavedView
 from .ownership import _bulk_scope
 
 
@@ -40,15 +40,29 @@ def customers_bulk_tag(*, by, customers, tag, add):
     return len(changed)
 
 
-def saved_view_create(*, by, name, query):
-    """Name the current filter of the customer list so `by` gets it back in one click."""
+@transaction.atomic
+def saved_view_create(*, by, name, query, is_default=False, shared=False):
+    """Name the current filter of the customer list so `by` gets it back in one click. A
+    default view replaces `by`'s previous default; a shared one shows to `by`'s team."""
     name = name.strip()
-    if SavedView.objects.filter(user=by, name=name).exists():
+    mine = SavedView.objects.select_for_update().filter(user=by)
+    if mine.filter(name=name).exists():
         raise CustomerError(
             _("You already have a saved view called “%(name)s”. Choose another name.")
             % {"name": name}
         )
-    return SavedView.objects.create(user=by, name=name, query=query)
+    if is_default:
+        mine.filter(is_default=True).update(is_default=False)
+    return SavedView.objects.create(
+        user=by, name=name, query=query, is_default=is_default, shared=shared
+    )
+
+
+def list_columns_save(*, by, shown, optional, list_name="customers"):
+    """Remember which of the `optional` columns `by` hides on a list."""
+    hidden = [name for name in optional if name not in set(shown)]
+    ListColumns.objects.update_or_create(user=by, list_name=list_name, defaults={"hidden": hidden})
+    return hidden
 
 
 def saved_view_delete(*, by, saved_view):
