@@ -4,7 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
+
+from teams.history import encode_reason
 
 from ..errors import CustomerError
 from ..models import Customer, ListColumns, SavedView
@@ -33,7 +36,10 @@ def customers_bulk_tag(*, by, customers, tag, add):
         now = timezone.now()
         for customer in changed:
             customer.updated_at = now
-        reason = f"Tag {'added' if add else 'removed'}: {tag.name}"
+        message = (
+            gettext_noop("Tag added: %(tag)s") if add else gettext_noop("Tag removed: %(tag)s")
+        )
+        reason = encode_reason(message, tag=tag.name)
         bulk_update_with_history(
             changed, Customer, ["updated_at"], default_user=by, default_change_reason=reason
         )

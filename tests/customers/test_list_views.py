@@ -130,9 +130,7 @@ def test_owner_filter_typed_text_that_is_nobody_filters_nothing(director_client,
 
 def test_hidden_columns_are_remembered_for_the_user_only(manager_client, manager, rep, client):
     CustomerFactory(name="客户甲", owner=rep)
-    response = manager_client.post(
-        f"{COLUMNS_URL}?grade=A", {"columns": ["owner", "team", "due"]}
-    )
+    response = manager_client.post(f"{COLUMNS_URL}?grade=A", {"columns": ["owner", "team", "due"]})
     assert response.status_code == 302 and response.url == f"{URL}?grade=A"
     page = manager_client.get(URL).content.decode()
     assert 'class="col-team"' in page and 'class="col-tags"' not in page
