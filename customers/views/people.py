@@ -20,7 +20,7 @@ class PeopleSearchView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "customers.work_with_customers"
     raise_exception = True
-    template_name = "customers/partials/user_picker.html"
+    template_name = "customers/partials.html#user_picker"
     limit = 20
 
     def scope(self):
