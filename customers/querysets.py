@@ -2,6 +2,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from crm_site import hooks
 from teams import policy
 
 
@@ -21,10 +22,13 @@ def customer_visibility_q(user, prefix=""):
     customer_model = apps.get_model("customers", "Customer")
     share_model = apps.get_model("customers", "CustomerShare")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
+    # Later apps' assignments (after-sales staff, delivery) as the policy's `extra`.
+    sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
     if not prefix:
-        return policy.owned_q(user) | Q(pk__any_of=shared)
+        extra = shared.union(*sight) if sight else shared
+        return policy.owned_q(user) | Q(pk__any_of=extra)
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
-    return Q(**{f"{prefix}pk__in": owned.union(shared)})
+    return Q(**{f"{prefix}pk__in": owned.union(shared, *sight)})
 
 
 def customer_viewers_q(customer):

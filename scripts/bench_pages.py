@@ -121,9 +121,17 @@ def pick_users():
         .first()
     )
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("username").first()
+    aftersales = (
+        User.objects.filter(role=Role.AFTERSALES, is_active=True).order_by("username").first()
+    )
     return [
         (label, user)
-        for label, user in [("rep", rep), ("manager", manager), ("director", director)]
+        for label, user in [
+            ("rep", rep),
+            ("manager", manager),
+            ("director", director),
+            ("aftersales", aftersales),
+        ]
         if user
     ]
 
@@ -243,6 +251,23 @@ def keyset_pages(user, list_url, last_page):
     return [(f"list, page {last_page} by Next", f"{list_url}?page={last_page}&after={cursor}")]
 
 
+# --- after-sales -------------------------------------------------------------------------------
+
+
+def complaint_pages(user):
+    """(label, url) of the complaint list for `user` (aftersales/views/complaints.py)."""
+    from aftersales.models import Complaint
+
+    url = reverse("aftersales:complaint-list")
+    count = Complaint.objects.visible_to(user).count()
+    deep = min(200, max((count + PER_PAGE - 1) // PER_PAGE, 1))
+    return [
+        (f"complaints: list, first page ({count:,} visible)", url),
+        ("complaints: list, open & late", f"{url}?state=open&breached=true"),
+        (f"complaints: list, page {deep}", f"{url}?page={deep}"),
+    ]
+
+
 # --- in process --------------------------------------------------------------------------------
 
 
@@ -341,7 +366,9 @@ def main():
     parser.add_argument("--followups", type=int, default=200)
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--no-opportunities", action="store_true", help="only the customers pages")
-    parser.add_argument("--user", choices=["rep", "manager", "director"], help="only this user")
+    parser.add_argument(
+        "--user", choices=["rep", "manager", "director", "aftersales"], help="only this user"
+    )
     args = parser.parse_args()
 
     if settings.DEBUG:
@@ -360,7 +387,7 @@ def main():
         print(header)
         print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if server else ""))
         for label, user in pick_users():
-            if args.user and label != args.user:
+            if user is None or (args.user and label != args.user):
                 continue
             report_user(label, user, args, server)
     finally:
@@ -372,9 +399,13 @@ def report_user(label, user, args, server):
     client = Client(SERVER_NAME="localhost", headers={"accept-language": "zh-hans"})
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    count, pages = pages_for(user, args.followups)
-    if not args.no_opportunities:
-        pages += opportunity_pages(user)
+    if label == "aftersales":  # sees only the customers assigned to them
+        count = Customer.objects.visible_to(user).count()
+        pages = [("floor (25 rows, 1 query)", FLOOR_URL), *complaint_pages(user)]
+    else:
+        count, pages = pages_for(user, args.followups)
+        if not args.no_opportunities:
+            pages += opportunity_pages(user) + complaint_pages(user)
     for page, url in pages:
         if args.only not in page:
             continue

@@ -70,6 +70,11 @@ SEES_CONTRACTS_AT_THEIR_STEP = LEGAL
 CANCELS_CONTRACTS = MANAGING_ROLES
 # Who drafts contracts and looks after them (signing, delivery, payment plan, payments).
 WORKS_CONTRACTS = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.ADMIN})
+# After-sales (aftersales app): who serves the customers assigned to them (revisits,
+# complaints); who assigns after-sales staff to customers and sets the complaint deadlines.
+WORKS_AFTERSALES = frozenset({Role.AFTERSALES})
+ASSIGNS_AFTERSALES = frozenset({Role.DIRECTOR, Role.ADMIN})
+SETS_COMPLAINT_DEADLINES = ADMIN_ROLES
 
 
 def has_role(user, roles):
