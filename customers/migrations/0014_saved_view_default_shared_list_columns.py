@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0012_drop_role_permissions'),
+        ('customers', '0013_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
