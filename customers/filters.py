@@ -9,9 +9,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import User
+from teams import policy
+from teams.models import Team, User
 
-from .forms.fields import DateInput, FastSelect, OwnerChoiceField
+from .forms.fields import DateInput, FastSelect, UserFilterField
 from .models import Customer, Grade, Industry, Tag
 from .selectors import customer_search, owner_choices
 
@@ -75,9 +76,9 @@ class CustomerFilterForm(forms.Form):
         return cleaned
 
 
-class _OwnerFilter(django_filters.ModelChoiceFilter):
-    # A <select> still: picking an owner filters at once (the list's own page to redo).
-    field_class = OwnerChoiceField
+class _OwnerFilter(django_filters.Filter):
+    # Search as you type (htmx), scoped like the owner fields: no list of every user.
+    field_class = UserFilterField
 
 
 def _tag_filter(dimension):
@@ -120,12 +121,14 @@ class CustomerFilter(django_filters.FilterSet):
         empty_label=_("Any region"),
         widget=FastSelect,
     )
-    owner = _OwnerFilter(
-        label=_("Owner"),
-        queryset=User.objects.none(),
-        empty_label=_("Any owner"),
+    team = django_filters.ModelChoiceFilter(
+        label=_("Sales team"),
+        queryset=Team.objects.none(),
+        empty_label=_("Any team"),
         widget=FastSelect,
+        method="filter_team",
     )
+    owner = _OwnerFilter(label=_("Owner"), search={"for": "owner"}, method="filter_owner")
     overdue = django_filters.BooleanFilter(
         label=_("Overdue follow-up only"), method="filter_overdue", widget=forms.CheckboxInput
     )
@@ -149,8 +152,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     TAG_FILTERS = {f"tag_{dimension}": dimension for dimension in Tag.Dimension}
 
-    def __init__(self, data=None, queryset=None, *, user, owners=None, request=None, prefix=None):
-        """`owners`: the owner choices when the caller has already loaded them."""
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user
         # One query for the tags of every dimension (and for the bulk bar of the list).
@@ -159,7 +161,8 @@ class CustomerFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [
                 (str(tag.pk), tag.name) for tag in self.tags if tag.dimension == dimension
             ]
-        self.filters["owner"].queryset = owner_choices(user)
+        self.filters["owner"].extra["queryset"] = owner_choices(user)
+        self.filters["team"].queryset = Team.objects.filter(policy.teams_q(user))
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
@@ -169,10 +172,6 @@ class CustomerFilter(django_filters.FilterSet):
             else:
                 css = "form-control"
             widget.attrs.update({"class": css})
-        if owners is not None:
-            self.form.fields["owner"].choices = [("", _("Any owner"))] + [
-                (owner.pk, owner.display_name) for owner in owners
-            ]
         self.form.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Name, contact or phone")}
         )
@@ -199,6 +198,35 @@ class CustomerFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return customer_search(queryset, value) if value.strip() else queryset
+
+    def team_choices(self):
+        """The sales-team options, as a tree (one query): the teams `user` reaches."""
+        rows = list(
+            Team.objects.filter(policy.teams_q(self.user))
+            .order_by("name")
+            .values_list("pk", "name", "parent_id")
+        )
+        known = {pk for pk, _name, _parent in rows}
+        children = {}
+        for pk, name, parent_id in rows:
+            children.setdefault(parent_id if parent_id in known else None, []).append((pk, name))
+        choices, stack = (
+            [("", _("Any team"))],
+            [(pk, name, 0) for pk, name in children.get(None, [])][::-1],
+        )
+        while stack:
+            pk, name, depth = stack.pop()
+            choices.append((pk, "\u00a0\u00a0" * depth + name))
+            stack.extend((c, n, depth + 1) for c, n in children.get(pk, [])[::-1])
+        return choices
+
+    def filter_team(self, queryset, name, value):
+        """Customers owned by anyone in the team or in a team below it."""
+        members = User.objects.filter(team_id__in=policy.team_subtree_ids(value.pk))
+        return queryset.filter(owner__any_of=members.order_by().values("pk"))
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner=value) if value else queryset
 
     def filter_tags(self, queryset, name, value):
         through = Customer.tags.through

@@ -3,7 +3,7 @@ and the people a form offers (owners, colleagues, handover sources, who may take
 
 import re
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 
 from teams import policy
@@ -124,7 +124,8 @@ def colleague_choices(customer):
 
 def people_search(users, text, *, limit=20):
     """At most `limit` of `users` whose username or name contains `text` (李伟 and "John
-    Smith" as written), by username; none for an empty text. For the user pickers."""
+    Smith" as written), by team then username (the pickers group them by team); none for an
+    empty text. For the user pickers."""
     text = (text or "").strip()
     if not text:
         return users.none()
@@ -137,4 +138,9 @@ def people_search(users, text, *, limit=20):
         | Q(family_first__icontains=text)
         | Q(given_first__icontains=text)
     )
-    return named.filter(matching).order_by("username").only(*PICKER_FIELDS)[:limit]
+    return (
+        named.filter(matching)
+        .select_related("team")
+        .order_by(F("team__name").asc(nulls_last=True), "username")
+        .only(*PICKER_FIELDS, "team__name")[:limit]
+    )

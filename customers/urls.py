@@ -20,6 +20,7 @@ urlpatterns = [
     path("", lists.CustomerListView.as_view(), name="customer-list"),
     path("bulk/", lists.CustomerBulkView.as_view(), name="customer-bulk"),
     path("saved-views/", lists.SavedViewCreateView.as_view(), name="savedview-create"),
+    path("columns/", lists.ListColumnsView.as_view(), name="list-columns"),
     path(
         "saved-views/<int:pk>/delete/",
         lists.SavedViewDeleteView.as_view(),

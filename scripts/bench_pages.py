@@ -61,7 +61,7 @@ from django.utils import timezone  # noqa: E402
 
 from customers.models import Customer, FollowUp  # noqa: E402
 from opportunities.models import Opportunity, Quote  # noqa: E402
-from teams.models import Role, User  # noqa: E402
+from teams.models import Role, Team, User  # noqa: E402
 
 PER_PAGE = 25
 FLOOR_URL = "/bench/floor/"
@@ -114,11 +114,26 @@ def pick_users():
         .order_by("-n", "username")
         .first()
     ) or User.objects.filter(role=Role.SALES_REP, is_active=True).first()
+    # A regional manager: their list goes through the policy's team-subtree filter.
+    manager = (
+        User.objects.filter(role=Role.SALES_MANAGER, is_active=True, team__kind=Team.Kind.REGION)
+        .order_by("username")
+        .first()
+    )
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("username").first()
     aftersales = (
         User.objects.filter(role=Role.AFTERSALES, is_active=True).order_by("username").first()
     )
-    return [("rep", rep), ("director", director), ("aftersales", aftersales)]
+    return [
+        (label, user)
+        for label, user in [
+            ("rep", rep),
+            ("manager", manager),
+            ("director", director),
+            ("aftersales", aftersales),
+        ]
+        if user
+    ]
 
 
 def busiest_customer(user, wanted):
@@ -356,7 +371,10 @@ def main():
     parser.add_argument("--http", action="store_true", help="also time through gunicorn")
     parser.add_argument("--followups", type=int, default=200)
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
-    parser.add_argument("--user", choices=["rep", "director", "aftersales"], help="only this user")
+    parser.add_argument("--no-opportunities", action="store_true", help="only the customers pages")
+    parser.add_argument(
+        "--user", choices=["rep", "manager", "director", "aftersales"], help="only this user"
+    )
     args = parser.parse_args()
 
     if settings.DEBUG:
@@ -392,7 +410,8 @@ def report_user(label, user, args, server):
         pages = [("floor (25 rows, 1 query)", FLOOR_URL), *complaint_pages(user)]
     else:
         count, pages = pages_for(user, args.followups)
-        pages += opportunity_pages(user) + complaint_pages(user)
+        if not args.no_opportunities:
+            pages += opportunity_pages(user) + complaint_pages(user)
     for page, url in pages:
         if args.only not in page:
             continue

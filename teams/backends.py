@@ -22,3 +22,19 @@ class LoginBackend(ModelBackend):
             user_model().set_password(password)
             return None
         return user if user.check_password(password) else None
+
+    def get_user(self, user_id):
+        # Every page shows the user's team in the navbar: load it with the user.
+        try:
+            user = get_user_model()._default_manager.select_related("team").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        # Access is decided by rules (django-rules) and the teams policy; model permissions
+        # only matter in the admin, which only staff reach. Nobody else pays their two queries
+        # (a navbar that asks a denied rule fell through to them on every page).
+        if not user_obj.is_staff and not user_obj.is_superuser:
+            return set()
+        return super().get_all_permissions(user_obj, obj)

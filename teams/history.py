@@ -1,6 +1,39 @@
-"""Audit trails (django-simple-history) as rows a person reads: who changed what, when."""
+"""Audit trails (django-simple-history) as rows a person reads: who changed what, when.
+
+A change's reason is stored untranslated (`gettext_noop`), with its arguments when it has
+some (`encode_reason`), and read in the reader's language (`reason_text`)."""
+
+import json
+
+from django.utils.translation import gettext
 
 from .models import CalendarDay, Role, Team
+
+# simple-history's history_change_reason column holds 100 characters.
+REASON_LENGTH = 100
+
+
+def encode_reason(message, **args):
+    """`message` (marked with gettext_noop) and its %-arguments as one stored reason."""
+    if not args:
+        return message
+    stored = json.dumps([message, args], ensure_ascii=False)
+    if len(stored) > REASON_LENGTH:
+        return message.split("%(")[0].rstrip(" :(#")  # the words without the arguments
+    return stored
+
+
+def reason_text(stored):
+    """A stored reason in the reader's language ("" for none)."""
+    if not stored:
+        return ""
+    if stored.startswith("["):
+        try:
+            message, args = json.loads(stored)
+            return gettext(message) % args
+        except (ValueError, TypeError, KeyError):
+            return stored
+    return gettext(stored)
 
 
 def _plain(value):
@@ -41,7 +74,7 @@ def history_rows(obj, *, limit=50, hidden=frozenset(), display=None):
                 "when": newer.history_date,
                 "who": newer.history_user,
                 "kind": newer.get_history_type_display(),
-                "reason": newer.history_change_reason or "",
+                "reason": reason_text(newer.history_change_reason),
                 "changes": changes,
             }
         )
@@ -81,7 +114,7 @@ def calendar_history(year, limit=20):
             "when": record.history_date,
             "who": record.history_user,
             "kind": record.get_history_type_display(),
-            "reason": record.history_change_reason or "",
+            "reason": reason_text(record.history_change_reason),
             "date": record.date,
             "name": record.name,
             "entry_kind": CalendarDay.Kind(record.kind).label,

@@ -20,6 +20,8 @@ import enum
 
 from django.db.models import Q
 
+from crm_site import lookups  # noqa: F401 - registers `__any_of`
+
 from . import roles
 
 
@@ -85,13 +87,23 @@ def reaches_owner(user, owner):
     return level is Reach.SUBTREE and owner.team_id in _subtree(user)
 
 
+def _team_members(user):
+    """The ids of the users of `user`'s team subtree, and `user`, as a subquery."""
+    from .models import User
+
+    members = Q(team_id__in=_subtree(user)) | Q(pk=user.pk)
+    return User.objects.filter(members).order_by().values("pk")
+
+
 def owned_q(user, owner_field="owner", extra=None):
     """The filter for records owned through `owner_field` that `user` may see."""
     level = reach(user)
     if level is Reach.ALL:
         return Q()
     if level is Reach.SUBTREE:
-        q = Q(**{f"{owner_field}__team_id__in": _subtree(user)}) | Q(**{owner_field: user})
+        # The owners' ids (an InitPlan), probed through the records' owner index: a filter on
+        # the owner's team joined every record to its owner (a manager's list: ~1 s at 100k).
+        q = Q(**{f"{owner_field}__any_of": _team_members(user)})
     elif level is Reach.OWN:
         q = Q(**{owner_field: user})
     else:

@@ -71,3 +71,15 @@ def test_no_template_compares_a_choice_field_with_a_string_literal():
     assert offenders == [], "use a model property or a template tag instead:\n" + "\n".join(
         offenders
     )
+
+
+def test_shared_and_customers_pieces_are_partials_not_include_files():
+    """One partial mechanism (django-template-partials): the shared pieces live in
+    partials.html and the customers' in customers/partials.html, included as "file.html#name"."""
+    root = Path(settings.BASE_DIR) / "templates"
+    assert not (root / "includes").exists()
+    assert not (root / "customers" / "partials").exists()
+    include = re.compile(r'{%\s*include\s+"([^"]+)"')
+    for path in [*root.glob("customers/**/*.html"), *root.glob("teams/**/*.html")]:
+        for name in include.findall(path.read_text()):
+            assert "#" in name, f"{path.relative_to(root)} includes the file {name}"

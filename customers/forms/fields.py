@@ -167,8 +167,22 @@ class UserField(forms.Field):
         return str(initial or "") != str(data or "")
 
 
-# A list filter's owner <select> (the customer and opportunity lists): picking one filters
-# at once. Owner fields that assign (customer form, bulk reassign, handover) are UserFields.
+class UserFilterField(UserField):
+    """A list filter's user picker (the customer list's owner): picking one filters at once.
+    Text typed in its box filters only when it is exactly someone's username; anything else
+    is no filter (the box's own change event reaches the filter form while a user types)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if isinstance(value, Typed):
+                return None
+            raise
+
+
+# A list filter's owner <select> (the opportunity list): picking one filters at once. The
+# customer list's owner filter is a UserFilterField; fields that assign are UserFields.
 OwnerChoiceField = PersonChoiceField
 
 

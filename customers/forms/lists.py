@@ -83,6 +83,8 @@ class SavedViewForm(forms.Form):
     """Name the current filter of the list. `query` is the filter's query string."""
 
     name = forms.CharField(label=_("Name of this view"), max_length=60)
+    is_default = forms.BooleanField(label=_("Open the list with this view"), required=False)
+    shared = forms.BooleanField(label=_("Share with my team"), required=False)
 
     def __init__(self, *args, user, query, list=SavedView.List.CUSTOMERS, **kwargs):  # noqa: A002
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from .customer import (
 )
 from .grading import GradeChange, GradeProposal, GradingSettings
 from .leads import DisqualifyReason, InboundRouting, LeadScreening, ScreeningSettings
-from .lists import ExportLog, ExportStatusChange, ImportLog, SavedView
+from .lists import ExportLog, ExportStatusChange, ImportLog, ListColumns, SavedView
 from .ownership import Handover, Merge
 from .pools import OwnershipChange, Pool, ReclaimWarning
 
@@ -42,6 +42,7 @@ __all__ = [
     "Merge",
     "NeedLine",
     "NeedsSurvey",
+    "ListColumns",
     "OwnershipChange",
     "Pool",
     "ReclaimWarning",

@@ -8,7 +8,9 @@ from crm_site.transitions import StatusChange, Transitions
 
 
 class SavedView(models.Model):
-    """A named filter of a list (the customer list, the pipeline list), for one user."""
+    """A named filter of a list (the customer list, the pipeline list), for one user. Their
+    default view of a list (at most one) opens when they come to the bare list; a shared view
+    is offered to their team too."""
 
     class List(models.TextChoices):
         CUSTOMERS = "customers", _("Customer list")
@@ -21,15 +23,38 @@ class SavedView(models.Model):
     list = models.CharField(_("list"), max_length=20, choices=List, default=List.CUSTOMERS)
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(max_length=1000)
+    is_default = models.BooleanField(_("default view"), default=False)
+    shared = models.BooleanField(_("shared with my team"), default=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "list", "name"], name="saved_view_unique_name")
+            models.UniqueConstraint(fields=["user", "list", "name"], name="saved_view_unique_name"),
+            models.UniqueConstraint(
+                fields=["user", "list"],
+                condition=models.Q(is_default=True),
+                name="saved_view_one_default",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+class ListColumns(models.Model):
+    """The columns a user hides on a list (the column chooser), remembered per user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_name = models.CharField(max_length=30, default="customers")
+    hidden = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name"], name="list_columns_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.list_name}"
 
 
 class ExportLog(models.Model):

@@ -44,7 +44,7 @@ from .grading import (
 )
 from .inbound import inbound_lead_create
 from .leads import lead_screen
-from .lists import customers_bulk_tag, saved_view_create, saved_view_delete
+from .lists import customers_bulk_tag, list_columns_save, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
 from .pools import (
     PoolError,
@@ -98,6 +98,7 @@ __all__ = [
     "grade_review_propose",
     "grading_settings_update",
     "needs_survey_create",
+    "list_columns_save",
     "saved_view_create",
     "saved_view_delete",
     "task_complete",

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from crm_site import hooks
 from crm_site.hooks import Moved
+from teams.history import encode_reason
 from teams.models import User
 
 from .. import moves, validation
@@ -93,11 +94,13 @@ def customer_merge(*, by, keep, merge, share_with_merged_owner=False):
         by=by,
     )
     merge._history_user = by
-    merge._change_reason = f"Merged into {keep.name} (#{keep.pk})"
+    merge._change_reason = encode_reason(gettext_noop("Merged into customer #%(pk)s"), pk=keep.pk)
     merge.delete()
     _apply_keys(keep)
     keep._history_user = by
-    keep._change_reason = f"Merged with {record.merged_name} (#{record.merged_pk})"
+    keep._change_reason = encode_reason(
+        gettext_noop("Merged with customer #%(pk)s"), pk=record.merged_pk
+    )
     keep.save()
     customer_refresh_cadence(customer=keep)
     return record

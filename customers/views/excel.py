@@ -152,7 +152,14 @@ class ExportDetailView(PermissionRequiredMixin, DetailView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(list_url=_list_url(self.object.query), **kwargs)
+        failure = None
+        if self.object.is_failed:  # why, in the reader's language
+            failure = self.object.status_changes.filter(to_status=ExportLog.Status.FAILED).first()
+        return super().get_context_data(
+            list_url=_list_url(self.object.query),
+            failure_reason=failure.reason_text if failure else "",
+            **kwargs,
+        )
 
 
 class ExportDownloadView(PermissionRequiredMixin, View):

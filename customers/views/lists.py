@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views import View
 from django_filters.views import FilterView
@@ -15,9 +17,29 @@ from crm_site import paging
 
 from .. import forms, masking, services
 from ..filters import CustomerFilter
-from ..models import Contact, Industry, SavedView, Tag
-from ..selectors import owner_choices
+from ..models import Contact, Industry, ListColumns, SavedView, Tag
 from .mixins import CustomerScopeMixin, _list_query, _list_url
+
+LIST_NAME = "customers"
+# The columns a user may hide (the name and the grade always show).
+OPTIONAL_COLUMNS = {
+    "status": _lazy("Status"),
+    "tags": _lazy("Tags"),
+    "owner": _lazy("Owner"),
+    "team": _lazy("Sales team"),
+    "last_followup": _lazy("Last follow-up"),
+    "due": _lazy("Next due"),
+    "contact": _lazy("Key contact"),
+}
+SAVED_VIEW_FIELDS = (
+    "name",
+    "query",
+    "is_default",
+    "shared",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+)
 
 
 def _reverse_sort(param):
@@ -57,13 +79,14 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "owner__first_name",
         "owner__last_name",
         "pool",
+        "owner__team__name",
     )
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
-            .select_related("owner")
+            .select_related("owner__team")
             .only(*self.ROW_FIELDS)
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
             # The first key contact rides on the rows' query (a subquery per shown row, run
@@ -89,29 +112,59 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         field.widget.choices = [("", field.empty_label)] + [
             (pk, name) for pk, name in Industry.objects.values_list("pk", "name")
         ]
+        if self.manages:
+            filterset.form.fields["team"].widget.choices = filterset.team_choices()
         return filterset
+
+    @cached_property
+    def saved_views(self):
+        """The user's saved views and those their team shares (one query)."""
+        user = self.request.user
+        mine = Q(user=user)
+        if user.team_id:
+            mine |= Q(shared=True, user__team_id=user.team_id)
+        return list(
+            SavedView.objects.filter(mine, list=SavedView.List.CUSTOMERS)
+            .select_related("user")
+            .only(*SAVED_VIEW_FIELDS)
+            .order_by("-is_default", "name", "pk")
+        )
+
+    @cached_property
+    def default_view(self):
+        """The user's default view, applied when they come to the bare list."""
+        user = self.request.user
+        return next((v for v in self.saved_views if v.is_default and v.user_id == user.pk), None)
+
+    @cached_property
+    def params(self):
+        """The list's query: the URL's, or the default view's for the bare list."""
+        if not self.request.GET and self.default_view is not None:
+            return QueryDict(self.default_view.query)
+        return self.request.GET
+
+    @cached_property
+    def columns(self):
+        """{optional column: shown?} from the user's column chooser (one query)."""
+        row = ListColumns.objects.filter(user=self.request.user, list_name=LIST_NAME).first()
+        hidden = set(row.hidden) if row else set()
+        return {name: name not in hidden for name in OPTIONAL_COLUMNS}
 
     @cached_property
     def manages(self):
         return self.request.user.has_perm("customers.manage_customers")
 
-    @cached_property
-    def owners(self):
-        """Owner choices of the filter (managers only)."""
-        return list(owner_choices(self.request.user)) if self.manages else None
-
     def get_filterset_kwargs(self, filterset_class):
-        return {
-            **super().get_filterset_kwargs(filterset_class),
-            "user": self.request.user,
-            "owners": self.owners,
-        }
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.params is not self.request.GET:
+            kwargs["data"] = self.params
+        return {**kwargs, "user": self.request.user}
 
     def paginate_queryset(self, queryset, page_size):
         # A capped count and keyset pages (crm_site/paging.py): page 4,000 of the director's
         # list costs what page 2 does. A page that no longer exists (a bulk action emptied
         # it) shows the last one instead.
-        page = paging.paginate(queryset, self.request.GET, page_size, cap=self.count_cap)
+        page = paging.paginate(queryset, self.params, page_size, cap=self.count_cap)
         return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_template_names(self):
@@ -120,10 +173,10 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         return [self.template_name]
 
     def sort_links(self):
-        current = self.request.GET.get("o") or "-updated"
+        current = self.params.get("o") or "-updated"
         links = {}
         for column, first in self.SORT_COLUMNS.items():
-            query = self.request.GET.copy()
+            query = self.params.copy()
             query.pop("page", None)
             query["o"] = _reverse_sort(first) if current == first else first
             direction = None
@@ -136,19 +189,64 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
             }
         return links
 
+    def chips(self):
+        """The active filters as removable chips: (label, value, the list's URL without it)."""
+        form = self.filterset.form
+        if not self.filterset.is_bound or not form.is_valid():
+            return []
+        tags = {str(tag.pk): tag.name for tag in self.filterset.tags}
+        chips = []
+        for name, value in form.cleaned_data.items():
+            if name == "o" or value in (None, "", [], False):
+                continue
+            field = form.fields[name]
+            values = value if isinstance(value, list) else [value]
+            for one in values:
+                if name.startswith("tag_"):
+                    text = tags.get(str(one), one)
+                elif name == "owner":
+                    text = one.display_name
+                elif value is True:
+                    text = ""
+                elif getattr(field, "choices", None) is not None and not hasattr(one, "pk"):
+                    text = dict(field.choices).get(one, one)
+                elif hasattr(one, "isoformat"):
+                    text = one.isoformat()
+                else:
+                    text = str(one)
+                query = self.params.copy()
+                for position in ("page", "after", "before"):
+                    query.pop(position, None)
+                if isinstance(value, list):
+                    query.setlist(name, [v for v in query.getlist(name) if v != str(one)])
+                else:
+                    query.pop(name, None)
+                    query.pop(f"{name}_q", None)
+                query = query.urlencode()
+                chips.append(
+                    {"label": field.label, "value": text, "url": _list_url(query or "all=1")}
+                )
+        return chips
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        query = _list_query(self.request.GET)
+        query = _list_query(self.params)
         context = super().get_context_data(**kwargs)
         masking.mask_rows(user, context["object_list"])  # pool customers' key contacts
         context.update(
             query=query,
             manages=self.manages,
-            sort=self.request.GET.get("o") or "-updated",
+            sort=self.params.get("o") or "-updated",
             sort_links=self.sort_links(),
             today=timezone.localdate(),
             active_filters=self.filterset.active_count(),
-            saved_views=list(SavedView.objects.filter(user=user, list=SavedView.List.CUSTOMERS)),
+            chips=self.chips(),
+            show=self.columns,
+            column_count=2 + sum(self.columns.values()) + bool(self.manages),
+            column_labels=[
+                (name, OPTIONAL_COLUMNS[name], shown) for name, shown in self.columns.items()
+            ],
+            saved_views=self.saved_views,
             saved_view_form=self.saved_view_form or forms.SavedViewForm(user=user, query=query),
         )
         if self.manages:
@@ -172,7 +270,11 @@ class SavedViewCreateView(CustomerListView):
         if form.is_valid():
             try:
                 saved = services.saved_view_create(
-                    by=request.user, name=form.cleaned_data["name"], query=query
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    query=query,
+                    is_default=form.cleaned_data["is_default"],
+                    shared=form.cleaned_data["shared"],
                 )
             except services.CustomerError as error:
                 form.add_error("name", str(error))
@@ -249,3 +351,22 @@ class CustomerBulkView(PermissionRequiredMixin, View):
                 count,
             )
         return message % {"count": count, "tag": data["tag"].name}
+
+
+class ListColumnsView(PermissionRequiredMixin, View):
+    """POST only: the columns the user wants on the list (the others are hidden for them from
+    now on), then back to the same list."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    http_method_names = ["post"]
+
+    def post(self, request):
+        services.list_columns_save(
+            by=request.user,
+            shown=request.POST.getlist("columns"),
+            optional=list(OPTIONAL_COLUMNS),
+            list_name=LIST_NAME,
+        )
+        messages.success(request, _("Columns saved: the list shows them this way from now on."))
+        return redirect(_list_url(request.GET.urlencode()))

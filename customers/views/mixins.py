@@ -46,7 +46,8 @@ class LoggableCustomerMixin(OneCustomerMixin):
 def _list_query(querydict):
     """The list's filter and sort as a query string, without the page (what a view saves)."""
     query = querydict.copy()
-    for name in ("page", "after", "before"):  # crm_site/paging.py's position in the list
+    # crm_site/paging.py's position in the list; `all` asks for the list without the default view.
+    for name in ("page", "after", "before", "all"):
         query.pop(name, None)
     return query.urlencode()
 

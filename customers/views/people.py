@@ -20,7 +20,7 @@ class PeopleSearchView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "customers.work_with_customers"
     raise_exception = True
-    template_name = "customers/partials/user_picker.html"
+    template_name = "customers/partials.html#user_picker"
     limit = 20
 
     def scope(self):
@@ -61,7 +61,9 @@ class PeopleSearchView(PermissionRequiredMixin, TemplateView):
                 users.filter(pk=chosen).only(*selectors.PICKER_FIELDS).first()
             )
         results = [
-            {"pk": u.pk, "label": person_label(u)} for u in found if picked is None or u != picked
+            {"pk": u.pk, "label": person_label(u), "team": u.team.name if u.team else ""}
+            for u in found
+            if picked is None or u != picked
         ]
         return self.render_to_response(
             {

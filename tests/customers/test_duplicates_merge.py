@@ -23,6 +23,7 @@ from customers.models import (
     NeedsSurvey,
     Task,
 )
+from teams.history import history_rows, reason_text
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -459,3 +460,19 @@ def test_nothing_is_left_behind(manager, crowded):
     assert keep.grade_proposals.get(period="2026Q1").proposed_grade == "A"
     assert keep.shares.get(user__username="other_rep").can_edit is True
     assert Handover.objects.filter(customers=keep).count() == 2
+
+
+def test_the_merges_edit_history_reads_in_the_readers_language(manager, pair):
+    keep, merge = pair
+    merged_pk = merge.pk
+    services.customer_merge(by=manager, keep=keep, merge=merge)
+    stored = keep.history.order_by("-history_date", "-history_id").first().history_change_reason
+    assert "Merged" in stored  # stored untranslated, with its arguments
+    with translation.override("zh-hans"):
+        assert history_rows(keep)[0]["reason"] == f"已并入客户 #{merged_pk}"
+    with translation.override("en"):
+        assert history_rows(keep)[0]["reason"] == f"Merged with customer #{merged_pk}"
+    merged_row = type(keep).history.filter(id=merged_pk, history_change_reason__isnull=False)
+    with translation.override("zh-hans"):
+        texts = {reason_text(row.history_change_reason) for row in merged_row}
+    assert f"已合并到客户 #{keep.pk}" in texts

@@ -268,13 +268,13 @@ def test_my_exports_lists_my_own_in_a_constant_number_of_queries(
     for total in (5, 9):
         ExportLog.objects.create(user=rep, query="grade=A", total=total, status="queued")
     client.force_login(rep)
-    # Session, user, its two permission sets, its team (the navbar), the exports.
-    with django_assert_num_queries(6):
+    # Session, the user with their team (the navbar), the exports.
+    with django_assert_num_queries(3):
         response = client.get(reverse("customers:export-list"))
     exports = list(response.context["exports"])
     assert [log.total for log in exports] == [9, 5]
     ExportLog.objects.bulk_create([ExportLog(user=rep, total=n, status="done") for n in range(20)])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         client.get(reverse("customers:export-list"))
 
 

@@ -5,6 +5,7 @@ language: a finished export never runs again."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from crm_site.transitions import InvalidTransition, change_status
@@ -110,3 +111,13 @@ def test_the_reasons_are_read_in_the_readers_language(queued, rep):
     with translation.override("zh-hans"):
         assert failed.reason_text == "6 小时内没有后台任务完成它。"
         assert expired.reason_text == "文件已在 24 小时后删除。"
+
+
+def test_the_export_page_tells_its_requester_why_it_failed(queued, client, rep):
+    ExportLog.objects.filter(pk=queued.pk).update(at=timezone.now() - timedelta(hours=7))
+    services.customers_export_purge()
+    url = reverse("customers:export-detail", args=[queued.pk])
+    page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "6 小时内没有后台任务完成它。" in page
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "No worker finished it within 6 hours." in english

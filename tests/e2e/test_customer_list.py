@@ -108,3 +108,65 @@ def test_manager_reassigns_rows_in_place_and_saves_a_view(
     page.locator("#saved-views a.saved-view-link").click()
     expect(page).to_have_url(f"{live_server.url}/customers/?o=-name")
     screenshot(page, "customer-list-06-saved-view")
+
+
+def test_director_filters_by_team_and_owner_search_with_chips_and_columns(
+    page, phone_page, live_server, login, screenshot, director, rep, org, password
+):
+    """At 1366 px: the sales-team filter, the owner found by typing (grouped by team), the
+    active filters as chips, the team column, names and headers whole; then the column
+    chooser; then the same list on a phone."""
+    south = UserFactory(
+        username="south_rep",
+        first_name="伟",
+        last_name="李",
+        role=Role.SALES_REP,
+        team=org["team_c"],
+    )
+    _customers(rep, 3)
+    CustomerFactory(name="深圳市南山区前海深港合作区智能制造科技有限公司", owner=south)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, director, password)
+    page.goto(f"{live_server.url}/customers/?o=name")
+    rows = page.locator("#customer-rows tbody tr")
+    expect(rows).to_have_count(4)
+
+    page.locator("#id_team").select_option(str(org["south"].pk))
+    expect(rows).to_have_count(1)
+    expect(page.locator("#filter-chips")).to_contain_text("South")
+    page.locator("#id_owner").fill("李")
+    found = page.locator("#id_owner-results label", has_text="south_rep")
+    expect(found).to_be_visible(timeout=30_000)  # searched as typed, after a pause
+    found.click()
+    expect(page.locator("#filter-chips .filter-chip")).to_have_count(2)
+    expect(page.locator("#id_owner-results .person-team").first).to_have_text("Team C")
+    expect(rows.first).to_contain_text("Team C")
+    # Header words and the company name are not broken inside a word at 1366 px.
+    header_heights = page.eval_on_selector_all(
+        ".customer-table thead th", "ths => ths.map(th => th.getBoundingClientRect().height)"
+    )
+    assert max(header_heights) < 2 * min(h for h in header_heights if h > 0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, "customer-list-07-1366-team-owner-chips")
+
+    # A chip removes its filter.
+    page.locator("#filter-chips .filter-chip").first.click()
+    expect(page.locator("#filter-chips .filter-chip")).to_have_count(1)
+
+    # The column chooser hides tags and key contact, remembered on the next visit.
+    page.goto(f"{live_server.url}/customers/?o=name")
+    page.locator(".column-chooser summary").click()
+    page.locator(".column-chooser-form input[value=tags]").uncheck()
+    page.locator(".column-chooser-form input[value=contact]").uncheck()
+    page.locator(".column-chooser-form button[type=submit]").click()
+    expect(page.locator("th.col-tags")).to_have_count(0)
+    page.goto(f"{live_server.url}/customers/")
+    expect(page.locator("th.col-contact")).to_have_count(0)
+    expect(page.locator("th.col-team")).to_have_count(1)
+    screenshot(page, "customer-list-08-1366-columns")
+
+    login(phone_page, live_server, director, password)
+    phone_page.goto(f"{live_server.url}/customers/?team={org['east'].pk}&grade=C")
+    expect(phone_page.locator("#filter-chips .filter-chip")).to_have_count(2)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone_page, "customer-list-09-phone-chips")

@@ -106,7 +106,7 @@ def test_year_page_query_count_does_not_grow_with_entries(
 ):
     client.force_login(admin_user)
     client.get(reverse("teams:calendar-year", args=[2031]))  # warm the session
-    with django_assert_num_queries(5) as empty:
+    with django_assert_num_queries(4) as empty:
         client.get(reverse("teams:calendar-year", args=[2031]))
     with django_assert_num_queries(len(empty.captured_queries)):
         client.get(reverse("teams:calendar-year", args=[2026]))
