@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import pages
+from . import pages, volume
 from .models import Contract
 from .permissions import APPROVER_ROLES
 
@@ -79,3 +79,5 @@ for provider in (
     hooks.register(hooks.CUSTOMER_TIMELINE, provider)
 for order, panel in enumerate((pages.approvals_waiting, pages.my_instalments, pages.team_overdue)):
     hooks.register(hooks.HOME_PANELS, panel, order=300 + order)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=300)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=300)
