@@ -346,18 +346,24 @@ def _plan(rows, contract, rng, today, per):
                 paid = (amount * Decimal(rng.choice(["0.3", "0.5", "0.7"]))).quantize(FEN)
         if paid:
             received = min(due + timedelta(days=rng.randint(-10, 20)), today)
-            children.append(
-                {
-                    "contract": contract["id"],
-                    "received_on": max(received, first),
-                    "amount": paid,
-                    "method": rng.choice(["bank_transfer"] * 4 + ["acceptance_bill", "cash"]),
-                    "reference": f"VOL{contract['id']}-{position}",
-                    "recorded_by": contract["owner"],
-                    "recorded_at": contract["created_at"],
-                    "_kind": Payment,
-                }
-            )
+            # A paid instalment was often received in two parts.
+            half = (paid / 2).quantize(FEN)
+            parts = [paid] if rng.random() < 0.55 else [half, paid - half]
+            for part, amount_received in enumerate(parts):
+                children.append(
+                    {
+                        "contract": contract["id"],
+                        "received_on": max(
+                            received - timedelta(days=9 * (len(parts) - 1 - part)), first
+                        ),
+                        "amount": amount_received,
+                        "method": rng.choice(["bank_transfer"] * 4 + ["acceptance_bill", "cash"]),
+                        "reference": f"VOL{contract['id']}-{position}-{part + 1}",
+                        "recorded_by": contract["owner"],
+                        "recorded_at": contract["created_at"],
+                        "_kind": Payment,
+                    }
+                )
             if position % 2 == 1:
                 children.append(
                     {

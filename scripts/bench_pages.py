@@ -59,6 +59,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, clear_url_caches, include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from contracts.models import Contract, Instalment  # noqa: E402
 from customers.models import Customer, FollowUp  # noqa: E402
 from opportunities.models import Opportunity, Quote  # noqa: E402
 from teams.models import Role, User  # noqa: E402
@@ -115,7 +116,11 @@ def pick_users():
         .first()
     ) or User.objects.filter(role=Role.SALES_REP, is_active=True).first()
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("username").first()
-    return [("rep", rep), ("director", director)]
+    # The legal user of the contracts' volume data (its LEGAL_WAITING contracts wait for legal).
+    legal = User.objects.filter(role=Role.LEGAL, is_active=True).order_by("username")
+    legal = legal.filter(username="vol_legal").first() or legal.first()
+    users = [("rep", rep), ("director", director)]
+    return users + ([("legal", legal)] if legal else [])
 
 
 def busiest_customer(user, wanted):
@@ -218,6 +223,48 @@ def opportunity_pages(user):
             (f"opportunities: quote page ({latest.label})", _url("quote-detail", latest.pk)),
         ]
     pages.append(("opportunities: forecast", _url("forecast")))
+    return pages
+
+
+# --- the contracts ----------------------------------------------------------------------------
+
+
+def _contract_url(name, *args):
+    try:
+        return reverse(f"contracts:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+def contract_pages(user, label):
+    """(label, url or None) of the contract pages for `user`: the list and a contract page
+    (the contract with the most instalments), the approval inbox for legal, the receivables
+    for the others."""
+    visible = Contract.objects.visible_to(user)
+    count = visible.count()
+    pages = [(f"contracts: list, first page ({count:,} visible)", _contract_url("contract-list"))]
+    busiest = (
+        Instalment.objects.filter(contract__in=visible.values("pk"))
+        .values("contract")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "contract")
+        .first()
+    )
+    if busiest:
+        pages.append(
+            (
+                f"contracts: contract page ({busiest['n']} instalments)",
+                _contract_url("contract-detail", busiest["contract"]),
+            )
+        )
+    if label == "legal":
+        waiting = Contract.objects.waiting_for(user).count()
+        pages.append(
+            (f"contracts: approval inbox ({waiting:,} waiting)", _contract_url("approval-inbox"))
+        )
+    else:
+        owed = Instalment.objects.visible_to(user).unpaid().count()
+        pages.append((f"contracts: receivables ({owed:,} unpaid)", _contract_url("receivables")))
     return pages
 
 
@@ -330,7 +377,7 @@ def main():
     parser.add_argument("--http", action="store_true", help="also time through gunicorn")
     parser.add_argument("--followups", type=int, default=200)
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
-    parser.add_argument("--user", choices=["rep", "director"], help="only this user")
+    parser.add_argument("--user", choices=["rep", "director", "legal"], help="only this user")
     args = parser.parse_args()
 
     if settings.DEBUG:
@@ -361,8 +408,12 @@ def report_user(label, user, args, server):
     client = Client(SERVER_NAME="localhost", headers={"accept-language": "zh-hans"})
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    count, pages = pages_for(user, args.followups)
-    pages += opportunity_pages(user)
+    if label == "legal":  # legal works with contracts only
+        count, pages = Customer.objects.visible_to(user).count(), []
+    else:
+        count, pages = pages_for(user, args.followups)
+        pages += opportunity_pages(user)
+    pages += contract_pages(user, label)
     for page, url in pages:
         if args.only not in page:
             continue
