@@ -69,6 +69,7 @@ hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
 hooks.register(hooks.NAV_ITEMS, pages.receivables_nav, order=310)
+hooks.register(hooks.NAV_ITEMS, pages.chain_nav, order=930)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_contracts, order=130)
 for provider in (
     pages.contract_events,

@@ -42,6 +42,14 @@ def receivables_nav(*, user):
     return NavItem("contracts:receivables", _("Receivables"), "cash-coin")
 
 
+def chain_nav(*, user):
+    from .services.chain import may_edit_chain
+
+    if not may_edit_chain(user):
+        return None
+    return NavItem("contracts:chain-settings", _("Approval chain"), "diagram-2")
+
+
 # --- the customer page -------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, attachments, delegations, receivables
+from .views import approval, attachments, chain, delegations, receivables
 
 app_name = "contracts"
 
@@ -13,6 +13,7 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment-download",
     ),
+    path("approval-chain/", chain.chain_settings, name="chain-settings"),
     path("delegations/", delegations.delegations_page, name="delegations"),
     path("receivables/", receivables.receivables_page, name="receivables"),
     path("receivables/export/", receivables.receivables_download, name="receivables-export"),

@@ -3,7 +3,7 @@ VOLUME_OPTIONS and VOLUME_DATA hooks, after the opportunities'): contracts on th
 in every status with one line each, their approval rounds and decisions (every fifth one that
 reached approval was first rejected or returned), payment plans, payments and invoices.
 
-Defaults: 100,000 contracts (`--contracts`), about 3 instalments each (`--instalments-per`,
+Defaults: 100,000 contracts (`--contracts`), 3.16 instalments each (`--instalments-per`,
 300,000), of which the due ones are mostly paid (about 250,000 payments). LEGAL_WAITING
 contracts wait at legal's step (the benchmark's legal inbox). Written by the batch through
 crm_site/bulk_insert.py (COPY on PostgreSQL). Deterministic for a given seed. Status history
@@ -61,7 +61,7 @@ class _Writer(bulk_insert.RowWriter):
 
 def add_options(*, parser):
     parser.add_argument("--contracts", type=int, default=100_000, help="contracts in all")
-    parser.add_argument("--instalments-per", type=float, default=3.0, help="per contract")
+    parser.add_argument("--instalments-per", type=float, default=3.16, help="per contract")
 
 
 def seed(*, options, organisation, log):
