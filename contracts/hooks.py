@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, pages, volume
+from . import agenda, demo, pages, volume
 from .models import Contract
 from .permissions import APPROVER_ROLES
 
@@ -83,3 +83,4 @@ for order, panel in enumerate((pages.approvals_waiting, pages.my_instalments, pa
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=300)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=300)
 hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
+hooks.register(hooks.DEMO_DATA, demo.seed, order=300)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Sum
 
+from contracts.demo import SCRIPTS
 from contracts.models import (
     ApprovalDecision,
     ApprovalRound,
@@ -21,6 +22,12 @@ pytestmark = pytest.mark.django_db
 
 TINY = {"customers": 60, "contacts_per": 1, "followups_per": 1, "reps": 6, "teams": 3}
 FORCED = {**TINY, "force": True}
+
+
+def call(command, **options):
+    out = io.StringIO()
+    call_command(command, stdout=out, **options)
+    return out.getvalue()
 
 
 def run(**options):
@@ -56,3 +63,27 @@ def test_seed_volume_grows_contracts_rounds_instalments_and_payments():
 
     run(**FORCED, append=True, contracts=50)
     assert Contract.objects.count() == 50  # already there: nothing more
+
+
+# --- seed_demo -------------------------------------------------------------------------------
+
+
+def test_seed_demo_grows_contracts_in_every_status_once():
+    first = call("seed_demo")
+    second = call("seed_demo")
+    assert "Demo contracts: 12 (12 new) in 7 statuses" in first
+    assert "Demo contracts: 12 (0 new)" in second
+    demo = Contract.objects.filter(title__in=[s[0] for s in SCRIPTS])
+    assert set(demo.values_list("status", flat=True)) == set(Contract.Status.values)
+    outcomes = set(
+        ApprovalRound.objects.filter(contract__in=demo).values_list("outcome", flat=True)
+    )
+    assert {"approved", "rejected", "returned", "in_progress"} <= outcomes
+    plans = Instalment.objects.filter(contract__in=demo)
+    states = {i.state() for i in plans}
+    assert {"paid", "overdue", "upcoming"} <= states
+    assert plans.filter(paid_amount__gt=0, paid_amount__lt=F("amount")).exists()  # partly paid
+    assert Invoice.objects.filter(contract__in=demo).exists()
+    assert plans.exclude(collection_stage="none").exists()
+    for contract in demo.exclude(status="cancelled").filter(instalments__isnull=False).distinct():
+        assert sum(i.amount for i in contract.instalments.all()) == contract.amount
