@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from customers import demo as customers_demo
 from customers.models import Customer
-from teams import policy
+from teams import policy, roles
 from teams.models import User
 
 from .models import Contract, Instalment, Payment
@@ -236,9 +236,10 @@ class _Story:
 @transaction.atomic
 def seed():
     """Create what is missing; returns a one-line summary."""
-    names = ["rep_sh1", "rep_sh2", "rep_hz1", "rep_gz1", "rep_gz2", "legal", "gm"]
-    users = {u.username: u for u in User.objects.filter(username__in=names)}
-    legal, gm = users.get("legal"), users.get("gm")
+    users = {u.username: u for u in User.objects.filter(username__in=REPS)}
+    active = User.objects.filter(is_active=True).order_by("pk")
+    legal = active.filter(role__in=roles.LEGAL).first()
+    gm = active.filter(role__in=roles.GM).first()
     if legal is None or gm is None:
         return "Demo contracts: skipped (no legal or general manager demo user)."
     existing = set(
@@ -249,7 +250,9 @@ def seed():
     for index, (title, amount, script, days_ago) in enumerate(SCRIPTS):
         if title in existing:
             continue
-        owner = users[REPS[index % len(REPS)]]
+        owner = users.get(REPS[index % len(REPS)])
+        if owner is None:
+            continue
         customer = (
             Customer.objects.filter(owner=owner, name__in=customers_demo.demo_names())
             .order_by("pk")
