@@ -15,6 +15,7 @@ from crm_site import paging
 
 from .. import receivables, receivables_export
 from ..forms.receivables import ReceivablesFilterForm
+from ..pages import contract_url
 from ..permissions import works_with_contracts
 
 PER_PAGE = 50
@@ -42,6 +43,7 @@ def receivables_page(request):
     for row in page:
         row.days_past_due = (today - row.due_date).days
         row.bucket = receivables.bucket_of(row.days_past_due)
+        row.url = contract_url(row.contract_id)
     return render(
         request,
         "contracts/receivables.html",
