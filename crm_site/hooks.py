@@ -43,6 +43,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
   (我的日程) and its .ics feed: the app's dated work of these users falling due from `start` to
   `end` (inclusive), and when `start <= today <= end` also what is still open from before
   `today` (shown on `today` as overdue). One query each.
+- `GLOBAL_SEARCH` `fn(*, user, text, limit) -> SearchGroup | None`: the navbar's search box:
+  up to `limit` records of one kind that `user` may see matching `text` (at least 2
+  characters), with a link to the full list when there may be more. One or two queries.
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -72,6 +75,7 @@ CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 REMINDER_RULES = "reminder_rules"
 AGENDA_ITEMS = "agenda_items"
+GLOBAL_SEARCH = "global_search"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -87,6 +91,7 @@ NAMES = frozenset(
         CUSTOMER_PURCHASES,
         REMINDER_RULES,
         AGENDA_ITEMS,
+        GLOBAL_SEARCH,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,
@@ -239,6 +244,9 @@ class Reminder:
     target: object = None
     url: str = ""
     body: str = ""
+    # Done once, in the transaction that creates the notification (and not on a dry run):
+    # e.g. an overdue instalment's collection stage moves. Safe to call twice.
+    effect: object = None
 
 
 @dataclass(frozen=True)
@@ -260,6 +268,31 @@ class AgendaItem:
     @property
     def overdue_days(self):
         return (self.day - self.due).days if self.due and self.due < self.day else 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    detail: str = ""  # a second line: the owner, the customer, the matching phone…
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """One kind of record in the global search's results; `more_url` is the kind's own list
+    filtered by the same text (set when `hits` were cut at the limit)."""
+
+    kind: str
+    label: str
+    icon: str
+    hits: list
+    more_url: str = ""
+
+    @classmethod
+    def of(cls, kind, label, icon, hits, *, limit, more_url):
+        """`hits` read with `limit + 1` rows: the extra one only says there are more."""
+        hits = list(hits)
+        return cls(kind, label, icon, hits[:limit], more_url if len(hits) > limit else "")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from teams import views as team_views
 urlpatterns = [
     path("", team_views.HomeView.as_view(), name="home"),
     path("healthz", team_views.healthz, name="healthz"),
+    path("search/", team_views.GlobalSearchView.as_view(), name="global-search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

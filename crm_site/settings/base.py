@@ -266,6 +266,9 @@ REMINDER_SCHEDULES = {
     "customers.tasks_due": {"hour": "8", "minute": "5"},
     "opportunities.solutions_overdue": {"hour": "8", "minute": "10"},
     "opportunities.approvals_waiting": {"hour": "9-18", "minute": "20"},
+    "contracts.instalments_due": {"hour": "8", "minute": "15"},
+    "contracts.instalments_overdue": {"hour": "8", "minute": "20"},
+    "contracts.approvals_waiting": {"hour": "9-18", "minute": "25"},
 }
 for _rule, _schedule in REMINDER_SCHEDULES.items():
     CELERY_BEAT_SCHEDULE[f"reminder-{_rule}"] = {

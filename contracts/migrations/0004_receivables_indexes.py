@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_default_steps'),
+        ('contracts', '0003_search_trigram_indexes'),
         ('customers', '0012_drop_role_permissions'),
         ('opportunities', '0004_drop_role_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
