@@ -1,6 +1,7 @@
 """The contracts app's registrations in crm_site/hooks.py (imported by
-ContractsConfig.ready): the purchases ABC grading reads, and what a customer merge and a
-handover move."""
+ContractsConfig.ready): the purchases ABC grading reads, what a customer merge and a
+handover move, and what shows on other pages (pages.py: navbar, customer section and
+timeline, home panels)."""
 
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, reminders, search
+from . import agenda, demo, pages, reminders, search, volume
 from .models import Contract
 from .permissions import APPROVER_ROLES, can_create_contract, works_with_contracts
 
@@ -52,10 +53,15 @@ def hand_over_contracts(*, customer_ids, from_user, to_user, by, dry_run):
 
 
 def approvals_area(*, user):
-    """The approval inbox in the navbar, for the roles the chain names (no query: the count
-    is on the page)."""
+    """The approval inbox in the navbar, for the roles the chain names; its waiting count is
+    loaded by htmx after the page (views.approval.approval_count)."""
     if roles.has_role(user, APPROVER_ROLES):
-        return hooks.NavItem("contracts:approval-inbox", _("Approvals"), "check2-square")
+        return hooks.NavItem(
+            "contracts:approval-inbox",
+            _("Approvals"),
+            "check2-square",
+            badge_url_name="contracts:approval-count",
+        )
     return None
 
 
@@ -109,7 +115,22 @@ hooks.register(hooks.OPPORTUNITY_ACTIONS, contract_from_quote, order=100)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
+hooks.register(hooks.NAV_ITEMS, pages.receivables_nav, order=310)
+hooks.register(hooks.NAV_ITEMS, pages.chain_nav, order=930)
+hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_contracts, order=130)
+for provider in (
+    pages.contract_events,
+    pages.approval_events,
+    pages.payment_events,
+    pages.invoice_events,
+):
+    hooks.register(hooks.CUSTOMER_TIMELINE, provider)
+for order, panel in enumerate((pages.approvals_waiting, pages.my_instalments, pages.team_overdue)):
+    hooks.register(hooks.HOME_PANELS, panel, order=300 + order)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=300)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=300)
 hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
+hooks.register(hooks.DEMO_DATA, demo.seed, order=300)
 hooks.register(hooks.GLOBAL_SEARCH, search.contracts, order=300)
 
 

@@ -197,6 +197,12 @@ def may_have_approvals(user):
 
 
 @rules.predicate
+def can_delegate_approvals(user):
+    """Holds a role a step may name: may name a delegate for their steps."""
+    return roles.has_role(user, APPROVER_ROLES)
+
+
+@rules.predicate
 def can_approve(user, contract):
     return contract is not None and acting_as(user, contract).allowed
 
@@ -210,3 +216,4 @@ rules.add_perm("contracts.cancel_contract", can_cancel_contract)
 rules.add_perm("contracts.plan_payments", can_plan_payments)
 rules.add_perm("contracts.record_payments", can_record_payments)
 rules.add_perm("contracts.approve_contract", can_approve)
+rules.add_perm("contracts.delegate_approvals", can_delegate_approvals)

@@ -182,6 +182,9 @@ class NavItem:
     url_name: str  # reversed without arguments
     label: str
     icon: str  # a Bootstrap Icons name
+    # A URL name (no arguments) whose response is a badge shown beside the label, loaded by
+    # htmx after the page, so the page's own queries do not change ("" for none).
+    badge_url_name: str = ""
 
 
 @dataclass(frozen=True)

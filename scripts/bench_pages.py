@@ -59,6 +59,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, clear_url_caches, include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from contracts.models import Contract, Instalment  # noqa: E402
 from customers.models import Customer, FollowUp  # noqa: E402
 from opportunities.models import Opportunity, Quote  # noqa: E402
 from teams.models import Role, Team, User  # noqa: E402
@@ -124,6 +125,9 @@ def pick_users():
     aftersales = (
         User.objects.filter(role=Role.AFTERSALES, is_active=True).order_by("username").first()
     )
+    # The legal user of the contracts' volume data (its LEGAL_WAITING contracts wait for legal).
+    legal = User.objects.filter(role=Role.LEGAL, is_active=True).order_by("username")
+    legal = legal.filter(username="vol_legal").first() or legal.first()
     return [
         (label, user)
         for label, user in [
@@ -131,6 +135,7 @@ def pick_users():
             ("manager", manager),
             ("director", director),
             ("aftersales", aftersales),
+            ("legal", legal),
         ]
         if user
     ]
@@ -242,6 +247,48 @@ def opportunity_pages(user):
             (f"opportunities: quote page ({latest.label})", _url("quote-detail", latest.pk)),
         ]
     pages.append(("opportunities: forecast", _url("forecast")))
+    return pages
+
+
+# --- the contracts ----------------------------------------------------------------------------
+
+
+def _contract_url(name, *args):
+    try:
+        return reverse(f"contracts:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+def contract_pages(user, label):
+    """(label, url or None) of the contract pages for `user`: the list and a contract page
+    (the contract with the most instalments), the approval inbox for legal, the receivables
+    for the others."""
+    visible = Contract.objects.visible_to(user)
+    count = visible.count()
+    pages = [(f"contracts: list, first page ({count:,} visible)", _contract_url("contract-list"))]
+    busiest = (
+        Instalment.objects.filter(contract__in=visible.values("pk"))
+        .values("contract")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "contract")
+        .first()
+    )
+    if busiest:
+        pages.append(
+            (
+                f"contracts: contract page ({busiest['n']} instalments)",
+                _contract_url("contract-detail", busiest["contract"]),
+            )
+        )
+    if label == "legal":
+        waiting = Contract.objects.waiting_for(user).count()
+        pages.append(
+            (f"contracts: approval inbox ({waiting:,} waiting)", _contract_url("approval-inbox"))
+        )
+    else:
+        owed = Instalment.objects.visible_to(user).unpaid().count()
+        pages.append((f"contracts: receivables ({owed:,} unpaid)", _contract_url("receivables")))
     return pages
 
 
@@ -373,7 +420,9 @@ def main():
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--no-opportunities", action="store_true", help="only the customers pages")
     parser.add_argument(
-        "--user", choices=["rep", "manager", "director", "aftersales"], help="only this user"
+        "--user",
+        choices=["rep", "manager", "director", "aftersales", "legal"],
+        help="only this user",
     )
     args = parser.parse_args()
 
@@ -408,10 +457,13 @@ def report_user(label, user, args, server):
     if label == "aftersales":  # sees only the customers assigned to them
         count = Customer.objects.visible_to(user).count()
         pages = [("floor (25 rows, 1 query)", FLOOR_URL), *complaint_pages(user)]
+    elif label == "legal":  # legal works with contracts only
+        count, pages = Customer.objects.visible_to(user).count(), []
+        pages += contract_pages(user, label)
     else:
         count, pages = pages_for(user, args.followups)
         if not args.no_opportunities:
-            pages += opportunity_pages(user) + complaint_pages(user)
+            pages += opportunity_pages(user) + complaint_pages(user) + contract_pages(user, label)
     for page, url in pages:
         if args.only not in page:
             continue

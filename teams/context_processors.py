@@ -20,6 +20,7 @@ def navigation(request):
                     "icon": item.icon,
                     "active": False,
                     "is_home": item.url_name == "home",
+                    "badge_url": reverse(item.badge_url_name) if item.badge_url_name else "",
                 }
             )
     # The longest URL that the page's path starts with is the active area.

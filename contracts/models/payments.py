@@ -68,7 +68,16 @@ class Instalment(models.Model):
                 name="instalment_not_overpaid",
             ),
         ]
-        indexes = [models.Index(fields=["due_date", "paid_amount"])]
+        indexes = [
+            models.Index(fields=["due_date", "paid_amount"]),
+            # The receivables' totals read the unpaid instalments from this index alone.
+            models.Index(
+                fields=["contract"],
+                include=["due_date", "amount", "paid_amount"],
+                condition=models.Q(paid_amount__lt=models.F("amount")),
+                name="instalment_unpaid",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.contract.number} #{self.position}"

@@ -3,7 +3,9 @@ return, with a comment), POST/redirect/GET."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -77,3 +79,16 @@ def _back(request):
     ):
         return next_url
     return reverse("contracts:approval-inbox")
+
+
+def approval_count(request):
+    """The navbar's badge: how many contracts wait for the user (loaded by htmx after the
+    page): the delegations given to the user, the team table (whose manager approves for
+    whom), then one count on the (status, current_step) index."""
+    count = 0
+    if may_have_approvals(request.user):
+        count = Contract.objects.waiting_for(request.user).count()
+    # No request context: the navbar's context processors are not run again for a badge.
+    return HttpResponse(
+        render_to_string("contracts/partials/approval_count.html", {"count": count})
+    )

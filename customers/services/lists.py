@@ -48,7 +48,13 @@ def customers_bulk_tag(*, by, customers, tag, add):
 
 @transaction.atomic
 def saved_view_create(
-    *, by, name, query, list=SavedView.List.CUSTOMERS, is_default=False, shared=False  # noqa: A002
+    *,
+    by,
+    name,
+    query,
+    list=SavedView.List.CUSTOMERS,
+    is_default=False,
+    shared=False,  # noqa: A002
 ):
     """Name the current filter of a list (the customer list unless `list` says another) so
     `by` gets it back in one click. A default view replaces `by`'s previous default of that
