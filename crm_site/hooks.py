@@ -39,6 +39,16 @@ number of rows (the pages pin their query counts). The hooks and their functions
   is notifications.models.ReminderSettings. The schedule is `REMINDER_SCHEDULES[name]` in
   settings (a crontab in Asia/Shanghai, one beat entry per rule); `notifications.engine`
   runs rules and `python manage.py run_reminders` runs them by hand.
+- `ASSIGNED_SIGHT` `fn(*, user, kind) -> QuerySet | [QuerySet] | None`: the records an
+  assignment in a later app lets `user` see (`kind` "customer" or "contract"): lazy
+  one-column `values(...)` of their ids (each joins the union of `visible_to`), no query.
+  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`).
+- `CONTRACT_PROGRESSORS` `fn(*, user, contract) -> bool`: True when a later app's assignment
+  lets `user` move the signed contract into delivery and complete it (contracts' predicate
+  `can_progress_contract` asks these besides the contract's managers).
+- `CONTRACT_COMPLETION_CHECKS` `fn(*, contract) -> str | None`: why `contract` cannot be
+  completed yet (a message for the user), or None; contracts' completion service refuses
+  while any says so.
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -67,6 +77,9 @@ CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 REMINDER_RULES = "reminder_rules"
+ASSIGNED_SIGHT = "assigned_sight"
+CONTRACT_PROGRESSORS = "contract_progressors"
+CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -81,6 +94,9 @@ NAMES = frozenset(
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
         REMINDER_RULES,
+        ASSIGNED_SIGHT,
+        CONTRACT_PROGRESSORS,
+        CONTRACT_COMPLETION_CHECKS,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,

@@ -6,7 +6,8 @@ from teams import policy
 
 
 def customer_visibility_q(user, prefix=""):
-    """The teams policy applied to customers, plus the colleagues a customer is shared with.
+    """The teams policy applied to customers, plus the colleagues a customer is shared with
+    and those a later app assigned to it (`policy.assigned_extra`).
 
     `prefix` is the path to the customer from the queried model ("customer__" for contacts).
 
@@ -21,7 +22,9 @@ def customer_visibility_q(user, prefix=""):
     share_model = apps.get_model("customers", "CustomerShare")
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    return Q(**{f"{prefix}pk__in": owned.union(shared)})
+    # Later apps' assignments (a delivery team on a contract): the policy's `extra`.
+    assigned = policy.assigned_extra(user, "customer")
+    return Q(**{f"{prefix}pk__in": owned.union(shared, *assigned)})
 
 
 def customer_viewers_q(customer):
