@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract
 from crm_site.hooks import Event, NavItem, Panel, Section
 from teams import roles
 
 from . import selectors
-from .models import Acceptance, ChangeRequestStatusChange, PhaseStatusChange
+from .models import Acceptance, ChangeRequestStatusChange, Phase, PhaseStatusChange
 from .permissions import works_in_delivery
 
 PANEL_ROWS = 8
@@ -30,20 +29,33 @@ def _page(contract_id):
     return reverse("delivery:project", args=[contract_id])
 
 
+def _customer_rows(customer, user):
+    """The customer's signed contracts the user sees, with their plans' figures: one query,
+    read once per page (kept on the customer object) for the section and the timeline, which
+    asks nothing more of a customer without one."""
+    cache = customer.__dict__.setdefault("_delivery_rows", {})
+    if user.pk not in cache:
+        rows = selectors.delivery_contracts(user, timezone.localdate()).filter(customer=customer)
+        cache[user.pk] = list(rows.order_by("-pk")[:TIMELINE_ROWS])
+    return cache[user.pk]
+
+
 def customer_delivery(*, customer, user):
     """The customer's signed contracts the user sees, each with its plan's progress."""
-    today = timezone.localdate()
-    rows = selectors.delivery_contracts(user, today).filter(customer=customer).order_by("-pk")
-    rows = list(rows[:SECTION_ROWS])
+    rows = _customer_rows(customer, user)[:SECTION_ROWS]
     if not rows:
         return None
     return Section("delivery/sections/customer.html", column="main", context={"rows": rows})
 
 
 def phase_events(*, customer, user):
-    visible = Contract.objects.visible_to(user).filter(customer=customer)
+    ids = [row.pk for row in _customer_rows(customer, user)]
+    if not ids:
+        return
     changes = (
-        PhaseStatusChange.objects.filter(subject__plan__contract__in=visible, to_status="done")
+        PhaseStatusChange.objects.filter(
+            subject__plan__contract_id__in=ids, to_status=Phase.Status.DONE
+        )
         .select_related("subject__plan__contract", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -61,9 +73,11 @@ def phase_events(*, customer, user):
 
 
 def change_events(*, customer, user):
-    visible = Contract.objects.visible_to(user).filter(customer=customer)
+    ids = [row.pk for row in _customer_rows(customer, user)]
+    if not ids:
+        return
     rows = (
-        ChangeRequestStatusChange.objects.filter(subject__plan__contract__in=visible)
+        ChangeRequestStatusChange.objects.filter(subject__plan__contract_id__in=ids)
         .select_related("subject__plan__contract", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -87,9 +101,11 @@ def change_events(*, customer, user):
 
 
 def acceptance_events(*, customer, user):
-    visible = Contract.objects.visible_to(user).filter(customer=customer)
+    ids = [row.pk for row in _customer_rows(customer, user)]
+    if not ids:
+        return
     rows = (
-        Acceptance.objects.filter(plan__contract__in=visible)
+        Acceptance.objects.filter(plan__contract_id__in=ids)
         .select_related("plan__contract", "recorded_by")
         .order_by("-recorded_at", "-pk")[:TIMELINE_ROWS]
     )
