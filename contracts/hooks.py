@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
+from . import agenda
 from .models import Contract
 from .permissions import APPROVER_ROLES
 
@@ -61,3 +62,4 @@ hooks.register(hooks.NAV_ITEMS, approvals_area, order=300)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
+hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)

@@ -49,6 +49,10 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CONTRACT_COMPLETION_CHECKS` `fn(*, contract) -> str | None`: why `contract` cannot be
   completed yet (a message for the user), or None; contracts' completion service refuses
   while any says so.
+- `AGENDA_ITEMS` `fn(*, owner_ids, start, end, today) -> iterable of AgendaItem`: "my agenda"
+  (我的日程) and its .ics feed: the app's dated work of these users falling due from `start` to
+  `end` (inclusive), and when `start <= today <= end` also what is still open from before
+  `today` (shown on `today` as overdue). One query each.
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -80,6 +84,7 @@ REMINDER_RULES = "reminder_rules"
 ASSIGNED_SIGHT = "assigned_sight"
 CONTRACT_PROGRESSORS = "contract_progressors"
 CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
+AGENDA_ITEMS = "agenda_items"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -97,6 +102,7 @@ NAMES = frozenset(
         ASSIGNED_SIGHT,
         CONTRACT_PROGRESSORS,
         CONTRACT_COMPLETION_CHECKS,
+        AGENDA_ITEMS,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,
@@ -249,6 +255,27 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class AgendaItem:
+    """One entry of the agenda: what falls due on `day` (its `due` date; an overdue item is
+    shown on today with `due` kept). `kind` is a short key ("task", "followup", "instalment"…),
+    `label` the kind in the reader's language, `url` the record's page."""
+
+    day: object  # a date
+    kind: str
+    label: str
+    icon: str  # a Bootstrap Icons name
+    title: str
+    url: str
+    owner: str = ""
+    due: object = None  # the date it fell due, when earlier than `day`
+    uid: str = ""  # stable across runs (the .ics feed's UID): "<kind>-<pk>"
+
+    @property
+    def overdue_days(self):
+        return (self.day - self.due).days if self.due and self.due < self.day else 0
+
+
+@dataclass(frozen=True)
 class ReminderRule:
     name: str  # "<app>.<rule>", the key of REMINDER_SCHEDULES
     label: str  # a msgid (gettext_noop): the rules page translates it
@@ -256,6 +283,22 @@ class ReminderRule:
 
     def __call__(self, *, now, thresholds):
         return self.fn(now=now, thresholds=thresholds)
+
+
+def agenda_q(field, *, start, end, today):
+    """The filter of an AGENDA_ITEMS provider on its date `field`: due in the range, and, when
+    the range holds today, everything still open from before."""
+    from django.db.models import Q
+
+    q = Q(**{f"{field}__range": (start, end)})
+    if today is not None and start <= today <= end:
+        q |= Q(**{f"{field}__lt": start})
+    return q
+
+
+def agenda_day(due, today):
+    """The day an entry shows on: overdue work stays in front of its owner on today."""
+    return today if today is not None and due < today else due
 
 
 def move(key, label, rows, *, dry_run, **changes):

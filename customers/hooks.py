@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import demo, home, moves, reminders, sections, timeline, volume
+from . import agenda, demo, home, moves, reminders, sections, timeline, volume
 
 
 def _area(perm, url_name, label, icon):
@@ -103,3 +103,8 @@ for name, label, fn in (
     ("customers.tasks_due", gettext_noop("Tasks due or overdue → owner"), reminders.tasks_due),
 ):
     hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))
+
+# --- my agenda -------------------------------------------------------------------------------
+
+hooks.register(hooks.AGENDA_ITEMS, agenda.followups_due, order=100)
+hooks.register(hooks.AGENDA_ITEMS, agenda.tasks_due, order=110)

@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import hooks, permissions  # noqa: F401 - registers the hooks and rules

@@ -224,3 +224,25 @@ class ReminderSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class AgendaFeed(models.Model):
+    """The secret address of a user's agenda as an .ics feed (a phone's calendar subscribes to
+    it without logging in). Revoking deletes the row; a new one is a new token, so an address
+    given away stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="agenda_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda feed")
+        verbose_name_plural = _("agenda feeds")
+
+    def __str__(self):
+        return f"{self.user} agenda feed"

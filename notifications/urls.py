@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import centre, channels, preferences, rules
+from .views import agenda, centre, channels, preferences, rules
 
 app_name = "notifications"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("read-all/", centre.NotificationReadAllView.as_view(), name="notification-read-all"),
     path("<int:pk>/open/", centre.NotificationOpenView.as_view(), name="notification-open"),
     path("<int:pk>/read/", centre.NotificationReadView.as_view(), name="notification-read"),
+    path("agenda/", agenda.AgendaView.as_view(), name="agenda"),
+    path("agenda/feed/", agenda.AgendaFeedTokenView.as_view(), name="agenda-feed-token"),
+    path("agenda/<str:token>.ics", agenda.AgendaFeedView.as_view(), name="agenda-feed"),
     path("preferences/", preferences.PreferencesView.as_view(), name="preferences"),
     path("rules/", rules.RuleListView.as_view(), name="rule-list"),
     path("rules/<str:name>/run/", rules.RuleRunNowView.as_view(), name="rule-run"),

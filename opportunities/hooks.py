@@ -11,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
-from . import demo, pages, reminders, volume
+from . import agenda, demo, pages, reminders, volume
 from .models import Opportunity
 
 
@@ -111,3 +111,5 @@ hooks.register(
         reminders.approvals_waiting,
     ),
 )
+
+hooks.register(hooks.AGENDA_ITEMS, agenda.solutions_due, order=200)
