@@ -37,6 +37,10 @@ class AcceptanceForm(forms.ModelForm):
             "result": forms.RadioSelect,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = Acceptance.Result.choices  # no blank radio
+
     def _post_clean(self):
         pass
 
