@@ -10,7 +10,7 @@ from contracts.models import Contract
 from crm_site import hooks
 from teams import roles
 
-from . import pages
+from . import demo, pages
 from .models import Assignment, DeliveryLead
 from .permissions import delivers
 from .services.acceptance import completion_refusal
@@ -34,12 +34,6 @@ def delivery_progressors(*, user, contract):
     return delivers(user, contract)
 
 
-def demo(**kwargs):
-    from .demo import seed_demo
-
-    return seed_demo()
-
-
 hooks.register(hooks.ASSIGNED_SIGHT, delivery_sight)
 hooks.register(hooks.CONTRACT_PROGRESSORS, delivery_progressors)
 hooks.register(hooks.CONTRACT_COMPLETION_CHECKS, completion_refusal)
@@ -49,3 +43,5 @@ hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_delivery, order=400)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.phase_events)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.change_events)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.acceptance_events)
+# After the contracts' demo (order 300 and below): its signed contracts come first.
+hooks.register(hooks.DEMO_DATA, demo.seed_demo, order=400)
