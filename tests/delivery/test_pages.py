@@ -91,3 +91,36 @@ def test_the_project_page_runs_the_same_queries_for_1_and_12_phases(
     assert len(response.context["timeline"].bars) == 12
     assert count(client, url) == one
     assert one <= 20
+
+
+def test_the_home_panel_lists_my_late_phases_and_this_weeks_ends(
+    client, assigned, delivery, rep
+):
+    today = timezone.localdate()
+    late = add_phase(assigned, delivery, name="数据迁移", start=0, days=3)  # ended long ago
+    ending = plan.phase_save(
+        contract=assigned,
+        by=delivery,
+        name="用户培训",
+        start_date=today,
+        end_date=today + timedelta(days=6 - today.weekday()),  # this Sunday
+    )
+    client.force_login(delivery)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="panel-delivery-phases"' in page
+    assert late.name in page and ending.name in page
+    client.force_login(rep)
+    assert 'id="panel-delivery-phases"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_customer_page_shows_the_delivery_and_its_events(client, assigned, delivery, rep):
+    phase = add_phase(assigned, delivery, name="上线切换")
+    plan.phase_start(phase=phase, by=delivery)
+    plan.phase_complete(phase=phase, by=delivery)
+    accept(assigned, delivery)
+    client.force_login(rep)
+    page = client.get(reverse("customers:customer-detail", args=[assigned.customer_id]))
+    html = page.content.decode()
+    assert 'id="section-delivery"' in html
+    kinds = {event.kind for event in page.context["timeline"]}
+    assert {"phase", "acceptance"} <= kinds

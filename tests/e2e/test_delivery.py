@@ -133,3 +133,14 @@ def test_lead_assigns_owner_plans_delivers_and_completes(
     _fits(page)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
+
+    # The acceptance's print view (template 6) and the project page on a laptop.
+    page.locator(".acceptance-row a[href$='/print/']").tap()
+    expect(page.locator("#print-result")).to_contain_text("通过")
+    screenshot(page, "delivery-phone-acceptance-print")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "delivery-desktop-acceptance-print")
+    page.go_back()
+    expect(page.locator("#gantt")).to_be_visible()
+    screenshot(page, "delivery-desktop-completed")
+    _fits(page)
