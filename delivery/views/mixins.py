@@ -8,21 +8,14 @@ from django.urls import reverse
 
 from contracts.models import Contract
 
-from ..models import Assignment
 
-
-def project_contract(request, pk, *, lock=False):
+def project_contract(request, pk):
     contracts = (
         Contract.objects.visible_to(request.user)
         .filter(status__in=Contract.SIGNED_STATES)
         .select_related("customer", "owner")
     )
     return get_object_or_404(contracts, pk=pk)
-
-
-def seats_of(contract):
-    """{user id: Assignment.Kind} of the contract's delivery team (one query)."""
-    return dict(Assignment.objects.filter(contract=contract).values_list("user_id", "kind"))
 
 
 def project_url(contract_id, anchor=""):

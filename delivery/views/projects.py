@@ -19,7 +19,6 @@ from teams.models import User
 from .. import forms, selectors
 from ..permissions import (
     can_assign,
-    can_decide_change,
     can_record_acceptance,
     can_work_on,
     is_delivery_lead,
@@ -85,8 +84,10 @@ class ProjectView(TemplateView):
         still_open = sum(1 for item in latest.items.all() if not item.is_closed) if latest else 0
         work = can_work_on(user, contract, seats)
         lead = is_delivery_lead(user)
+        working = contract.status in (Contract.Status.SIGNED, Contract.Status.IN_DELIVERY)
         for change in data["changes"]:
-            change.can_decide = lead and can_decide_change(user, change)
+            # permissions.can_decide_change, without reading each change's contract again
+            change.can_decide = lead and working and change.is_pending
         return {
             **super().get_context_data(**kwargs),
             **data,

@@ -65,12 +65,14 @@ def change(contract, by, phases):
     )
 
 
+@pytest.mark.parametrize("who", ["delivery", "lead", "rep"])
 def test_the_project_page_runs_the_same_queries_for_1_and_12_phases(
-    client, assigned, delivery, lead
+    request, client, assigned, delivery, lead, who
 ):
     """One of each (phase, note, change, acceptance), then a plan of 12 phases with four
-    notes, three changes and two acceptances: the same count."""
-    client.force_login(delivery)
+    notes, three changes and two acceptances: the same count, for the owner, the lead (who
+    decides the changes) and the rep."""
+    client.force_login(request.getfixturevalue(who))
     url = reverse("delivery:project", args=[assigned.pk])
     first = add_phase(assigned, delivery, name="阶段 1")
     plan.phase_start(phase=first, by=delivery)
@@ -93,9 +95,7 @@ def test_the_project_page_runs_the_same_queries_for_1_and_12_phases(
     assert one <= 20
 
 
-def test_the_home_panel_lists_my_late_phases_and_this_weeks_ends(
-    client, assigned, delivery, rep
-):
+def test_the_home_panel_lists_my_late_phases_and_this_weeks_ends(client, assigned, delivery, rep):
     today = timezone.localdate()
     late = add_phase(assigned, delivery, name="数据迁移", start=0, days=3)  # ended long ago
     ending = plan.phase_save(
