@@ -124,3 +124,19 @@ def test_the_customer_page_shows_the_delivery_and_its_events(client, assigned, d
     assert 'id="section-delivery"' in html
     kinds = {event.kind for event in page.context["timeline"]}
     assert {"phase", "acceptance"} <= kinds
+
+
+def test_my_agenda_shows_the_phases_i_own_a_late_one_on_today(assigned, delivery):
+    from crm_site import hooks
+
+    today = timezone.localdate()
+    late = add_phase(assigned, delivery, name="数据迁移", start=0, days=3, owner=delivery)
+    items = [
+        item
+        for fn in hooks.get(hooks.AGENDA_ITEMS)
+        for item in fn(owner_ids=[delivery.pk], start=today, end=today, today=today)
+        if item.kind == "phase"
+    ]
+    assert [(item.title.split(" · ")[0], item.day, item.due) for item in items] == [
+        (late.name, today, late.end_date)
+    ]
