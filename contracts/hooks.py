@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import agenda
+from . import agenda, reminders, search
 from .models import Contract
 from .permissions import APPROVER_ROLES
 
@@ -63,3 +63,25 @@ hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
 hooks.register(hooks.AGENDA_ITEMS, agenda.instalments_due, order=300)
+hooks.register(hooks.GLOBAL_SEARCH, search.contracts, order=300)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+for name, label, fn in (
+    (
+        "contracts.instalments_due",
+        gettext_noop("Instalments due soon → the contract's owner"),
+        reminders.instalments_due,
+    ),
+    (
+        "contracts.instalments_overdue",
+        gettext_noop("Instalments overdue → manager (escalated), then legal"),
+        reminders.instalments_overdue,
+    ),
+    (
+        "contracts.approvals_waiting",
+        gettext_noop("Contract approvals waiting → approver, then their manager"),
+        reminders.approvals_waiting,
+    ),
+):
+    hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))

@@ -31,6 +31,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
+- `CUSTOMER_SIGHT` `fn(*, user) -> QuerySet | None`: the ids of the customers an assignment
+  of a later app lets `user` see (a `values("customer_id")` queryset, not evaluated: the teams
+  policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `REMINDER_RULES` a `ReminderRule(name, label, fn)`: a reminder rule of the app that owns
@@ -53,6 +56,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
   (我的日程) and its .ics feed: the app's dated work of these users falling due from `start` to
   `end` (inclusive), and when `start <= today <= end` also what is still open from before
   `today` (shown on `today` as overdue). One query each.
+- `GLOBAL_SEARCH` `fn(*, user, text, limit) -> SearchGroup | None`: the navbar's search box:
+  up to `limit` records of one kind that `user` may see matching `text` (at least 2
+  characters), with a link to the full list when there may be more. One or two queries.
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -80,11 +86,13 @@ CUSTOMER_TIMELINE = "customer_timeline"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
+CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 ASSIGNED_SIGHT = "assigned_sight"
 CONTRACT_PROGRESSORS = "contract_progressors"
 CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
 AGENDA_ITEMS = "agenda_items"
+GLOBAL_SEARCH = "global_search"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -98,11 +106,13 @@ NAMES = frozenset(
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
+        CUSTOMER_SIGHT,
         REMINDER_RULES,
         ASSIGNED_SIGHT,
         CONTRACT_PROGRESSORS,
         CONTRACT_COMPLETION_CHECKS,
         AGENDA_ITEMS,
+        GLOBAL_SEARCH,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,
@@ -252,6 +262,9 @@ class Reminder:
     target: object = None
     url: str = ""
     body: str = ""
+    # Done once, in the transaction that creates the notification (and not on a dry run):
+    # e.g. an overdue instalment's collection stage moves. Safe to call twice.
+    effect: object = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +286,31 @@ class AgendaItem:
     @property
     def overdue_days(self):
         return (self.day - self.due).days if self.due and self.due < self.day else 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    detail: str = ""  # a second line: the owner, the customer, the matching phone…
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """One kind of record in the global search's results; `more_url` is the kind's own list
+    filtered by the same text (set when `hits` were cut at the limit)."""
+
+    kind: str
+    label: str
+    icon: str
+    hits: list
+    more_url: str = ""
+
+    @classmethod
+    def of(cls, kind, label, icon, hits, *, limit, more_url):
+        """`hits` read with `limit + 1` rows: the extra one only says there are more."""
+        hits = list(hits)
+        return cls(kind, label, icon, hits[:limit], more_url if len(hits) > limit else "")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from teams import views as team_views
 urlpatterns = [
     path("", team_views.HomeView.as_view(), name="home"),
     path("healthz", team_views.healthz, name="healthz"),
+    path("search/", team_views.GlobalSearchView.as_view(), name="global-search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("opportunities/", include("opportunities.urls")),
     path("contracts/", include("contracts.urls")),
     path("delivery/", include("delivery.urls")),
+    path("aftersales/", include("aftersales.urls")),
     path("manage/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),

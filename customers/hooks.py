@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import agenda, demo, home, moves, reminders, sections, timeline, volume
+from . import agenda, demo, home, moves, reminders, search, sections, timeline, volume
 
 
 def _area(perm, url_name, label, icon):
@@ -108,3 +108,5 @@ for name, label, fn in (
 
 hooks.register(hooks.AGENDA_ITEMS, agenda.followups_due, order=100)
 hooks.register(hooks.AGENDA_ITEMS, agenda.tasks_due, order=110)
+hooks.register(hooks.GLOBAL_SEARCH, search.customers, order=100)
+hooks.register(hooks.GLOBAL_SEARCH, search.contacts, order=110)

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from crm_site import hooks
 from teams import policy
 
 
@@ -22,9 +23,11 @@ def customer_visibility_q(user, prefix=""):
     share_model = apps.get_model("customers", "CustomerShare")
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    # Later apps' assignments (a delivery team on a contract): the policy's `extra`.
+    # Later apps' assignments as the policy's `extra`: after-sales staff (CUSTOMER_SIGHT) and
+    # the delivery team of a contract (ASSIGNED_SIGHT, teams.policy.assigned_extra).
+    sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
     assigned = policy.assigned_extra(user, "customer")
-    return Q(**{f"{prefix}pk__in": owned.union(shared, *assigned)})
+    return Q(**{f"{prefix}pk__in": owned.union(shared, *sight, *assigned)})
 
 
 def customer_viewers_q(customer):

@@ -20,6 +20,16 @@ MIN_PHONE_DIGITS = 4
 PICKER_FIELDS = ("pk", "username", "first_name", "last_name")
 
 
+def name_or_phone_q(text):
+    """A customer or contact whose name contains `text`, or, when `text` looks like a phone
+    number of at least 4 digits, whose phone holds those digits in any format."""
+    matching = Q(name__icontains=text)
+    digits = normalize.phone_key(text)
+    if _PHONE_LIKE.match(text) and len(digits) >= MIN_PHONE_DIGITS:
+        matching |= Q(phone_key__contains=digits)
+    return matching
+
+
 def customer_search(customers, text):
     """`customers` (already scoped, e.g. `visible_to(user)`) whose name or a contact's name
     contains `text`, or, when `text` is a phone number or part of one (at least 4 digits),
@@ -29,10 +39,7 @@ def customer_search(customers, text):
     text = (text or "").strip()
     if not text:
         return customers.none()
-    matching = Q(name__icontains=text)
-    digits = normalize.phone_key(text)
-    if _PHONE_LIKE.match(text) and len(digits) >= MIN_PHONE_DIGITS:
-        matching |= Q(phone_key__contains=digits)
+    matching = name_or_phone_q(text)
     contacts = Contact.objects.order_by().filter(matching)
     if customers.query.where:
         # Narrowed already (visible_to): each of these customers probes its contacts

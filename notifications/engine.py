@@ -10,6 +10,7 @@ failing reminder is logged in the run and the others still go out.
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from crm_site import hooks
@@ -132,16 +133,19 @@ def run(name, *, now=None):
                 if key in existing:
                     continue
                 try:
-                    _notification, new = notify(
-                        recipient=recipient,
-                        kind=reminder.kind,
-                        key=key,
-                        title=reminder.title,
-                        body=reminder.body,
-                        args=reminder.args,
-                        target=reminder.target,
-                        url=reminder.url,
-                    )
+                    with transaction.atomic():
+                        _notification, new = notify(
+                            recipient=recipient,
+                            kind=reminder.kind,
+                            key=key,
+                            title=reminder.title,
+                            body=reminder.body,
+                            args=reminder.args,
+                            target=reminder.target,
+                            url=reminder.url,
+                        )
+                        if new and reminder.effect is not None:
+                            reminder.effect()
                 except Exception as error:  # noqa: BLE001 - recorded; the others go on
                     logger.exception("Rule %s: %s failed", name, key)
                     errors.append(f"{key}: {type(error).__name__}: {error}")

@@ -78,6 +78,9 @@ class ReminderSettingsForm(forms.ModelForm):
             "approval_hours",
             "approval_manager_hours",
             "solution_manager_days",
+            "instalment_due_days",
+            "instalment_manager_days",
+            "instalment_legal_days",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     TASK_DUE = "task_due", _("Task due")
     SOLUTION_OVERDUE = "solution_overdue", _("Solution overdue")
     APPROVAL_WAITING = "approval_waiting", _("Approval waiting")
+    INSTALMENT_DUE = "instalment_due", _("Instalment due")
+    INSTALMENT_OVERDUE = "instalment_overdue", _("Instalment overdue")
 
 
 class Channel(models.TextChoices):
@@ -28,4 +30,6 @@ DEFAULT_CHANNEL = {
     Kind.TASK_DUE: Channel.IN_APP,
     Kind.SOLUTION_OVERDUE: Channel.EMAIL,
     Kind.APPROVAL_WAITING: Channel.EMAIL,
+    Kind.INSTALMENT_DUE: Channel.IN_APP,
+    Kind.INSTALMENT_OVERDUE: Channel.EMAIL,
 }

@@ -202,6 +202,21 @@ class ReminderSettings(models.Model):
         default=2,
         validators=[MinValueValidator(0), MaxValueValidator(30)],
     )
+    instalment_due_days = models.PositiveSmallIntegerField(
+        _("instalment due: remind the rep (days before)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    instalment_manager_days = models.PositiveSmallIntegerField(
+        _("instalment overdue: tell the manager and escalate after (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
+    instalment_legal_days = models.PositiveSmallIntegerField(
+        _("instalment overdue: hand to legal after (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -217,6 +232,14 @@ class ReminderSettings(models.Model):
                 {
                     "approval_manager_hours": _(
                         "The manager is told after the approver: more hours than the reminder."
+                    )
+                }
+            )
+        if self.instalment_legal_days <= self.instalment_manager_days:
+            raise ValidationError(
+                {
+                    "instalment_legal_days": _(
+                        "Legal takes over after the manager: more days than the escalation."
                     )
                 }
             )

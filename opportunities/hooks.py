@@ -11,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 from crm_site import hooks
 from crm_site.hooks import Moved
 
-from . import agenda, demo, pages, reminders, volume
+from . import agenda, demo, pages, reminders, search, volume
 from .models import Opportunity
 
 
@@ -113,3 +113,4 @@ hooks.register(
 )
 
 hooks.register(hooks.AGENDA_ITEMS, agenda.solutions_due, order=200)
+hooks.register(hooks.GLOBAL_SEARCH, search.opportunities, order=200)

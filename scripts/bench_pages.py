@@ -117,7 +117,10 @@ def pick_users():
         .first()
     ) or User.objects.filter(role=Role.SALES_REP, is_active=True).first()
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("username").first()
-    return [("rep", rep), ("director", director)]
+    aftersales = (
+        User.objects.filter(role=Role.AFTERSALES, is_active=True).order_by("username").first()
+    )
+    return [("rep", rep), ("director", director), ("aftersales", aftersales)]
 
 
 def busiest_customer(user, wanted):
@@ -259,6 +262,23 @@ def keyset_pages(user, list_url, last_page):
     return [(f"list, page {last_page} by Next", f"{list_url}?page={last_page}&after={cursor}")]
 
 
+# --- after-sales -------------------------------------------------------------------------------
+
+
+def complaint_pages(user):
+    """(label, url) of the complaint list for `user` (aftersales/views/complaints.py)."""
+    from aftersales.models import Complaint
+
+    url = reverse("aftersales:complaint-list")
+    count = Complaint.objects.visible_to(user).count()
+    deep = min(200, max((count + PER_PAGE - 1) // PER_PAGE, 1))
+    return [
+        (f"complaints: list, first page ({count:,} visible)", url),
+        ("complaints: list, open & late", f"{url}?state=open&breached=true"),
+        (f"complaints: list, page {deep}", f"{url}?page={deep}"),
+    ]
+
+
 # --- in process --------------------------------------------------------------------------------
 
 
@@ -356,7 +376,7 @@ def main():
     parser.add_argument("--http", action="store_true", help="also time through gunicorn")
     parser.add_argument("--followups", type=int, default=200)
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
-    parser.add_argument("--user", choices=["rep", "director"], help="only this user")
+    parser.add_argument("--user", choices=["rep", "director", "aftersales"], help="only this user")
     args = parser.parse_args()
 
     if settings.DEBUG:
@@ -375,7 +395,7 @@ def main():
         print(header)
         print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if server else ""))
         for label, user in pick_users():
-            if args.user and label != args.user:
+            if user is None or (args.user and label != args.user):
                 continue
             report_user(label, user, args, server)
     finally:
@@ -387,9 +407,12 @@ def report_user(label, user, args, server):
     client = Client(SERVER_NAME="localhost", headers={"accept-language": "zh-hans"})
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    count, pages = pages_for(user, args.followups)
-    pages += opportunity_pages(user)
-    pages += delivery_pages(user)
+    if label == "aftersales":  # sees only the customers assigned to them
+        count = Customer.objects.visible_to(user).count()
+        pages = [("floor (25 rows, 1 query)", FLOOR_URL), *complaint_pages(user)]
+    else:
+        count, pages = pages_for(user, args.followups)
+        pages += opportunity_pages(user) + complaint_pages(user) + delivery_pages(user)
     for page, url in pages:
         if args.only not in page:
             continue

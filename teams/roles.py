@@ -74,6 +74,11 @@ WORKS_CONTRACTS = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, 
 # them as leads (交付经理), who assign the others, approve changes and see all delivery work.
 DELIVERS = frozenset({Role.DELIVERY})
 MARKS_DELIVERY_LEADS = ADMIN_ROLES
+# After-sales (aftersales app): who serves the customers assigned to them (revisits,
+# complaints); who assigns after-sales staff to customers and sets the complaint deadlines.
+WORKS_AFTERSALES = frozenset({Role.AFTERSALES})
+ASSIGNS_AFTERSALES = frozenset({Role.DIRECTOR, Role.ADMIN})
+SETS_COMPLAINT_DEADLINES = ADMIN_ROLES
 
 
 def has_role(user, roles):

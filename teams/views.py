@@ -21,7 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from kombu import Connection
 
-from . import home, selectors, services, workdays
+from . import home, search, selectors, services, workdays
 from .filters import UserFilter
 from .forms import (
     CalendarDayAddForm,
@@ -44,6 +44,27 @@ class HomeView(TemplateView):
             **super().get_context_data(**kwargs),
             "role_intro": home.ROLE_INTROS.get(user.role, ""),
             "panels": home.panels_for(user),
+        }
+
+
+class GlobalSearchView(TemplateView):
+    """The navbar's search box: as the user types, htmx fetches the results partial; without
+    htmx (or on a phone, from the search icon) the same results as a page."""
+
+    template_name = "search.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["search.html#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        text = search.clean(self.request.GET.get("q"))
+        return {
+            **super().get_context_data(**kwargs),
+            "q": text,
+            "too_short": 0 < len(text) < search.MIN_LENGTH,
+            "groups": search.search(self.request.user, text),
         }
 
 

@@ -35,10 +35,11 @@ class Instalment(models.Model):
         ESCALATED = "escalated", _("Escalated to the manager")
         LEGAL = "legal", _("Handed to legal")
 
-    # The collection stage (催款流程) moves forward one step at a time.
+    # The collection stage (催款流程) moves forward, never back.
     TRANSITIONS = Transitions(
         {
-            Collection.NONE: {Collection.REMINDED},
+            # The manager may escalate before the customer was reminded (the reminders do).
+            Collection.NONE: {Collection.REMINDED, Collection.ESCALATED},
             Collection.REMINDED: {Collection.ESCALATED},
             Collection.ESCALATED: {Collection.LEGAL},
         }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "opportunities",
     "contracts",
     "delivery",
+    "aftersales",
     "notifications",
 ]
 
@@ -256,6 +257,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.grade_review_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # After-sales: region assignments for new customers, then the quarter's revisits and the
+    # anniversaries, renewals 90 days ahead; complaint breaches every ten minutes.
+    "aftersales-regions": {
+        "task": "aftersales.tasks.apply_regions_task",
+        "schedule": crontab(minute=40, hour=5),
+    },
+    "aftersales-revisits": {
+        "task": "aftersales.tasks.schedule_revisits_task",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "aftersales-renewals": {
+        "task": "aftersales.tasks.propose_renewals_task",
+        "schedule": crontab(minute=20, hour=6),
+    },
+    "aftersales-breaches": {
+        "task": "aftersales.tasks.flag_breaches_task",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
 }
 
 # The reminder rules (REMINDER_RULES hooks): when each runs, as crontab fields in Asia/Shanghai.
@@ -267,6 +287,9 @@ REMINDER_SCHEDULES = {
     "customers.tasks_due": {"hour": "8", "minute": "5"},
     "opportunities.solutions_overdue": {"hour": "8", "minute": "10"},
     "opportunities.approvals_waiting": {"hour": "9-18", "minute": "20"},
+    "contracts.instalments_due": {"hour": "8", "minute": "15"},
+    "contracts.instalments_overdue": {"hour": "8", "minute": "20"},
+    "contracts.approvals_waiting": {"hour": "9-18", "minute": "25"},
 }
 for _rule, _schedule in REMINDER_SCHEDULES.items():
     CELERY_BEAT_SCHEDULE[f"reminder-{_rule}"] = {

@@ -3,18 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
-class AddIndexOnPostgres(migrations.AddIndex):
-    """SQLite cannot index NULLS LAST: the sort indexes exist on PostgreSQL only (the state
-    holds them everywhere, so makemigrations sees no change)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from crm_site.migration_ops import AddIndexOnPostgres
 
 
 class Migration(migrations.Migration):

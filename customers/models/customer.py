@@ -4,6 +4,7 @@ colleagues it is shared with (协作人)."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F
@@ -213,6 +214,9 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [
+            # The global search: a name or phone anywhere in the text (PostgreSQL only; the
+            # name's trigram index is on UPPER(name), made by migration 0013).
+            GinIndex(fields=["phone_key"], opclasses=["gin_trgm_ops"], name="customer_phone_trgm"),
             models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["grade", "status"]),
             models.Index(fields=["-updated_at", "-id"]),
@@ -340,6 +344,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-is_key", "name"]
+        indexes = [
+            GinIndex(fields=["phone_key"], opclasses=["gin_trgm_ops"], name="contact_phone_trgm"),
+        ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contracts', '0003_amendments'),
+        ('contracts', '0004_amendments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

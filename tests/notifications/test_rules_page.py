@@ -76,6 +76,9 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         "approval_hours": 12,
         "approval_manager_hours": 12,
         "solution_manager_days": 3,
+        "instalment_due_days": 5,
+        "instalment_manager_days": 10,
+        "instalment_legal_days": 45,
     }
     page = client.post(reverse(URL), data)
     assert page.status_code == 200
@@ -83,6 +86,12 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
     assert ReminderSettings.load().approval_hours == 24  # nothing changed
     page = client.post(reverse(URL), data | {"followup_manager_days": 0})
     assert page.context["form"].errors["followup_manager_days"]
+    page = client.post(
+        reverse(URL), data | {"approval_manager_hours": 36, "instalment_legal_days": 10}
+    )
+    assert page.context["form"].errors["instalment_legal_days"] == [
+        "Legal takes over after the manager: more days than the escalation."
+    ]
     assert client.post(reverse(URL), data | {"approval_manager_hours": 36}).status_code == 302
     saved = ReminderSettings.load()
     assert (saved.followup_manager_days, saved.approval_hours, saved.approval_manager_hours) == (

@@ -33,6 +33,10 @@ NOT_ROLES = {
     ("crm_site/settings/base.py", "delivery"): "the delivery app in INSTALLED_APPS",
     ("delivery/apps.py", "delivery"): "the delivery app's name",
     ("delivery/urls.py", "delivery"): "the delivery app's URL namespace",
+    ("aftersales/apps.py", "aftersales"): "the app's name",
+    ("scripts/bench_pages.py", "aftersales"): "a label in the printed table",
+    ("aftersales/urls.py", "aftersales"): "the app's URL namespace",
+    ("crm_site/settings/base.py", "aftersales"): "the app in INSTALLED_APPS",
 }
 
 

@@ -1,0 +1,77 @@
+"""The after-sales app's registrations in crm_site/hooks.py (imported by
+AftersalesConfig.ready): sight of the assigned customers, the navbar, the customer section and
+timeline, home panels, what a merge moves, demo and volume data."""
+
+from django.utils.translation import gettext_noop
+
+from crm_site import hooks
+
+from . import demo, pages, volume
+from .models import AftersalesAssignment, AftersalesRecord, Complaint, Revisit, Satisfaction
+from .querysets import assigned_customer_ids
+
+
+def customer_sight(*, user):
+    """After-sales staff see the customers assigned to them (the policy's `extra`)."""
+    return assigned_customer_ids(user)
+
+
+def move_records(*, keep, merge, by, dry_run):
+    rows = AftersalesRecord.objects.filter(customer=merge)
+    label = gettext_noop("after-sales records")
+    return hooks.move("aftersales_records", label, rows, dry_run=dry_run, customer=keep)
+
+
+def move_complaints(*, keep, merge, by, dry_run):
+    rows = Complaint.objects.filter(customer=merge)
+    return hooks.move(
+        "complaints", gettext_noop("complaints"), rows, dry_run=dry_run, customer=keep
+    )
+
+
+def move_scores(*, keep, merge, by, dry_run):
+    rows = Satisfaction.objects.filter(customer=merge)
+    label = gettext_noop("satisfaction scores")
+    return hooks.move("satisfaction", label, rows, dry_run=dry_run, customer=keep)
+
+
+def move_revisits(*, keep, merge, by, dry_run):
+    """Revisits move, less those of a period the kept customer has already (dropped)."""
+    rows = Revisit.objects.filter(customer=merge)
+    if not dry_run:
+        for kind, period in list(
+            Revisit.objects.filter(customer=keep).values_list("kind", "period")
+        ):
+            rows.filter(kind=kind, period=period).delete()
+    return hooks.move("revisits", gettext_noop("revisits"), rows, dry_run=dry_run, customer=keep)
+
+
+def move_assignment(*, keep, merge, by, dry_run):
+    """The kept customer's after-sales user stays; without one, the merged customer's moves."""
+    rows = AftersalesAssignment.objects.filter(customer=merge)
+    if AftersalesAssignment.objects.filter(customer=keep).exists():
+        if not dry_run:
+            rows.delete()
+        return None
+    return hooks.move(
+        "aftersales_assignment",
+        gettext_noop("after-sales assignment"),
+        rows,
+        dry_run=dry_run,
+        customer=keep,
+    )
+
+
+hooks.register(hooks.CUSTOMER_SIGHT, customer_sight)
+hooks.register(hooks.NAV_ITEMS, pages.complaints_nav, order=450)
+hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_section, order=450)
+hooks.register(hooks.CUSTOMER_TIMELINE, pages.complaint_events)
+hooks.register(hooks.CUSTOMER_TIMELINE, pages.record_events)
+hooks.register(hooks.HOME_PANELS, pages.revisits_panel, order=450)
+hooks.register(hooks.HOME_PANELS, pages.deadlines_panel, order=451)
+hooks.register(hooks.HOME_PANELS, pages.team_complaints_panel, order=452)
+for _move in (move_records, move_complaints, move_scores, move_revisits, move_assignment):
+    hooks.register(hooks.CUSTOMER_MERGE, _move, order=450)
+hooks.register(hooks.DEMO_DATA, demo.seed, order=450)
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=450)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=450)

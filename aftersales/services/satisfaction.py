@@ -1,0 +1,86 @@
+"""Satisfaction scores: recording one (1-5, from a revisit record or a closed complaint), and
+`scores`, the one read of them for the customer page and analytics."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+
+from ..errors import AftersalesError
+from ..models import Satisfaction
+from ..permissions import can_handle, can_serve
+from ..validation import validate_score
+
+WINDOW_DAYS = 365
+
+
+def satisfaction_record(*, by, customer, score, comment="", record=None, complaint=None):
+    """Store a score from `record` or `complaint` (exactly one). A score outside 1-5 is
+    refused with its message and nothing is stored."""
+    try:
+        validate_score(score)
+    except ValidationError as error:
+        raise AftersalesError(error.messages[0]) from None
+    if (record is None) == (complaint is None):
+        raise ValueError("a satisfaction comes from one record or one complaint")
+    allowed = can_handle(by, complaint) if complaint is not None else can_serve(by, customer)
+    if not allowed:
+        raise PermissionDenied
+    if complaint is not None and not complaint.is_closed:
+        raise AftersalesError(_("A complaint's satisfaction is asked for once it is closed."))
+    return Satisfaction.objects.create(
+        customer=customer,
+        score=score,
+        comment=comment,
+        recorded_at=timezone.now(),
+        by=by,
+        record=record,
+        complaint=complaint,
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    latest: int | None
+    average: float | None  # over the last WINDOW_DAYS days
+    count: int  # scores in the window
+
+    @property
+    def is_low(self):
+        return self.average is not None and self.average < 3
+
+
+def annotate_scores(customers, *, now=None):
+    """`customers` (a Customer queryset) with `satisfaction_latest`, `satisfaction_average`
+    and `satisfaction_count` (last WINDOW_DAYS days): one query for any number of them."""
+    since = (now or timezone.now()) - timedelta(days=WINDOW_DAYS)
+    latest = Satisfaction.objects.filter(customer=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    window = Q(satisfaction_scores__recorded_at__gte=since)
+    return customers.annotate(
+        satisfaction_latest=Subquery(latest.values("score")[:1]),
+        satisfaction_average=Avg("satisfaction_scores__score", filter=window),
+        satisfaction_count=Count("satisfaction_scores", filter=window),
+    )
+
+
+def scores(customer_ids, *, now=None):
+    """{customer_id: Scores}: the latest score and the 12-month average of each customer (one
+    query). The function analytics calls; callers scope `customer_ids` with `visible_to`."""
+    rows = annotate_scores(Customer.objects.filter(pk__in=customer_ids), now=now).values(
+        "pk", "satisfaction_latest", "satisfaction_average", "satisfaction_count"
+    )
+    return {
+        row["pk"]: Scores(
+            row["satisfaction_latest"],
+            round(float(row["satisfaction_average"]), 2)
+            if row["satisfaction_average"] is not None
+            else None,
+            row["satisfaction_count"],
+        )
+        for row in rows
+    }
