@@ -6,6 +6,7 @@ already sees. Services check them again; templates use them for buttons.
 - edit, submit, attachments, the payment plan, payments, invoices, signing and delivery:
   the owner, a manager whose team subtree holds the owner, the director and admins; edits
   only while a draft (a contract in approval cannot be edited);
+- into delivery and completed: also whom a later app assigned to deliver it (a hook);
 - cancel (with a reason): a manager or above who reaches the owner;
 - approve, reject or return: the current step's approver (`acting_as`): for the manager's
   step the owner's approver (teams.policy.approver_for), for the other steps any active user
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_site import hooks
 from teams import policy, roles
 
 
@@ -70,13 +72,23 @@ def can_sign_contract(user, contract):
     )
 
 
+def progresses_contract(user, contract):
+    """Its managers (`manages_contract`), or whom a later app's assignment lets move it
+    (crm_site/hooks.py `CONTRACT_PROGRESSORS`: the delivery team)."""
+    if manages_contract(user, contract):
+        return True
+    if not _active(user) or contract is None:
+        return False
+    return any(fn(user=user, contract=contract) for fn in hooks.get(hooks.CONTRACT_PROGRESSORS))
+
+
 @rules.predicate
 def can_progress_contract(user, contract):
     """Into delivery, then completed."""
     return (
         contract is not None
         and contract.status in (contract.Status.SIGNED, contract.Status.IN_DELIVERY)
-        and manages_contract(user, contract)
+        and progresses_contract(user, contract)
     )
 
 

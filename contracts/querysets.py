@@ -5,6 +5,7 @@ reps, the team subtree for managers, all for the director, general manager and a
 - the contracts of a customer shared with the user (协作人), read-only sight;
 - for legal (roles.SEES_CONTRACTS_AT_THEIR_STEP): the contracts whose approval reached a step
   of their role, now or in an earlier round;
+- the contracts a later app assigned the user to (a delivery team: `policy.assigned_extra`);
 - the contracts the user decided in approval (for themself or on someone's behalf), and those
   waiting for someone who delegated their approvals to the user today.
 
@@ -74,6 +75,7 @@ def contract_visibility_q(user, prefix=""):
         delegated = delegated_to_q(user)
         if delegated is not None:
             parts.append(rows.filter(delegated).values("pk"))
+        parts.extend(policy.assigned_extra(user, "contract"))
     first, *rest = parts
     return Q(**{f"{prefix}pk__in": first.union(*rest) if rest else first})
 

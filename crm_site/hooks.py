@@ -49,6 +49,16 @@ number of rows (the pages pin their query counts). The hooks and their functions
   is notifications.models.ReminderSettings. The schedule is `REMINDER_SCHEDULES[name]` in
   settings (a crontab in Asia/Shanghai, one beat entry per rule); `notifications.engine`
   runs rules and `python manage.py run_reminders` runs them by hand.
+- `ASSIGNED_SIGHT` `fn(*, user, kind) -> QuerySet | [QuerySet] | None`: the records an
+  assignment in a later app lets `user` see (`kind` "customer" or "contract"): lazy
+  one-column `values(...)` of their ids (each joins the union of `visible_to`), no query.
+  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`).
+- `CONTRACT_PROGRESSORS` `fn(*, user, contract) -> bool`: True when a later app's assignment
+  lets `user` move the signed contract into delivery and complete it (contracts' predicate
+  `can_progress_contract` asks these besides the contract's managers).
+- `CONTRACT_COMPLETION_CHECKS` `fn(*, contract) -> str | None`: why `contract` cannot be
+  completed yet (a message for the user), or None; contracts' completion service refuses
+  while any says so.
 - `AGENDA_ITEMS` `fn(*, owner_ids, start, end, today) -> iterable of AgendaItem`: "my agenda"
   (我的日程) and its .ics feed: the app's dated work of these users falling due from `start` to
   `end` (inclusive), and when `start <= today <= end` also what is still open from before
@@ -88,6 +98,9 @@ CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
 CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
+ASSIGNED_SIGHT = "assigned_sight"
+CONTRACT_PROGRESSORS = "contract_progressors"
+CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
 AGENDA_ITEMS = "agenda_items"
 GLOBAL_SEARCH = "global_search"
 DEMO_DATA = "demo_data"
@@ -108,6 +121,9 @@ NAMES = frozenset(
         CUSTOMER_RECENT_WINS,
         CUSTOMER_SIGHT,
         REMINDER_RULES,
+        ASSIGNED_SIGHT,
+        CONTRACT_PROGRESSORS,
+        CONTRACT_COMPLETION_CHECKS,
         AGENDA_ITEMS,
         GLOBAL_SEARCH,
         DEMO_DATA,

@@ -31,6 +31,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("contracts/", include("contracts.urls")),
+    path("delivery/", include("delivery.urls")),
     path("aftersales/", include("aftersales.urls")),
     path("manage/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),

@@ -7,7 +7,8 @@ from teams import policy
 
 
 def customer_visibility_q(user, prefix=""):
-    """The teams policy applied to customers, plus the colleagues a customer is shared with.
+    """The teams policy applied to customers, plus the colleagues a customer is shared with
+    and those a later app assigned to it (`policy.assigned_extra`).
 
     `prefix` is the path to the customer from the queried model ("customer__" for contacts).
 
@@ -22,8 +23,10 @@ def customer_visibility_q(user, prefix=""):
     customer_model = apps.get_model("customers", "Customer")
     share_model = apps.get_model("customers", "CustomerShare")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    # Later apps' assignments (after-sales staff, delivery) as the policy's `extra`.
+    # Later apps' assignments as the policy's `extra`: after-sales staff (CUSTOMER_SIGHT) and
+    # the delivery team of a contract (ASSIGNED_SIGHT, teams.policy.assigned_extra).
     sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
+    sight += policy.assigned_extra(user, "customer")
     teams = pool_teams(user)
     if teams is not None:  # the customers waiting in their teams' pools (公海)
         sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))

@@ -24,7 +24,8 @@ Pages: home, the customer list (first page, a filtered page, page 200 by its num
 page as "Next" reaches it), the customer page and the quick-log page. The customer page is
 the visible customer with the most follow-ups; `--followups N` (default 200) first tops that
 customer up to N follow-ups (a write, once: later runs find it). `--slowest N` prints each
-page's N slowest queries (in process).
+page's N slowest queries (in process). Delivery: the work list and the visible plan page
+with the most phases (12 or more, from the volume data; "not built" without it).
 """
 
 import argparse
@@ -292,6 +293,30 @@ def contract_pages(user, label):
     return pages
 
 
+# --- delivery ----------------------------------------------------------------------------------
+
+
+def delivery_pages(user):
+    """(label, url or None) of the delivery list and of a visible plan page with 12 phases or
+    more (None until the volume data has made one)."""
+    from delivery.models import Phase
+
+    plans = (
+        Phase.objects.filter(plan__contract__in=Contract.objects.visible_to(user).values("pk"))
+        .values("plan__contract")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=12)
+        .order_by("-n", "plan__contract")
+    )
+    biggest = plans.first()
+    plan_url = reverse("delivery:project", args=[biggest["plan__contract"]]) if biggest else None
+    label = f"delivery: plan page ({biggest['n']} phases)" if biggest else "delivery: plan page"
+    return [
+        ("delivery: list, first page", reverse("delivery:project-list") + "?scope=all"),
+        (label, plan_url),
+    ]
+
+
 def keyset_pages(user, list_url, last_page):
     """The last page as "Next" reaches it (crm_site/paging.py's cursor), when the list has one."""
     try:
@@ -464,6 +489,7 @@ def report_user(label, user, args, server):
         count, pages = pages_for(user, args.followups)
         if not args.no_opportunities:
             pages += opportunity_pages(user) + complaint_pages(user) + contract_pages(user, label)
+            pages += delivery_pages(user)
     for page, url in pages:
         if args.only not in page:
             continue

@@ -8,7 +8,9 @@ one place:
   every team below it), their own included;
 - a sales rep sees the records they own, plus what a caller adds as shared with them;
 - legal, delivery and after-sales own no sales records; the apps that give them a reason to
-  see some (a contract to approve, a project to deliver) pass it in as `extra`.
+  see some (a contract to approve, a project to deliver) pass it in as `extra`. A later app's
+  assignments (a delivery team on a contract) reach the earlier apps' `visible_to` through the
+  `ASSIGNED_SIGHT` hook: `assigned_extra(user, kind)`.
 
 Whom a record may be handed to or shared with: `assignable_q(user)`, `shareable_q()`.
 
@@ -109,6 +111,24 @@ def owned_q(user, owner_field="owner", extra=None):
     else:
         q = _NOTHING
     return q | extra if extra is not None else q
+
+
+def assigned_extra(user, kind):
+    """The ids of the records of `kind` ("customer", "contract") that later apps' assignments
+    let `user` see (crm_site/hooks.py `ASSIGNED_SIGHT`): a list of lazy one-column querysets
+    that `visible_to` adds to its union as the `extra` sight. Empty for who sees all."""
+    from crm_site import hooks
+
+    level = reach(user)
+    if level is Reach.ALL or not user.is_authenticated or not user.is_active:
+        return []
+    found = []
+    for fn in hooks.get(hooks.ASSIGNED_SIGHT):
+        rows = fn(user=user, kind=kind)
+        if rows is None:
+            continue
+        found.extend(rows if isinstance(rows, list | tuple) else [rows])
+    return found
 
 
 def users_q(user):

@@ -70,6 +70,10 @@ SEES_CONTRACTS_AT_THEIR_STEP = LEGAL
 CANCELS_CONTRACTS = MANAGING_ROLES
 # Who drafts contracts and looks after them (signing, delivery, payment plan, payments).
 WORKS_CONTRACTS = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR, Role.ADMIN})
+# Delivery (delivery app): who is assigned to deliver signed contracts; an admin marks some of
+# them as leads (交付经理), who assign the others, approve changes and see all delivery work.
+DELIVERS = frozenset({Role.DELIVERY})
+MARKS_DELIVERY_LEADS = ADMIN_ROLES
 # After-sales (aftersales app): who serves the customers assigned to them (revisits,
 # complaints); who assigns after-sales staff to customers and sets the complaint deadlines.
 WORKS_AFTERSALES = frozenset({Role.AFTERSALES})

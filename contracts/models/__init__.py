@@ -2,7 +2,14 @@
 `from contracts.models import …`)."""
 
 from .approval import ApprovalDecision, ApprovalRound, ApprovalStep, Delegation
-from .contract import Attachment, Contract, ContractCounter, ContractLine, ContractStatusChange
+from .contract import (
+    Attachment,
+    Contract,
+    ContractAmendment,
+    ContractCounter,
+    ContractLine,
+    ContractStatusChange,
+)
 from .payments import CollectionChange, Instalment, Invoice, Payment
 
 __all__ = [
@@ -12,6 +19,7 @@ __all__ = [
     "Attachment",
     "CollectionChange",
     "Contract",
+    "ContractAmendment",
     "ContractCounter",
     "ContractLine",
     "ContractStatusChange",

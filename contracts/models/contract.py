@@ -277,3 +277,28 @@ class Attachment(models.Model):
 
 class ContractStatusChange(StatusChange):
     subject = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="status_changes")
+
+
+class ContractAmendment(models.Model):
+    """An amount added to (or taken off) a signed contract by an approved change (需求变更):
+    the contract amount includes it, and the payment plan no longer adds up until the rep
+    re-balances it (services/amendments.py)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    amount = models.DecimalField(_("amendment amount (yuan)"), max_digits=14, decimal_places=2)
+    amount_before = money(_("contract amount before"))
+    reason = models.CharField(_("reason"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = OwnedByContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "at", "pk"]
+        verbose_name = _("contract amendment")
+        verbose_name_plural = _("contract amendments")
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.amount}"

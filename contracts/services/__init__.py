@@ -5,6 +5,7 @@
 - approval.py: submit, approve, reject, return, on the chain of ApprovalSteps;
 - delegations.py: an approver names a delegate for a date range;
 - lifecycle.py: signed (date and the signed copy), in delivery, completed, cancelled;
+- amendments.py: an approved change's amount added to a signed contract;
 - payments.py: the payment plan, payments and invoices;
 - collection.py: the collection stage of an overdue instalment;
 - common.py: the lock they share.

@@ -4,7 +4,7 @@ contract's TRANSITIONS and is recorded.
 
     contract_sign(*, contract, by, signed_on, signed_copy, today=None) -> Contract
     contract_start_delivery(*, contract, by) -> Contract
-    contract_complete(*, contract, by) -> Contract
+    contract_complete(*, contract, by) -> Contract  (refused while a completion check objects)
     contract_cancel(*, contract, by, reason) -> Contract
 
 Signing moves the contract's opportunity to won when it is not yet
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from crm_site import hooks
 from crm_site.transitions import change_status
 from opportunities.models import Opportunity
 from opportunities.services.moves import opportunity_win
@@ -83,11 +84,27 @@ def contract_start_delivery(*, contract, by):
     return contract
 
 
+def completion_refusals(contract):
+    """Why `contract` may not be completed yet: the messages of the later apps'
+    `CONTRACT_COMPLETION_CHECKS` (delivery: a passed acceptance), empty when none objects."""
+    return [
+        reason
+        for fn in hooks.get(hooks.CONTRACT_COMPLETION_CHECKS)
+        if (reason := fn(contract=contract))
+    ]
+
+
 @transaction.atomic
 def contract_complete(*, contract, by):
+    """Completed from in delivery, once no completion check objects (delivery's acceptance)."""
     contract = lock_contract(contract, by)
     if not can_progress_contract(by, contract):
         _refuse(contract, by, set(), Contract.Status.COMPLETED)
+    Contract.TRANSITIONS.check(
+        contract.status, Contract.Status.COMPLETED, labels=dict(Contract.Status.choices)
+    )
+    if refusals := completion_refusals(contract):
+        raise ContractError(" ".join(refusals))
     change_status(contract, Contract.Status.COMPLETED, by=by)
     return contract
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "customers",
     "opportunities",
     "contracts",
+    "delivery",
     "aftersales",
     "notifications",
 ]

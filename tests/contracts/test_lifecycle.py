@@ -1,6 +1,7 @@
 """After approval: signed (date and the signed copy), in delivery, completed; cancelled by a
 manager with a reason. Signing moves the opportunity to won when it is not yet."""
 
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 
 import pytest
@@ -8,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from contracts.errors import InvalidInput, InvalidTransition
+from contracts.errors import ContractError, InvalidInput, InvalidTransition
 from contracts.models import Attachment, Contract
 from contracts.services import contracts, lifecycle
+from crm_site import hooks
 from opportunities.models import Opportunity
 from tests.contracts.test_attachments import EXE, PDF
 from tests.contracts.test_contracts import HEADER
@@ -93,18 +95,43 @@ def test_only_an_approved_contract_is_signed(rep, customer, steps, status):
     assert contract.status == status
 
 
+@contextmanager
+def completion_checks(*fns):
+    """Only `fns` as the later apps' completion checks (crm_site/hooks.py) for the block."""
+    with ExitStack() as stack:
+        for fn in hooks.get(hooks.CONTRACT_COMPLETION_CHECKS):
+            stack.enter_context(hooks.unregister_temporarily(hooks.CONTRACT_COMPLETION_CHECKS, fn))
+        for fn in fns:
+            stack.enter_context(hooks.register_temporarily(hooks.CONTRACT_COMPLETION_CHECKS, fn))
+        yield
+
+
 def test_signed_then_in_delivery_then_completed(rep, customer, steps):
     contract = ContractFactory(customer=customer, signed=True)
     with pytest.raises(InvalidTransition):
         lifecycle.contract_complete(contract=contract, by=rep)
     lifecycle.contract_start_delivery(contract=contract, by=rep)
-    lifecycle.contract_complete(contract=contract, by=rep)
+    with completion_checks():
+        lifecycle.contract_complete(contract=contract, by=rep)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
     assert list(contract.status_changes.values_list("to_status", flat=True)) == [
         "completed",
         "in_delivery",
     ]
+
+
+def test_a_completion_check_refuses_and_nothing_changes(rep, customer, steps):
+    contract = ContractFactory(customer=customer, in_delivery=True)
+
+    def not_accepted(*, contract):
+        return "验收未通过"
+
+    with completion_checks(not_accepted), pytest.raises(ContractError, match="验收未通过"):
+        lifecycle.contract_complete(contract=contract, by=rep)
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.IN_DELIVERY
+    assert not contract.status_changes.exists()
 
 
 def test_another_rep_cannot_move_it(other_rep, customer, steps):
