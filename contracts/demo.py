@@ -22,6 +22,7 @@ from customers.models import Customer
 from teams import policy, roles
 from teams.models import User
 
+from .errors import ContractError
 from .models import Contract, Instalment, Payment
 from .services import approval, collection, contracts, lifecycle, payments
 
@@ -147,7 +148,9 @@ class _Story:
                 lifecycle.contract_start_delivery(contract=self._fresh(contract), by=self.owner)
         self._payments(contract, script)
         if script == "completed":
-            with _clock(self.now - timedelta(days=3)):
+            with _clock(self.now - timedelta(days=3)), contextlib.suppress(ContractError):
+                # A later app may ask for more first (delivery: a passed acceptance); its own
+                # demo completes a contract that way, and this one stays in delivery.
                 lifecycle.contract_complete(contract=self._fresh(contract), by=self.owner)
         return contract
 

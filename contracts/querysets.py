@@ -35,6 +35,13 @@ def waiting_for_q(user):
     return Q(status=contract.Status.IN_APPROVAL) & q
 
 
+DELEGATIONS_CACHE = "_contracts_delegations"
+
+
+def forget_delegations(user):
+    user.__dict__.pop(DELEGATIONS_CACHE, None)
+
+
 def delegated_to_q(user, today=None):
     """Contracts waiting for the approvers who delegated to `user` for `today`; None when
     nobody did."""
@@ -43,10 +50,19 @@ def delegated_to_q(user, today=None):
     q = None
     if not user.is_authenticated or not user.is_active:
         return q
-    givers = delegation.objects.filter(
-        delegate=user, starts_on__lte=today, ends_on__gte=today, approver__is_active=True
-    ).select_related("approver")
-    for given in givers:
+    # Read once per user object and day: a page asks every contracts queryset it shows
+    # (the customer page: a section and four timeline feeds), and request.user is new per
+    # request. delegation_create forgets the delegate's copy.
+    cached = user.__dict__.get(DELEGATIONS_CACHE)
+    if cached is None or cached[0] != today:
+        givers = list(
+            delegation.objects.filter(
+                delegate=user, starts_on__lte=today, ends_on__gte=today, approver__is_active=True
+            ).select_related("approver")
+        )
+        cached = (today, givers)
+        user.__dict__[DELEGATIONS_CACHE] = cached
+    for given in cached[1]:
         waiting = waiting_for_q(given.approver) & ~Q(owner=user)
         q = waiting if q is None else q | waiting
     return q

@@ -15,6 +15,7 @@ from teams import roles
 
 from ..errors import InvalidInput
 from ..models import Delegation
+from ..querysets import forget_delegations
 
 
 @transaction.atomic
@@ -35,6 +36,7 @@ def delegation_create(*, approver, delegate, starts_on, ends_on, by, today=None)
         errors["ends_on"] = [_("This range is over already.")]
     if errors:
         raise InvalidInput(errors)
+    forget_delegations(delegate)
     return Delegation.objects.create(
         approver=approver, delegate=delegate, starts_on=starts_on, ends_on=ends_on
     )

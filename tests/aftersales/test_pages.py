@@ -187,7 +187,7 @@ def _list_queries(client, django_assert_num_queries, url, add, key, few=1, many=
 
 
 # session, user, the count, the rows (+ the manager's team tree)
-@pytest.mark.parametrize(("who", "queries"), [("aftersales", 7), ("manager", 8), ("director", 7)])
+@pytest.mark.parametrize(("who", "queries"), [("aftersales", 4), ("manager", 5), ("director", 4)])
 def test_the_complaint_list_runs_a_constant_number_of_queries(
     request, client, served, django_assert_num_queries, who, queries
 ):
@@ -222,7 +222,7 @@ def test_my_customers_runs_a_constant_number_of_queries(
         add,
         "assignments",
     )
-    assert count == 8
+    assert count == 5
 
 
 def test_the_list_filters_breached_and_open(client, aftersales, served):

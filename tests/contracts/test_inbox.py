@@ -131,7 +131,7 @@ def test_the_inbox_runs_a_constant_number_of_queries(
     add(1)
     client.force_login(legal)
     client.get(INBOX)
-    with django_assert_num_queries(10) as one:
+    with django_assert_num_queries(7) as one:
         response = client.get(INBOX)
     assert len(response.context["contracts"]) == 1
     add(24)

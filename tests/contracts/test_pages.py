@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from contracts.models import Attachment, Contract, Instalment, Invoice, Payment
 from contracts.services import approval, payments
+from tests.contracts.test_lifecycle import completion_checks
 from tests.factories import (
     ContractFactory,
     CustomerFactory,
@@ -529,7 +530,13 @@ def test_sign_deliver_complete(client, rep, book):
     assert contract.status == Contract.Status.SIGNED
     assert contract.attachments.get().kind == Attachment.Kind.SIGNED_COPY
     client.post(url("contract-deliver", contract))
-    client.post(url("contract-complete", contract))
+    # Delivery's check: no passed acceptance yet, so completing is refused and says why.
+    response = client.post(url("contract-complete", contract), follow=True)
+    assert "Completing a contract needs a passed acceptance report." in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.IN_DELIVERY
+    with completion_checks():
+        client.post(url("contract-complete", contract))
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
     page = client.get(url("contract-detail", contract)).content.decode()

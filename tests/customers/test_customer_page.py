@@ -250,6 +250,6 @@ def test_page_query_count_is_constant(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(detail(customer))
     assert len(response.context["contacts"]) == 50
-    # 30 for the customers' own page, plus one of delivery (its rows; nothing more for a
-    # customer without a signed contract).
-    assert len(first.captured_queries) <= 31
+    # The customers' own page and one query per later app's section or timeline feed
+    # (opportunities 4, contracts 7, delivery 1, after-sales 3): a new feed must stay in it.
+    assert len(first.captured_queries) <= 37

@@ -115,12 +115,12 @@ def test_the_worker_reports_progress_a_chunk_at_a_time(client, rep, monkeypatch)
     seen = []
     real_write = excel.write_customers
 
-    def watching(customers, out, progress=None):
+    def watching(customers, out, progress=None, viewer=None):
         def recorder(count):
             progress(count)
             seen.append(ExportLog.objects.get(pk=log.pk).row_count)
 
-        return real_write(customers, out, progress=recorder)
+        return real_write(customers, out, progress=recorder, viewer=viewer)
 
     monkeypatch.setattr(excel, "write_customers", watching)
     export_customers_task(log.pk)

@@ -79,7 +79,7 @@ def test_a_worker_finishing_after_the_export_was_failed_keeps_it_failed(
 ):
     """The purge gave up on a slow worker: the worker's late file is not kept."""
 
-    def slow_write(customers, out, progress):
+    def slow_write(customers, out, progress, viewer=None):
         ExportLog.objects.filter(pk=queued.pk).update(
             at=timezone.now() - export_services.EXPORT_STUCK - timedelta(minutes=1)
         )

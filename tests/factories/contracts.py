@@ -12,6 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from contracts.models import ApprovalStep, Contract, ContractLine, Delegation, Instalment
+from contracts.querysets import forget_delegations
 from opportunities import pricing
 from opportunities.models import VatRate
 
@@ -117,6 +118,12 @@ class InstalmentFactory(DjangoModelFactory[Instalment]):
 class DelegationFactory(DjangoModelFactory[Delegation]):
     class Meta:
         model = Delegation
+        skip_postgeneration_save = True
 
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+    @factory.post_generation
+    def forget(obj, create, extracted, **kwargs):
+        # As delegation_create does: the delegate's cached delegations are read again.
+        forget_delegations(obj.delegate)
