@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from crm_site import bulk_insert
+from crm_site import bulk_insert, hooks
 
 from . import cadence, grading, normalize
 from .models import (
@@ -391,7 +391,13 @@ def seed_pools(*, options, organisation, log):
             .annotate(nth=F("pk") % step)
             .filter(nth=0)
         )
-        moved += Customer.objects.filter(pk__in=rows.values("pk")).update(
-            owner=None, owner_since=None, pool=pool, pooled_at=F("updated_at")
+        # As the services would: a customer with an open deal or a contract in play stays.
+        blocked = set()
+        for fn in hooks.get(hooks.CUSTOMER_POOL_BLOCKERS):
+            blocked.update(fn(customer_ids=rows.values("pk")))
+        moved += (
+            Customer.objects.filter(pk__in=rows.values("pk"))
+            .exclude(pk__in=blocked)
+            .update(owner=None, owner_since=None, pool=pool, pooled_at=F("updated_at"))
         )
     return f"Volume pools: {len(regions)} pools, {moved:,} customers waiting in them."

@@ -162,7 +162,11 @@ def followup_log(
 @transaction.atomic
 def task_complete(*, by, task):
     """Mark a task done: its owner, or someone who may edit its customer; only once."""
-    task = Task.objects.select_for_update().select_related("customer__owner").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("customer__owner")
+        .get(pk=task.pk)
+    )
     if task.owner_id != by.pk and not can_edit_customer(by, task.customer):
         raise PermissionDenied
     if task.done_at is not None:

@@ -77,7 +77,8 @@ def test_a_recent_win_keeps_the_customer(rep, pool):
     customer = owned(rep, grade="C", since=100, followup=1)
 
     def won(*, customer_ids, since):
-        return {customer.pk: days_ago(10)} if customer.pk in customer_ids else {}
+        ids = set(customer_ids.values_list("pk", flat=True))
+        return {customer.pk: days_ago(10)} if customer.pk in ids else {}
 
     with hooks.register_temporarily(hooks.CUSTOMER_RECENT_WINS, won):
         services.customers_reclaim(now=NOW)

@@ -115,8 +115,8 @@ def test_the_list_and_dropdown_run_a_constant_number_of_queries(
     NotificationFactory.create_batch(rows, recipient=rep)
     client.force_login(rep)
     client.get(reverse("notifications:notification-list"))
-    # session, user, count, page, and the navbar's own three (permissions, the user's team)
-    with django_assert_num_queries(7):
+    # session, the user with their team, count, page
+    with django_assert_num_queries(4):
         client.get(reverse("notifications:notification-list"))
     with django_assert_num_queries(4):  # session, user, latest, unread count
         page = client.get(reverse("notifications:latest"))

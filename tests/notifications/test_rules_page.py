@@ -45,8 +45,8 @@ def test_the_page_lists_every_rule_with_its_last_run(
     RuleRun.objects.create(rule="customers.tasks_due", started_at=at(2026, 12, 3), errors="boom")
     client.force_login(admin_user)
     client.get(reverse(URL))
-    # session, user, the user's team (navbar), the settings row, the last runs
-    with django_assert_num_queries(5):
+    # session, the user with their team, the settings row, the last runs
+    with django_assert_num_queries(4):
         page = client.get(reverse(URL))
     rows = {row["name"]: row for row in page.context["rules"]}
     assert set(rows) == set(engine.all_rules())

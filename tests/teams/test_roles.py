@@ -34,6 +34,7 @@ NOT_ROLES = {
     ("crm_site/settings/base.py", "delivery"): "the delivery app in INSTALLED_APPS",
     ("delivery/apps.py", "delivery"): "the delivery app's name",
     ("delivery/demo.py", "delivery"): "the demo delivery user's login name",
+    ("delivery/demo.py", "admin"): "the demo admin's login name",
     ("delivery/urls.py", "delivery"): "the delivery app's URL namespace",
     ("aftersales/apps.py", "aftersales"): "the app's name",
     ("scripts/bench_pages.py", "aftersales"): "a label in the printed table",
