@@ -135,11 +135,12 @@ def test_director_filters_by_team_and_owner_search_with_chips_and_columns(
     expect(rows).to_have_count(1)
     expect(page.locator("#filter-chips")).to_contain_text("South")
     page.locator("#id_owner").fill("李")
-    found = page.locator("#id_owner-results label", has_text="south_rep")
+    picker = page.locator(".user-picker").filter(has=page.locator("input[name=owner_q]"))
+    found = picker.get_by_role("radio", name="李伟 (south_rep)")
     expect(found).to_be_visible(timeout=30_000)  # searched as typed, after a pause
-    found.click()
+    expect(picker.locator(".person-team").first).to_have_text("Team C")
+    found.check()
     expect(page.locator("#filter-chips .filter-chip")).to_have_count(2)
-    expect(page.locator("#id_owner-results .person-team").first).to_have_text("Team C")
     expect(rows.first).to_contain_text("Team C")
     # Header words and the company name are not broken inside a word at 1366 px.
     header_heights = page.eval_on_selector_all(
