@@ -41,7 +41,14 @@ def _fits_the_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "sideways scrolling"
 
 
+def _settled(page):
+    """htmx has swapped in and processed the new row (its triggers are live after the settle,
+    a few ms after the row shows): a choice made before would go unheard."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+
+
 def _choose(page, index, product):
+    _settled(page)
     page.locator(f"#id_lines-{index}-product").select_option(str(product.pk))
     expect(page.locator(f"#id_lines-{index}-unit_price")).to_have_value(f"{product.list_price}")
 
