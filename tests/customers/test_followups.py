@@ -85,7 +85,8 @@ def test_rep_logs_a_full_followup_and_sees_the_next_due_date(client, rep, custom
     assert followup.is_late is False
     customer.refresh_from_db()
     new_due = customer.next_followup_due
-    assert new_due == timezone.localdate() + timedelta(days=30)  # grade C: a contact a month
+    # grade C: a contact a month after the visit (an hour ago: yesterday, just after midnight)
+    assert new_due == timezone.localdate(followup.occurred_at) + timedelta(days=30)
     assert customer.last_followup_at == followup.occurred_at
     task = Task.objects.get()
     assert (task.owner, task.title, task.customer) == (rep, "发送方案初稿", customer)
