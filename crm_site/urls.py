@@ -33,6 +33,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("delivery/", include("delivery.urls")),
     path("aftersales/", include("aftersales.urls")),
+    path("analytics/", include("analytics.urls")),
     path("manage/", include("teams.urls")),
     path("notifications/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),

@@ -11,7 +11,7 @@ from crm_site import hooks
 
 ROOT = Path(__file__).resolve().parent.parent
 # STYLE.md 2b: each app may import the ones before it, never one after it.
-STAGES = ["teams", "customers", "opportunities", "contracts", "delivery", "aftersales"]
+STAGES = ["teams", "customers", "opportunities", "contracts", "delivery", "aftersales", "analytics"]
 NAME = hooks.CUSTOMER_TIMELINE
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "contracts",
     "delivery",
     "aftersales",
+    "analytics",
     "notifications",
 ]
 

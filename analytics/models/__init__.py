@@ -1,0 +1,1 @@
+"""Analytics' own records: targets, expenses and budgets, scorecard weights and ratings."""
