@@ -1,6 +1,6 @@
 """Who sees which after-sales rows: whoever sees the customer (customers' visibility, which
 the teams policy decides and to which this app's assignments add the after-sales staff as the
-policy's `extra`, hooks.customer_sight), and a complaint's handler. The rep and their manager
+policy's `extra`, hooks.aftersales_sight), and a complaint's handler. The rep and their manager
 therefore see the complaints and revisits of their customers; what they may change is
 permissions.py's."""
 

@@ -33,9 +33,6 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
-- `CUSTOMER_SIGHT` `fn(*, user) -> QuerySet | None`: the ids of the customers an assignment
-  of a later app lets `user` see (a `values("customer_id")` queryset, not evaluated: the teams
-  policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
@@ -50,9 +47,12 @@ number of rows (the pages pin their query counts). The hooks and their functions
   settings (a crontab in Asia/Shanghai, one beat entry per rule); `notifications.engine`
   runs rules and `python manage.py run_reminders` runs them by hand.
 - `ASSIGNED_SIGHT` `fn(*, user, kind) -> QuerySet | [QuerySet] | None`: the records an
-  assignment in a later app lets `user` see (`kind` "customer" or "contract"): lazy
-  one-column `values(...)` of their ids (each joins the union of `visible_to`), no query.
-  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`).
+  assignment in a later app lets `user` see: lazy one-column `values(...)` of their ids
+  (each joins the union of `visible_to`), no query; None for a `kind` it gives no sight of.
+  `kind` is "customer" (customers' `customer_visibility_q`: a delivery team's customers,
+  after-sales staff's assigned customers) or "contract" (contracts' `contract_visibility_q`).
+  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`):
+  the one hook for assignment-based sight.
 - `CONTRACT_PROGRESSORS` `fn(*, user, contract) -> bool`: True when a later app's assignment
   lets `user` move the signed contract into delivery and complete it (contracts' predicate
   `can_progress_contract` asks these besides the contract's managers).
@@ -96,7 +96,6 @@ CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
-CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 ASSIGNED_SIGHT = "assigned_sight"
 CONTRACT_PROGRESSORS = "contract_progressors"
@@ -119,7 +118,6 @@ NAMES = frozenset(
         CUSTOMER_PURCHASES,
         CUSTOMER_POOL_BLOCKERS,
         CUSTOMER_RECENT_WINS,
-        CUSTOMER_SIGHT,
         REMINDER_RULES,
         ASSIGNED_SIGHT,
         CONTRACT_PROGRESSORS,

@@ -2,7 +2,6 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from crm_site import hooks
 from teams import policy
 
 
@@ -23,10 +22,9 @@ def customer_visibility_q(user, prefix=""):
     customer_model = apps.get_model("customers", "Customer")
     share_model = apps.get_model("customers", "CustomerShare")
     shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    # Later apps' assignments as the policy's `extra`: after-sales staff (CUSTOMER_SIGHT) and
-    # the delivery team of a contract (ASSIGNED_SIGHT, teams.policy.assigned_extra).
-    sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
-    sight += policy.assigned_extra(user, "customer")
+    # Later apps' assignments (a contract's delivery team, after-sales staff) as the policy's
+    # `extra`: the ASSIGNED_SIGHT hook through teams.policy.assigned_extra.
+    sight = policy.assigned_extra(user, "customer")
     teams = pool_teams(user)
     if teams is not None:  # the customers waiting in their teams' pools (公海)
         sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))

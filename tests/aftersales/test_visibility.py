@@ -147,3 +147,16 @@ def test_a_record_of_an_unseen_customer_is_a_404(client, aftersales, unserved, o
     )
     client.force_login(aftersales)
     assert client.get(reverse("aftersales:record-detail", args=[record.pk])).status_code == 404
+
+
+def test_the_assignment_shows_the_customers_contracts_and_no_others(
+    aftersales, stranger, served_contract, unserved
+):
+    from contracts.models import Contract
+    from tests.factories import ContractFactory
+
+    other = ContractFactory(customer=unserved, signed=True)
+    visible = set(Contract.objects.visible_to(aftersales).values_list("pk", flat=True))
+    assert served_contract.pk in visible
+    assert other.pk not in visible
+    assert not Contract.objects.visible_to(stranger).exists()
