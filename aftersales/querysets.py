@@ -1,8 +1,8 @@
 """Who sees which after-sales rows: whoever sees the customer (customers' visibility, which
 the teams policy decides and to which this app's assignments add the after-sales staff as the
-policy's `extra`, hooks.aftersales_sight), and a complaint's handler. The rep and their manager
-therefore see the complaints and revisits of their customers; what they may change is
-permissions.py's."""
+policy's `extra`, hooks.aftersales_sight), a complaint's handler and the manager it was
+escalated to. The rep and their manager therefore see the complaints and revisits of their
+customers; what they may change is permissions.py's."""
 
 from django.apps import apps
 from django.db import models
@@ -46,7 +46,8 @@ class ComplaintQuerySet(models.QuerySet):
         q = customer_visibility_q(user, prefix="customer__")
         if roles.has_role(user, roles.WORKS_AFTERSALES):
             q |= Q(handler_id=user.pk)
-        return self.filter(q)
+        # The manager a complaint was escalated to reads it (the notification links to it).
+        return self.filter(q | Q(escalated_to_id=user.pk))
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATES)

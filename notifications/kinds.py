@@ -1,7 +1,8 @@
 """The kinds of notification, and the channel each goes to when its reader chose none.
 
 A kind is data: a code stored on each notification, a label, a default channel. The apps'
-reminder rules (`REMINDER_RULES` hooks) pick one of these; a new rule adds its kind here.
+reminder rules (`REMINDER_RULES` hooks) and the services that notify at once (a complaint
+escalated to a manager) pick one of these; a new rule or event adds its kind here.
 """
 
 from django.db import models
@@ -16,6 +17,7 @@ class Kind(models.TextChoices):
     APPROVAL_WAITING = "approval_waiting", _("Approval waiting")
     INSTALMENT_DUE = "instalment_due", _("Instalment due")
     INSTALMENT_OVERDUE = "instalment_overdue", _("Instalment overdue")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated to me")
 
 
 class Channel(models.TextChoices):
@@ -32,4 +34,5 @@ DEFAULT_CHANNEL = {
     Kind.APPROVAL_WAITING: Channel.EMAIL,
     Kind.INSTALMENT_DUE: Channel.IN_APP,
     Kind.INSTALMENT_OVERDUE: Channel.EMAIL,
+    Kind.COMPLAINT_ESCALATED: Channel.EMAIL,
 }
