@@ -24,6 +24,10 @@ number of rows (the pages pin their query counts). The hooks and their functions
   (customers' own use order 10-99; later apps from 100).
 - `OPPORTUNITY_ACTIONS` `fn(*, opportunity, user) -> Action | None`: a button a later stage
   puts on the opportunity page (e.g. the contract made from its accepted quote).
+- `OPPORTUNITY_ORIGINS` `fn(*, opportunity, user) -> Action | None`: where a later stage
+  made the opportunity (an after-sales record or complaint, a contract's renewal), linked
+  beside its source on the opportunity page when `user` may read that record. One query at
+  most (none for an opportunity it cannot have made).
 - `CUSTOMER_TIMELINE` `fn(*, customer, user) -> iterable of Event`: its events on the
   customer's timeline (sorted by time, so the order does not matter).
 - `CUSTOMER_MERGE` `fn(*, keep, merge, by, dry_run) -> Moved | None`: move the app's rows of
@@ -91,6 +95,7 @@ HOME_PANELS = "home_panels"
 CUSTOMER_SECTIONS = "customer_sections"
 CUSTOMER_TIMELINE = "customer_timeline"
 OPPORTUNITY_ACTIONS = "opportunity_actions"
+OPPORTUNITY_ORIGINS = "opportunity_origins"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
@@ -113,6 +118,7 @@ NAMES = frozenset(
         CUSTOMER_SECTIONS,
         CUSTOMER_TIMELINE,
         OPPORTUNITY_ACTIONS,
+        OPPORTUNITY_ORIGINS,
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
