@@ -74,6 +74,8 @@ def move_assignment(*, keep, merge, by, dry_run):
 hooks.register(hooks.ASSIGNED_SIGHT, aftersales_sight)
 hooks.register(hooks.NAV_ITEMS, pages.complaints_nav, order=450)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_section, order=450)
+hooks.register(hooks.CUSTOMER_LIST_COLUMNS, pages.satisfaction_column, order=450)
+hooks.register(hooks.CUSTOMER_LIST_FILTERS, pages.satisfaction_filter, order=450)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.complaint_events)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.record_events)
 hooks.register(hooks.OPPORTUNITY_ORIGINS, pages.opportunity_origin, order=450)

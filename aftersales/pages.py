@@ -1,17 +1,20 @@
 """What after-sales shows on other apps' pages (registered in hooks.py): the navbar item,
-the customer section and timeline events, the home panels, an opportunity's origin. Each runs
+the customer section and timeline events, the home panels, an opportunity's origin, the
+customer list's satisfaction column and filter. Each runs
 a constant number of queries."""
 
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Subquery
+from django.forms import ChoiceField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from crm_site.hooks import Action, Event, NavItem, Panel, Section
+from crm_site.hooks import Action, Event, ListColumn, ListFilter, NavItem, Panel, Section
+from customers.forms.fields import FastSelect
 from customers.models import Customer
 from opportunities.models import Source
 from teams import roles
@@ -28,7 +31,8 @@ from .models import (
     Revisit,
 )
 from .permissions import assigns_aftersales, can_serve, works_aftersales
-from .services.satisfaction import Scores, annotate_scores
+from .services.satisfaction import NONE as NO_SCORE
+from .services.satisfaction import Scores, annotate_scores, filter_by_band
 
 TIMELINE_ROWS = 20
 
@@ -220,3 +224,32 @@ def opportunity_origin(*, opportunity, user):
             "origin-contract",
         )
     return None
+
+
+# --- the customer list: a satisfaction column and filter (CUSTOMER_LIST_COLUMNS / _FILTERS) ---
+
+
+def satisfaction_column(*, user):
+    """The latest score and the 12-month average, beside each customer (subqueries on the
+    list's rows: no query of their own)."""
+    return ListColumn(
+        "satisfaction",
+        _("Satisfaction"),
+        "aftersales/partials/satisfaction_cell.html",
+        annotate=annotate_scores,
+    )
+
+
+def satisfaction_filter(*, user):
+    """The customers by their 12-month average satisfaction, or with none."""
+    choices = [
+        ("", _("Any satisfaction")),
+        ("low", _("Unhappy: average below 3")),
+        ("fair", _("Average 3 to 4")),
+        ("good", _("Happy: average 4 or more")),
+        (NO_SCORE, _("No score in 12 months")),
+    ]
+    field = ChoiceField(
+        label=_("Satisfaction (12 months)"), choices=choices, required=False, widget=FastSelect
+    )
+    return ListFilter("satisfaction", field, filter_by_band)

@@ -30,6 +30,16 @@ number of rows (the pages pin their query counts). The hooks and their functions
   most (none for an opportunity it cannot have made).
 - `CUSTOMER_TIMELINE` `fn(*, customer, user) -> iterable of Event`: its events on the
   customer's timeline (sorted by time, so the order does not matter).
+- `CUSTOMER_LIST_COLUMNS` `fn(*, user) -> ListColumn | None`: a column a later app adds to
+  the customer list, offered in its column chooser (`key`: the chooser's name; shown unless
+  the user hides it). `annotate(queryset)` adds what the cell reads to the rows' query as
+  SELECT-list subqueries (run for the page's 25 rows only, no query of its own), called only
+  while the column shows; `template` renders the cell (a `<td>`) with `customer` and
+  `column` (its `label` is the phone layout's `data-label`).
+- `CUSTOMER_LIST_FILTERS` `fn(*, user) -> ListFilter | None`: a filter on the customer list
+  (and so in its saved views, chips and exports): `field` a form field (its label is the
+  filter's; a select shows with the list's other selects), `apply(queryset, value)` narrows
+  the customers, called only with a value, adding no query (a subquery).
 - `CUSTOMER_MERGE` `fn(*, keep, merge, by, dry_run) -> Moved | None`: move the app's rows of
   `merge` to `keep`; with `dry_run`, only count what would move (the confirm page). The merge
   refuses to delete `merge` while any row still points at it, so every relation to Customer
@@ -94,6 +104,8 @@ NAV_ITEMS = "nav_items"
 HOME_PANELS = "home_panels"
 CUSTOMER_SECTIONS = "customer_sections"
 CUSTOMER_TIMELINE = "customer_timeline"
+CUSTOMER_LIST_COLUMNS = "customer_list_columns"
+CUSTOMER_LIST_FILTERS = "customer_list_filters"
 OPPORTUNITY_ACTIONS = "opportunity_actions"
 OPPORTUNITY_ORIGINS = "opportunity_origins"
 CUSTOMER_MERGE = "customer_merge"
@@ -117,6 +129,8 @@ NAMES = frozenset(
         HOME_PANELS,
         CUSTOMER_SECTIONS,
         CUSTOMER_TIMELINE,
+        CUSTOMER_LIST_COLUMNS,
+        CUSTOMER_LIST_FILTERS,
         OPPORTUNITY_ACTIONS,
         OPPORTUNITY_ORIGINS,
         CUSTOMER_MERGE,
@@ -239,6 +253,25 @@ class Section:
     def __post_init__(self):
         if self.column not in SECTION_COLUMNS:
             raise ValueError(f"column must be one of {SECTION_COLUMNS}, not {self.column!r}")
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A later app's column on the customer list (CUSTOMER_LIST_COLUMNS)."""
+
+    key: str  # unique among the list's columns: the column chooser stores it
+    label: str
+    template: str  # the cell, a <td>, included with `customer` and `column`
+    annotate: object  # fn(queryset) -> queryset: what the cell reads, as subqueries
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A later app's filter on the customer list (CUSTOMER_LIST_FILTERS)."""
+
+    name: str  # the query parameter, unique among the list's filters
+    field: object  # a django.forms.Field, not required
+    apply: object  # fn(queryset, value) -> queryset, called with a non-empty cleaned value
 
 
 @dataclass
