@@ -41,13 +41,24 @@ class RevisitQuerySet(OwnedByCustomerQuerySet):
 
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if policy.reach(user) is policy.Reach.ALL:
+        """The complaints about the customers `user` sees, those escalated to them and, for
+        after-sales staff, those they handle. A rep sees a few (their own customers'): their
+        ids come first (`pk = ANY(ARRAY(a UNION b))`, each part from its own index), where an
+        OR read every complaint (300 ms at 50,000). A manager or after-sales staff see a good
+        share (a region: a quarter), so their sorted list walks its date index through the OR
+        and stops at the page, where fetching every id first took 500 ms."""
+        level = policy.reach(user)
+        if level is policy.Reach.ALL:
             return self.all()
-        q = customer_visibility_q(user, prefix="customer__")
+        customers = customer_visibility_q(user, prefix="customer__")
+        escalated = Q(escalated_to_id=user.pk)
+        if level is policy.Reach.OWN:
+            rows = self.model.objects.order_by()
+            ids = rows.filter(customers).values("pk").union(rows.filter(escalated).values("pk"))
+            return self.filter(pk__any_of=ids)
         if roles.has_role(user, roles.WORKS_AFTERSALES):
-            q |= Q(handler_id=user.pk)
-        # The manager a complaint was escalated to reads it (the notification links to it).
-        return self.filter(q | Q(escalated_to_id=user.pk))
+            escalated |= Q(handler_id=user.pk)
+        return self.filter(customers | escalated)
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATES)
