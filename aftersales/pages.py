@@ -244,10 +244,10 @@ def satisfaction_filter(*, user):
     """The customers by their 12-month average satisfaction, or with none."""
     choices = [
         ("", _("Any satisfaction")),
-        ("low", _("Unhappy: average below 3")),
-        ("fair", _("Average 3 to 4")),
-        ("good", _("Happy: average 4 or more")),
-        (NO_SCORE, _("No score in 12 months")),
+        ("low", _("Unhappy (below 3)")),
+        ("fair", _("Fair (3 to 4)")),
+        ("good", _("Happy (4 or more)")),
+        (NO_SCORE, _("No score")),
     ]
     field = ChoiceField(
         label=_("Satisfaction (12 months)"), choices=choices, required=False, widget=FastSelect
