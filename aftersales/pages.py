@@ -32,7 +32,7 @@ from .models import (
 )
 from .permissions import assigns_aftersales, can_serve, works_aftersales
 from .services.satisfaction import NONE as NO_SCORE
-from .services.satisfaction import Scores, annotate_scores, filter_by_band
+from .services.satisfaction import Scores, annotate_list, annotate_scores, filter_by_band
 
 TIMELINE_ROWS = 20
 
@@ -236,7 +236,7 @@ def satisfaction_column(*, user):
         "satisfaction",
         _("Satisfaction"),
         "aftersales/partials/satisfaction_cell.html",
-        annotate=annotate_scores,
+        annotate=annotate_list,
     )
 
 

@@ -60,22 +60,29 @@ def _window(now):
     return (now or timezone.now()) - timedelta(days=WINDOW_DAYS)
 
 
-def annotate_scores(customers, *, now=None):
+def annotate_scores(customers, *, now=None, count=True):
     """`customers` (a Customer queryset) with `satisfaction_latest`, `satisfaction_average`
-    and `satisfaction_count` (last WINDOW_DAYS days): one query for any number of them. Each
-    is a SELECT-list subquery on the customer's scores (index satisfaction_idx), so a sorted,
-    paged list computes them for its shown rows only, never for every customer."""
+    and (unless `count` is False) `satisfaction_count` (last WINDOW_DAYS days): one query for
+    any number of them. Each is a SELECT-list subquery on the customer's scores (index
+    satisfaction_idx), so a sorted, paged list computes them for its shown rows only."""
     mine = Satisfaction.objects.filter(customer=OuterRef("pk")).order_by()
     recent = mine.filter(recorded_at__gte=_window(now)).values("customer")
-    return customers.annotate(
-        satisfaction_latest=Subquery(mine.order_by("-recorded_at", "-pk").values("score")[:1]),
-        satisfaction_average=Subquery(
+    figures = {
+        "satisfaction_latest": Subquery(mine.order_by("-recorded_at", "-pk").values("score")[:1]),
+        "satisfaction_average": Subquery(
             recent.annotate(a=Avg("score")).values("a"), output_field=FloatField()
         ),
-        satisfaction_count=Coalesce(
+    }
+    if count:
+        figures["satisfaction_count"] = Coalesce(
             Subquery(recent.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
-        ),
-    )
+        )
+    return customers.annotate(**figures)
+
+
+def annotate_list(customers):
+    """The customer list's column: the latest score and the average, no count."""
+    return annotate_scores(customers, count=False)
 
 
 # The customer list's filter: bands of the 12-month average, and "no score in 12 months".
