@@ -79,6 +79,8 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         "instalment_due_days": 5,
         "instalment_manager_days": 10,
         "instalment_legal_days": 45,
+        "complaint_warn_hours": 8,
+        "revisit_days": 14,
     }
     page = client.post(reverse(URL), data)
     assert page.status_code == 200
@@ -99,6 +101,7 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         12,
         36,
     )
+    assert (saved.complaint_warn_hours, saved.revisit_days) == (8, 14)
 
 
 def test_admins_find_the_rules_in_their_user_menu(client, admin_user, rep):
