@@ -1,5 +1,5 @@
 """The complaints in the navbar's global search (crm_site/hooks.py GLOBAL_SEARCH): by number
-(TS000123), subject or the customer's name, among those the user may see (visible_to: the
+(TS000123) or subject (a trigram index on PostgreSQL), among those the user may see (visible_to: the
 customer's rep and managers, the after-sales staff serving it, the handler)."""
 
 import re
@@ -18,7 +18,9 @@ NUMBER = re.compile(r"^(?:TS)?0*(\d{1,9})$", re.IGNORECASE)
 def complaints(*, user, text, limit):
     if not user.is_authenticated:
         return None
-    matches = Q(subject__icontains=text) | Q(customer__name__icontains=text)
+    # Not by the customer's name: the customers' group finds the customer (its page lists its
+    # complaints), and an OR across the join scanned both tables (0.2 s at 50k complaints).
+    matches = Q(subject__icontains=text)
     if number := NUMBER.match(text.strip()):
         matches |= Q(pk=int(number.group(1)))
     rows = (
