@@ -52,6 +52,7 @@ def test_the_page_lists_every_rule_with_its_last_run(
     assert set(rows) == set(engine.all_rules())
     assert rows["customers.followups_due"]["schedule"] == "Every day at 08:00"
     assert rows["opportunities.approvals_waiting"]["schedule"] == ("Every hour from 09:20 to 18:20")
+    assert rows["aftersales.complaint_deadlines"]["schedule"] == "Every hour at minute 35"
     assert rows["customers.followups_due"]["last_run"] == RuleRun.objects.filter(
         rule="customers.followups_due"
     ).latest("pk")
