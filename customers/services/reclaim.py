@@ -84,7 +84,8 @@ def _last_wins(customer_ids, since):
 
 def reclaim_plan(now):
     """What a run at `now` does: (due, warn) as lists of (customer id, owner id, pool,
-    reclaim datetime, reason), blocked customers left out, and how many were blocked."""
+    reclaim datetime, reason, last follow-up), blocked customers left out, and how many were
+    blocked."""
     pool_of_team = _pool_of_team()
     if not pool_of_team:
         return [], [], 0
@@ -108,6 +109,7 @@ def reclaim_plan(now):
     wins = _last_wins(ids, now - timedelta(days=longest_won)) if longest_won else {}
     today = timezone.localdate(now)
     due, warn = [], []
+    reasons = {}  # (rule, days): the text, translated once rather than per customer
     for pk, owner_id, grade, last_followup, owner_since, created in rows:
         pool = pool_of_team[owners[owner_id]]
         since = owner_since or created
@@ -122,12 +124,13 @@ def reclaim_plan(now):
         if not candidates:
             continue
         when, rule, days = min(candidates)
-        reason = (
-            _("No follow-up for %(days)s days")
-            if rule == "followup"
-            else _("No win for %(days)s days")
-        ) % {"days": days}
-        row = (pk, owner_id, pool, when, reason)
+        if (rule, days) not in reasons:
+            reasons[rule, days] = (
+                _("No follow-up for %(days)s days")
+                if rule == "followup"
+                else _("No win for %(days)s days")
+            ) % {"days": days}
+        row = (pk, owner_id, pool, when, reasons[rule, days], last_followup)
         if when <= now:
             due.append(row)
         elif timezone.localdate(when) <= today + timedelta(days=pool.warn_days):
@@ -142,7 +145,7 @@ def _warn(rows):
     """One ReclaimWarning and one task per customer, owner and date; returns how many new."""
     if not rows:
         return 0
-    keys = {(pk, owner_id, timezone.localdate(when)) for pk, owner_id, _pool, when, _r in rows}
+    keys = {(pk, owner_id, timezone.localdate(when)) for pk, owner_id, _p, when, *_rest in rows}
     existing = set(
         ReclaimWarning.objects.filter(customer_id__in={k[0] for k in keys}).values_list(
             "customer_id", "owner_id", "reclaim_on"
@@ -179,23 +182,28 @@ def customers_reclaim(*, now=None, dry_run=False):
     with translation.override(settings.LANGUAGE_CODE):  # the reasons are stored
         due, warn, blocked = reclaim_plan(now)
     run = ReclaimRun(blocked=blocked)
-    run.warned = [(pk, owner_id, timezone.localdate(when)) for pk, owner_id, _p, when, _r in warn]
+    run.warned = [(pk, owner_id, timezone.localdate(w)) for pk, owner_id, _p, w, *_rest in warn]
     if dry_run:
-        run.reclaimed = [(pk, pool, reason) for pk, _o, pool, _w, reason in due]
+        run.reclaimed = [(pk, pool, reason) for pk, _o, pool, _w, reason, _f in due]
         return run
     with transaction.atomic():
         run.new_warnings = _warn(warn)
-    by_pk = {pk: (owner_id, pool, reason) for pk, owner_id, pool, _w, reason in due}
+    by_pk = {pk: (owner_id, pool, reason, last) for pk, owner_id, pool, _w, reason, last in due}
     for chunk in _chunks(by_pk, 2000):
         with transaction.atomic():
             # Read again under the lock: a customer claimed, handed over or followed up since
-            # the plan keeps its new owner (its owner changed, so it is not reclaimed now).
+            # the plan stays (its owner or its last follow-up changed), so a customer is
+            # reclaimed once, and only as the plan saw it.
             locked = list(
                 Customer.objects.select_for_update(of=("self",))
                 .filter(pk__in=chunk, pool__isnull=True)
                 .order_by("pk")
             )
-            locked = [c for c in locked if c.owner_id == by_pk[c.pk][0]]
+            locked = [
+                c
+                for c in locked
+                if (c.owner_id, c.last_followup_at) == (by_pk[c.pk][0], by_pk[c.pk][3])
+            ]
             if not locked:
                 continue
             _put_in_pool(
