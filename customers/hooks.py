@@ -45,6 +45,12 @@ for order, area in enumerate(
             "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
         ),
         _area("customers.change_grading", "customers:grading-settings", _("Grading"), "sliders"),
+        _area(
+            "customers.manage_lead_settings",
+            "customers:lead-settings",
+            _("Lead settings"),
+            "funnel-fill",
+        ),
     ]
 ):
     hooks.register(hooks.NAV_ITEMS, area, order=100 + order)
