@@ -98,7 +98,7 @@ class InboundLeadForm(forms.Form):
     chooses its rep; the company and its first contact."""
 
     team = forms.ModelChoiceField(label=_("For the team"), queryset=Team.objects.none())
-    name = forms.CharField(label=_("Company"), max_length=200)
+    name = forms.CharField(label=_("Company name"), max_length=200)
     phone = forms.CharField(label=_("Company phone"), max_length=30, required=False)
     region = forms.ChoiceField(label=_("Region"), choices=Customer.Region.choices, required=False)
     lead_source = forms.ChoiceField(label=_("Lead source"), choices=Customer.LeadSource.choices)
