@@ -45,15 +45,15 @@ for order, area in enumerate(
             "customers.manage_customers", "customers:handover", _("Handover"), "arrow-left-right"
         ),
         _area("customers.change_grading", "customers:grading-settings", _("Grading"), "sliders"),
-        _area(
-            "customers.manage_lead_settings",
-            "customers:lead-settings",
-            _("Lead settings"),
-            "funnel-fill",
-        ),
     ]
 ):
     hooks.register(hooks.NAV_ITEMS, area, order=100 + order)
+
+# Beside the other administrators' areas (users, teams, working days: 900+).
+lead_settings = _area(
+    "customers.manage_lead_settings", "customers:lead-settings", _("Lead settings"), "funnel"
+)
+hooks.register(hooks.NAV_ITEMS, lead_settings, order=940)
 
 for order, panel in enumerate(
     [

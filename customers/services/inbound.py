@@ -17,7 +17,7 @@ from teams.models import Team, User
 from .. import excel
 from ..errors import CustomerError
 from ..models import Contact, Customer, ImportLog, InboundRouting, OwnershipChange
-from ..permissions import is_admin, manages_customers
+from ..permissions import enters_inbound_leads, is_admin
 from .pools import holdings, pool_for
 from .records import customer_create
 
@@ -59,7 +59,7 @@ def _candidates(team):
 
 def _check_enterer(by, team):
     """Managers enter leads for the teams they lead, customer service (admins) for any."""
-    if not manages_customers(by):
+    if not enters_inbound_leads(by):
         raise PermissionDenied
     if not Team.objects.filter(policy.teams_q(by), pk=team.pk).exists():
         raise PermissionDenied

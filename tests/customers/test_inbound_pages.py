@@ -1,7 +1,7 @@
 """Inbound leads through the pages: a manager (their teams) or customer service (the admin
 role, any team) enters a lead by hand or imports a file of them (all or nothing, each row's
 problems listed); each lead goes to a rep by the team's routing, recorded in the ownership
-log. Reps and directors-only roles may not."""
+log. Reps and the general manager (who enters no customers) may not."""
 
 import pytest
 from django.urls import reverse
@@ -45,7 +45,7 @@ def row(n, **extra):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("rep", 403), ("general_manager", 200), ("manager", 200), ("admin_user", 200)],
+    [("rep", 403), ("general_manager", 403), ("manager", 200), ("admin_user", 200)],
 )
 def test_who_may_enter_inbound_leads(client, request, team, who, status):
     client.force_login(request.getfixturevalue(who))
