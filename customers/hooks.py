@@ -49,6 +49,12 @@ for order, area in enumerate(
 ):
     hooks.register(hooks.NAV_ITEMS, area, order=100 + order)
 
+# Beside the other administrators' areas (users, teams, working days: 900+).
+lead_settings = _area(
+    "customers.manage_lead_settings", "customers:lead-settings", _("Lead settings"), "funnel"
+)
+hooks.register(hooks.NAV_ITEMS, lead_settings, order=940)
+
 for order, panel in enumerate(
     [
         home.my_tasks,
