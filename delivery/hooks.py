@@ -5,12 +5,13 @@ timeline, the agenda's phase ends, and the demo and volume data. Its rows hang o
 never on a customer directly, so a merge or a handover moves them with their contracts."""
 
 from django.db.models import Exists
+from django.utils.translation import gettext_noop
 
 from contracts.models import Contract
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, demo, pages, volume
+from . import agenda, demo, pages, reminders, volume
 from .models import Assignment, DeliveryLead
 from .permissions import delivers
 from .services.acceptance import completion_refusal
@@ -49,3 +50,14 @@ hooks.register(hooks.DEMO_DATA, demo.seed_demo, order=400)
 # After the contracts' volume data (order 300): plans for its signed contracts.
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=400)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=400)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "delivery.phases_late",
+        gettext_noop("Delivery phases late → owner and manager"),
+        reminders.phases_late,
+    ),
+)
