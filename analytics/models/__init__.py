@@ -1,6 +1,7 @@
 """The analytics app's models, one module per area."""
 
 from .expenses import Budget, Category, Expense
+from .exports import AnalyticsExport
 from .scorecards import (
     METRIC_GROUP,
     ScorecardWeight,
@@ -12,6 +13,7 @@ from .targets import Metric, Target
 
 __all__ = [
     "METRIC_GROUP",
+    "AnalyticsExport",
     "Budget",
     "Category",
     "Expense",
