@@ -4,6 +4,7 @@ from .expenses import Budget, Category, Expense
 from .exports import AnalyticsExport
 from .scorecards import (
     METRIC_GROUP,
+    ScorecardSettings,
     ScorecardWeight,
     ScoreGroup,
     ScoreMetric,
@@ -20,6 +21,7 @@ __all__ = [
     "Metric",
     "ScoreGroup",
     "ScoreMetric",
+    "ScorecardSettings",
     "ScorecardWeight",
     "Target",
     "TeamworkRating",
