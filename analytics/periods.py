@@ -58,6 +58,11 @@ class Period:
         return self.code
 
     @property
+    def key(self):
+        """The code without hyphens, for form field names (`t-2026_Q1-sales_amount`)."""
+        return self.code.replace("-", "_")
+
+    @property
     def label(self):
         y = self.start.year
         if self.granularity == Granularity.YEAR:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from teams import roles
-from teams.models import User
+from teams.models import Team, User
 
 from .. import permissions, validation
 from ..errors import InvalidInput, NotAllowed
@@ -32,7 +32,7 @@ def _checked(values):
         try:
             found[(key, metric)] = validation.target_amount(value, metric)
         except ValidationError as error:
-            errors.setdefault(f"{key}-{metric}", []).extend(error.messages)
+            errors.setdefault(f"{getattr(key, 'key', key)}-{metric}", []).extend(error.messages)
     if errors:
         raise InvalidInput(errors)
     return found
@@ -84,20 +84,22 @@ def company_targets_set(*, by, values):
 
 
 def team_targets_set(*, by, period, values):
-    """The company's target for `period` split to teams: `values` {(team, metric): amount}."""
+    """The company's target for `period` split to teams: `values` {(team id, metric): amount}."""
     if not permissions.can_set_targets(by):
         raise NotAllowed(_("Only the sales director splits the company's targets to teams."))
+    teams = set(Team.objects.filter(kind=Team.Kind.TEAM).values_list("pk", flat=True))
+    if any(team_id not in teams for team_id, _m in values):
+        raise InvalidInput({"__all__": [_("Choose teams from the list.")]})
     checked = _checked(values)
     with transaction.atomic():
         rows = Target.objects.select_for_update().filter(
             scope=Target.Scope.TEAM, granularity=period.granularity, period_start=period.start
         )
-        existing = {(row.team, row.metric): row for row in rows.select_related("team")}
-        existing = {(team.pk, metric): row for (team, metric), row in existing.items()}
+        existing = {(row.team_id, row.metric): row for row in rows}
         _write(
             by=by,
             existing=existing,
-            values={(team.pk, metric): amount for (team, metric), amount in checked.items()},
+            values=checked,
             make=lambda team_id, metric, amount: Target(
                 scope=Target.Scope.TEAM,
                 team_id=team_id,

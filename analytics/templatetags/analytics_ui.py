@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+from django import template
+
+from opportunities.templatetags.pipeline import yuan
+
+from ..models.targets import COUNT_METRICS
+
+register = template.Library()
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key], or None (dicts keyed by metric, period or id)."""
+    if mapping is None:
+        return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def figure(value, metric):
+    """A target or figure as read: a whole count for counts, yuan otherwise; "—" for None."""
+    if value is None or value == "":
+        return "—"
+    if metric in COUNT_METRICS:
+        return f"{Decimal(value):,.0f}"
+    return yuan(value)
+
+
+@register.filter
+def plain(value):
+    """A Decimal for an input's value (no thousands separator, no trailing .00 for counts)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value:f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
+@register.simple_tag
+def field_name(prefix, key, metric):
+    return f"{prefix}-{key}-{metric}"
