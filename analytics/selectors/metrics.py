@@ -46,7 +46,7 @@ def rep_figures(start, end, rep_ids):
         )
         .order_by()
         .values_list("owner_id")
-        .annotate(Sum("amount"), Sum(F("amount_before_tax") - F("cost_amount")))
+        .annotate(total=Sum("amount"), margin=Sum(F("amount_before_tax") - F("cost_amount")))
     ):
         found["sales_amount"][owner] = amount
         found["gross_margin"][owner] = margin
@@ -56,14 +56,14 @@ def rep_figures(start, end, rep_ids):
         )
         .order_by()
         .values_list("contract__owner_id")
-        .annotate(Sum("amount"))
+        .annotate(total=Sum("amount"))
     ):
         found["collected"][owner] = amount
     for owner, count in (
         Customer.objects.filter(created_at__gte=since, created_at__lt=until, owner_id__in=rep_ids)
         .order_by()
         .values_list("owner_id")
-        .annotate(Count("pk"))
+        .annotate(count=Count("pk"))
     ):
         found["new_customers"][owner] = Decimal(count)
     for author, count in (
@@ -72,7 +72,7 @@ def rep_figures(start, end, rep_ids):
         )
         .order_by()
         .values_list("author_id")
-        .annotate(Count("pk"))
+        .annotate(count=Count("pk"))
     ):
         found["follow_ups"][author] = Decimal(count)
     won, lost = Opportunity.Status.WON, Opportunity.Status.LOST
@@ -82,7 +82,7 @@ def rep_figures(start, end, rep_ids):
         )
         .order_by()
         .values_list("owner_id")
-        .annotate(Count("pk", filter=Q(status=won)), Count("pk"))
+        .annotate(wins=Count("pk", filter=Q(status=won)), closed=Count("pk"))
     ):
         if closed:
             found["win_rate"][owner] = (Decimal(wins) * 100 / Decimal(closed)).quantize(
