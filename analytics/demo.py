@@ -72,7 +72,7 @@ def seed():
     quarter = periods.containing("quarter", today)
     teams = {t.name: t for t in Team.objects.filter(name__in=TEAM_SHARES)}
     lines = []
-    if not Target.objects.filter(scope=Target.Scope.COMPANY, period_start=year.start).exists():
+    if not Target.objects.filter(level=Target.Level.COMPANY, period_start=year.start).exists():
         values = {}
         for period in (year, *year.children(), *(m for q in year.children() for m in q.children())):
             for metric, amount in YEAR.items():

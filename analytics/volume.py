@@ -53,11 +53,11 @@ def _targets(y, organisation):
                 "period_start": period.start,
                 "period_end": period.end,
             }
-            rows.append(Target(scope=Target.Scope.COMPANY, amount=rep_amount * count, **common))
+            rows.append(Target(level=Target.Level.COMPANY, amount=rep_amount * count, **common))
             for team_id, reps in teams.items():
                 rows.append(
                     Target(
-                        scope=Target.Scope.TEAM,
+                        level=Target.Level.TEAM,
                         team_id=team_id,
                         amount=rep_amount * len(reps),
                         **common,
@@ -65,7 +65,7 @@ def _targets(y, organisation):
                 )
                 rows += [
                     Target(
-                        scope=Target.Scope.REP,
+                        level=Target.Level.REP,
                         team_id=team_id,
                         rep_id=rep.pk,
                         amount=rep_amount,
@@ -133,7 +133,7 @@ def seed(*, options, organisation, log):
     today = timezone.localdate()
     rng = random.Random(f"{options.get('seed', 0)}-analytics")  # noqa: S311 - test data
     done = set(
-        Target.objects.filter(scope=Target.Scope.COMPANY, granularity="year").values_list(
+        Target.objects.filter(level=Target.Level.COMPANY, granularity="year").values_list(
             "period_start__year", flat=True
         )
     )

@@ -79,11 +79,11 @@ def team_split(period, teams):
     """The company's target for `period` split to `teams`. Two queries."""
     return _split(
         period,
-        _period_rows(period, scope=Target.Scope.COMPANY),
-        _period_rows(period, scope=Target.Scope.TEAM, team__in=[t.pk for t in teams]),
+        _period_rows(period, level=Target.Level.COMPANY),
+        _period_rows(period, level=Target.Level.TEAM, team__in=[t.pk for t in teams]),
         [(team.pk, team.name) for team in teams],
         lambda row: row.team_id,
-        parent_label=str(Target.Scope.COMPANY.label),
+        parent_label=str(Target.Level.COMPANY.label),
     )
 
 
@@ -92,8 +92,8 @@ def rep_split(period, team):
     reps = list(split_members(team))
     return _split(
         period,
-        _period_rows(period, scope=Target.Scope.TEAM, team=team),
-        _period_rows(period, scope=Target.Scope.REP, rep__in=[r.pk for r in reps]),
+        _period_rows(period, level=Target.Level.TEAM, team=team),
+        _period_rows(period, level=Target.Level.REP, rep__in=[r.pk for r in reps]),
         [(rep.pk, rep.display_name) for rep in reps],
         lambda row: row.rep_id,
         parent_label=team.name,
@@ -104,7 +104,7 @@ def year_split(year_period):
     """The company's targets of a year: the year, its quarters and months, and whether the
     quarters add up to the year and each quarter's months to the quarter. One query."""
     rows = Target.objects.filter(
-        scope=Target.Scope.COMPANY,
+        level=Target.Level.COMPANY,
         period_start__gte=year_period.start,
         period_start__lte=year_period.end,
     )

@@ -65,7 +65,7 @@ def company_targets_set(*, by, values):
     checked = _checked(values)
     with transaction.atomic():
         rows = Target.objects.select_for_update().filter(
-            scope=Target.Scope.COMPANY,
+            level=Target.Level.COMPANY,
             period_start__in={period.start for period, _m in checked},
         )
         existing = {(row.period, row.metric): row for row in rows}
@@ -74,7 +74,7 @@ def company_targets_set(*, by, values):
             existing=existing,
             values=checked,
             make=lambda period, metric, amount: Target(
-                scope=Target.Scope.COMPANY,
+                level=Target.Level.COMPANY,
                 metric=metric,
                 granularity=period.granularity,
                 period_start=period.start,
@@ -93,7 +93,7 @@ def team_targets_set(*, by, period, values):
     checked = _checked(values)
     with transaction.atomic():
         rows = Target.objects.select_for_update().filter(
-            scope=Target.Scope.TEAM, granularity=period.granularity, period_start=period.start
+            level=Target.Level.TEAM, granularity=period.granularity, period_start=period.start
         )
         existing = {(row.team_id, row.metric): row for row in rows}
         _write(
@@ -101,7 +101,7 @@ def team_targets_set(*, by, period, values):
             existing=existing,
             values=checked,
             make=lambda team_id, metric, amount: Target(
-                scope=Target.Scope.TEAM,
+                level=Target.Level.TEAM,
                 team_id=team_id,
                 metric=metric,
                 granularity=period.granularity,
@@ -124,7 +124,7 @@ def rep_targets_set(*, by, team, period, values):
     checked = _checked(values)
     with transaction.atomic():
         rows = Target.objects.select_for_update().filter(
-            scope=Target.Scope.REP,
+            level=Target.Level.REP,
             rep_id__in=members,
             granularity=period.granularity,
             period_start=period.start,
@@ -135,7 +135,7 @@ def rep_targets_set(*, by, team, period, values):
             existing=existing,
             values=checked,
             make=lambda rep_id, metric, amount: Target(
-                scope=Target.Scope.REP,
+                level=Target.Level.REP,
                 team=team,
                 rep_id=rep_id,
                 metric=metric,

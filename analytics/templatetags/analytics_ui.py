@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from opportunities.templatetags.pipeline import yuan
 
@@ -37,6 +38,12 @@ def plain(value):
         return ""
     value = Decimal(value)
     return f"{value:f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
+@register.filter
+def change_label(history_type):
+    """A history row's kind of change in words."""
+    return {"+": _("Set"), "-": _("Removed")}.get(history_type, _("Changed"))
 
 
 @register.simple_tag

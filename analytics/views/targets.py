@@ -153,7 +153,7 @@ def target_history(request):
     )
     if not policy.sees_all(request.user):
         teams = policy.team_subtree_ids(request.user.team_id) if request.user.team_id else []
-        rows = rows.filter(scope=Target.Scope.COMPANY) | rows.filter(team_id__in=teams)
+        rows = rows.filter(level=Target.Level.COMPANY) | rows.filter(team_id__in=teams)
     return render(
         request,
         "analytics/target_history.html",
