@@ -1,5 +1,6 @@
 """What analytics shows on other pages through crm_site/hooks.py (registered in hooks.py):
-the navbar's analytics areas. No queries."""
+the navbar's entry to targets, budgets, expenses and scorecards (the pages link to each other
+through templates/analytics/partials/subnav.html). No queries."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,19 +9,10 @@ from crm_site.hooks import NavItem
 from . import permissions
 
 
-def scorecards_nav(*, user):
-    if not permissions.sees_scorecards(user):
-        return None
-    return NavItem("analytics:scorecards", _("Scorecards"), "trophy")
-
-
-def targets_nav(*, user):
-    if not permissions.sees_analytics(user):
-        return None
-    return NavItem("analytics:targets", _("Targets"), "bullseye")
-
-
-def expenses_nav(*, user):
-    if not permissions.works_with_expenses(user):
-        return None
-    return NavItem("analytics:expense-list", _("Expenses"), "receipt")
+def analytics_nav(*, user):
+    """Managers and above: targets and scores; a rep: their own scorecard (and expenses)."""
+    if permissions.sees_analytics(user):
+        return NavItem("analytics:targets", _("Targets and scores"), "bullseye")
+    if permissions.sees_scorecards(user):
+        return NavItem("analytics:scorecards", _("My scorecard"), "trophy")
+    return None

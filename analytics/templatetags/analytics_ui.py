@@ -8,6 +8,8 @@ from opportunities.templatetags.pipeline import yuan
 from ..models.targets import COUNT_METRICS
 
 register = template.Library()
+# Counted in whole numbers: new customers (a target metric) and follow-ups (a score metric).
+WHOLE_NUMBERS = COUNT_METRICS | {"follow_ups"}
 
 
 @register.filter
@@ -26,7 +28,7 @@ def figure(value, metric):
     """A target or figure as read: a whole count for counts, yuan otherwise; "—" for None."""
     if value is None or value == "":
         return "—"
-    if metric in COUNT_METRICS:
+    if metric in WHOLE_NUMBERS:
         return f"{Decimal(value):,.0f}"
     return yuan(value)
 

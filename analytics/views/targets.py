@@ -91,7 +91,11 @@ def target_split(request):
             raise Http404
         team = get_object_or_404(selectors.splittable_teams(request.user), pk=team_id)
     elif not permissions.can_set_targets(request.user):
-        raise PermissionDenied
+        # A manager splits their own teams only: the first of them.
+        first = selectors.splittable_teams(request.user).first()
+        if first is None:
+            raise PermissionDenied
+        return redirect(f"{reverse('analytics:target-split')}?period={period.code}&team={first.pk}")
     errors = {}
     if request.method == "POST":
         raw = _inputs(request.POST, "s")
