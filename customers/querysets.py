@@ -1,9 +1,30 @@
+from datetime import datetime, time, timedelta
+
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from crm_site import hooks
 from teams import policy
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def day_after(day):
+    return day_start(day + timedelta(days=1))
+
+
+def _signings(start, end):
+    """The later apps' subqueries of customers who signed from `start` to `end`."""
+    found = []
+    for fn in hooks.get(hooks.CUSTOMER_SIGNINGS):
+        rows = fn(start=start, end=end)
+        if rows is not None:
+            found.append(rows)
+    return found
 
 
 def customer_visibility_q(user, prefix=""):
@@ -60,6 +81,35 @@ class CustomerQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
+
+    # The KPI dashboard's customer counts and the list's filters behind its links, one rule
+    # each (dates inclusive, local days).
+    def created_between(self, start, end):
+        return self.filter(created_at__gte=day_start(start), created_at__lt=day_after(end))
+
+    def active_between(self, start, end, *, signings=True):
+        """A follow-up in the period, or (with `signings`) a contract signed in it."""
+        followups = apps.get_model("customers", "FollowUp").objects.filter(
+            occurred_at__gte=day_start(start), occurred_at__lt=day_after(end)
+        )
+        q = Q(Exists(followups.filter(customer=OuterRef("pk"))))
+        if signings:
+            for ids in _signings(start, end):
+                q |= Q(pk__in=ids)
+        return self.filter(q)
+
+    def churned_as_of(self, day, days):
+        """Customers who bought (a contract signed by `day`) and had neither a follow-up
+        nor a signed contract in the `days` days up to `day`."""
+        bought = _signings(None, day)
+        if not bought:
+            return self.none()
+        since = day - timedelta(days=days - 1)
+        quiet = self.model.objects.active_between(since, day).values("pk")
+        rows = self.filter(pk__in=bought[0])
+        for ids in bought[1:]:
+            rows = rows | self.filter(pk__in=ids)
+        return rows.exclude(pk__in=quiet)
 
     def in_pools_of(self, user):
         """The pool customers (公海) `user` sees: exactly `visible_to(user)` among customers in a
