@@ -1,1 +1,24 @@
-"""Analytics' own records: targets, expenses and budgets, scorecard weights and ratings."""
+"""The analytics app's models, one module per area."""
+
+from .expenses import Budget, Category, Expense
+from .scorecards import (
+    METRIC_GROUP,
+    ScorecardWeight,
+    ScoreGroup,
+    ScoreMetric,
+    TeamworkRating,
+)
+from .targets import Metric, Target
+
+__all__ = [
+    "METRIC_GROUP",
+    "Budget",
+    "Category",
+    "Expense",
+    "Metric",
+    "ScoreGroup",
+    "ScoreMetric",
+    "ScorecardWeight",
+    "Target",
+    "TeamworkRating",
+]
