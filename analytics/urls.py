@@ -1,3 +1,9 @@
+from django.urls import path
+
+from .views import dashboard
+
 app_name = "analytics"
 
-urlpatterns = []
+urlpatterns = [
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+]

@@ -1,6 +1,7 @@
 """The analytics app's models, one module per area."""
 
 from .expenses import Budget, Category, Expense
+from .kpi_settings import KpiSettings
 from .scorecards import (
     METRIC_GROUP,
     ScorecardWeight,
@@ -15,6 +16,7 @@ __all__ = [
     "Budget",
     "Category",
     "Expense",
+    "KpiSettings",
     "Metric",
     "ScoreGroup",
     "ScoreMetric",
