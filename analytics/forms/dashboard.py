@@ -106,9 +106,16 @@ class DashboardForm(forms.Form):
                 self.add_error("end", _("A custom period covers three years at most."))
         return cleaned
 
+    def _valid(self):
+        """The fields that are valid: a refused team keeps the period that was chosen."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
     def period_range(self):
         """(start, end) of the chosen period; this month by default."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self._valid()
         kind = data.get("period") or PeriodKind.MONTH
         if kind == PeriodKind.CUSTOM and data.get("start") and data.get("end"):
             return data["start"], data["end"]
@@ -121,7 +128,7 @@ class DashboardForm(forms.Form):
         return first, _month_end(first)
 
     def scope(self):
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self._valid()
         if self.reach is policy.Reach.OWN:
             return Scope(user=self.user, rep=self.user)
         rep = data.get("rep")
@@ -133,5 +140,5 @@ class DashboardForm(forms.Form):
         return Scope(user=self.user, team=team)
 
     def chosen_cut(self):
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self._valid()
         return data.get("cut") or None
