@@ -3,11 +3,11 @@ A few queries each, whatever the data."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, Max, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 
 from contracts.models import Contract, Payment
-from opportunities.models import Opportunity, Stage
+from opportunities.models import Opportunity, Stage, StageChange
 from teams import policy, roles
 from teams.models import User
 
@@ -61,14 +61,26 @@ def funnel(scope, start, end):
     created = Opportunity.objects.filter(
         scope.q("owner"), created_at__gte=day_start(start), created_at__lt=day_after(end)
     )
-    counts = created.order_by().aggregate(
-        **{
-            f"s{stage.pk}": Count(
-                "pk", filter=Q(pk__in=Opportunity.objects.reached(stage.order).values("pk"))
-            )
-            for stage in stages
-        }
+    # Each opportunity's furthest stage on the way to won (now or in its history), counted per
+    # stage in one grouped query; a stage's figure is the count at it or beyond.
+    furthest = Subquery(
+        StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage__is_lost=False)
+        .order_by()
+        .values("opportunity")
+        .annotate(top=Max("to_stage__order"))
+        .values("top")
     )
+    current = Case(When(stage__is_lost=False, then=F("stage__order")), default=Value(0))
+    reached = dict(
+        created.order_by()
+        .annotate(reach=Greatest(Coalesce(furthest, Value(0)), current))
+        .values_list("reach")
+        .annotate(n=Count("pk"))
+    )
+    counts = {
+        f"s{stage.pk}": sum(n for order, n in reached.items() if order >= stage.order)
+        for stage in stages
+    }
     rows, before = [], None
     for stage in stages:
         count = counts.get(f"s{stage.pk}") or 0
