@@ -6,4 +6,5 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("export/", dashboard.AnalysisExportView.as_view(), name="analysis-export"),
 ]

@@ -27,6 +27,16 @@ def _signings(start, end):
     return found
 
 
+def _followups_between(start, end):
+    return apps.get_model("customers", "FollowUp").objects.filter(
+        occurred_at__gte=day_start(start), occurred_at__lt=day_after(end)
+    )
+
+
+def _union(parts):
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+
+
 def customer_visibility_q(user, prefix=""):
     """The teams policy applied to customers, plus the colleagues a customer is shared with
     and those a later app assigned to it (`policy.assigned_extra`).
@@ -88,28 +98,25 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(created_at__gte=day_start(start), created_at__lt=day_after(end))
 
     def active_between(self, start, end, *, signings=True):
-        """A follow-up in the period, or (with `signings`) a contract signed in it."""
-        followups = apps.get_model("customers", "FollowUp").objects.filter(
-            occurred_at__gte=day_start(start), occurred_at__lt=day_after(end)
-        )
-        q = Q(Exists(followups.filter(customer=OuterRef("pk"))))
+        """A follow-up from `start` to `end`, or (with `signings`) a contract signed then:
+        `pk IN (follow-ups' customers UNION signers)`, one hashed semi-join (an EXISTS per
+        customer read 100k customers' follow-ups: seconds for a year)."""
+        parts = [_followups_between(start, end).order_by().values("customer_id")]
         if signings:
-            for ids in _signings(start, end):
-                q |= Q(pk__in=ids)
-        return self.filter(q)
+            parts += _signings(start, end)
+        return self.filter(pk__in=_union(parts))
 
     def churned_as_of(self, day, days):
-        """Customers who bought (a contract signed by `day`) and had neither a follow-up
-        nor a signed contract in the `days` days up to `day`."""
+        """Customers who bought (a contract signed by `day`) and had neither a follow-up nor
+        a signed contract in the `days` days up to `day` (NOT EXISTS: hash anti-joins)."""
         bought = _signings(None, day)
         if not bought:
             return self.none()
         since = day - timedelta(days=days - 1)
-        quiet = self.model.objects.active_between(since, day).values("pk")
-        rows = self.filter(pk__in=bought[0])
-        for ids in bought[1:]:
-            rows = rows | self.filter(pk__in=ids)
-        return rows.exclude(pk__in=quiet)
+        quiet = ~Exists(_followups_between(since, day).filter(customer=OuterRef("pk")))
+        for ids in _signings(since, day):
+            quiet &= ~Exists(ids.filter(customer_id=OuterRef("pk")))
+        return self.filter(quiet, pk__in=_union(bought))
 
     def in_pools_of(self, user):
         """The pool customers (公海) `user` sees: exactly `visible_to(user)` among customers in a

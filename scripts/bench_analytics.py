@@ -35,6 +35,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--year", type=int, default=timezone.localdate().year)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries")
     args = parser.parse_args()
     with replica_reads():
         alias = read_alias()
@@ -59,6 +60,10 @@ def main():
             if response.status_code != 200:
                 raise SystemExit(f"HTTP {response.status_code}")
             queries = len(captured.captured_queries)
+        for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[
+            : args.slowest
+        ]:
+            print(f"  {float(query['time']) * 1000:7.0f} ms  {query['sql'][:160]}")
         print(
             f"{label:<18} {user.username:<12} year {args.year}: best {min(times):.0f} ms, "
             f"median {statistics.median(times):.0f} ms, {queries} queries on '{alias}'"

@@ -231,31 +231,34 @@ def compute(*, scope, start, end, cut=None, settings=None):
         "payments", Payment.objects.filter(either(received)), {"paid": (Sum, "amount", received)}
     )
 
-    # Customers: new and converted (by date entered), active, churned (as of the period's end)
-    # and overdue now.
+    # Customers: new and converted (by date entered).
     entered = lambda s, e: _moments("created_at", s, e)  # noqa: E731
     signings = settings.active_counts_signings
-
-    def active(s, e):
-        return Q(pk__in=Customer.objects.active_between(s, e, signings=signings).values("pk"))
-
-    def churned(s, e):
-        return Q(pk__in=Customer.objects.churned_as_of(e, settings.churn_days).values("pk"))
 
     def converted(s, e):
         return entered(s, e) & Q(status=Customer.Status.CUSTOMER)
 
     collect(
         "customers",
-        Customer.objects.all(),
-        {
-            "new": (Count, "pk", entered),
-            "converted": (Count, "pk", converted),
-            "active": (Count, "pk", active),
-            "churned": (Count, "pk", churned),
-        },
-        {"overdue_c": Count("pk", filter=Q(next_followup_due__lt=timezone.localdate()))},
+        Customer.objects.filter(either(entered)),
+        {"new": (Count, "pk", entered), "converted": (Count, "pk", converted)},
     )
+    # Overdue now, active in each period and churned as of each period's end: one count each
+    # (their subqueries are joined once at the top of a query, never per customer).
+    customers = Customer.objects.filter(scope.q("owner"))
+    group = dimension_path("customers", cut) if cut else None
+    counts = {
+        "overdue_c": customers.overdue(timezone.localdate()),
+        "active_c": customers.active_between(start, end, signings=signings),
+        "active_p": customers.active_between(*previous, signings=signings),
+        "churned_c": customers.churned_as_of(end, settings.churn_days),
+        "churned_p": customers.churned_as_of(previous[1], settings.churn_days),
+    }
+    for name, found in counts.items():
+        raw[name] = found.order_by().count()
+        if group:
+            for key, n in found.order_by().values_list(group).annotate(n=Count("pk")):
+                rows.setdefault(key, {})[name] = n
 
     # Opportunities closed (by closing date): won, lost, days from creation to the win.
     closed = lambda s, e: _moments("closed_at", s, e)  # noqa: E731

@@ -2,15 +2,20 @@
 target, completion and change year on year, a cut, the 12-month trend, the stage funnel and
 the ranking; each figure links to the list of its records. Read through the replica."""
 
+import tempfile
+
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.views import View
 from django.views.generic import TemplateView
 
+from customers.excel import XLSX_CONTENT_TYPE
 from customers.models import Customer, Grade, Industry
 from opportunities.models import Product, Source
 from teams.models import Team, User
 
 from ..forms.dashboard import DashboardForm
-from ..kpis import charts, compute, drill
+from ..kpis import charts, compute, drill, export
 from ..kpis.access import can_view_dashboard
 from ..kpis.definitions import KPIS
 from ..models import KpiSettings
@@ -123,6 +128,27 @@ def dashboard_data(user, params):
         "kpis": KPIS,
         "settings": settings,
     }
+
+
+class AnalysisExportView(View):
+    """The analysis table of the dashboard's period, scope and cut as .xlsx (logged)."""
+
+    def get(self, request):
+        user = request.user
+        if not can_view_dashboard(user):
+            raise PermissionDenied
+        with replica_reads():
+            data = dashboard_data(user, request.GET)
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
+        export.analysis_export(by=user, data=data, query=request.GET.urlencode(), out=out)
+        out.seek(0)
+        stamp = f"{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"analysis-{stamp}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
 
 
 class DashboardView(TemplateView):
