@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from teams import policy
 from teams.models import Team, User
 
-from .forms.fields import DateInput, FastSelect, UserFilterField
+from .forms.fields import DateInput, FastSelect, UserFilterField, drill_filters
 from .models import Customer, Grade, Industry, Tag
 from .selectors import customer_search, owner_choices
 
@@ -223,9 +223,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def drill_fields(self):
         """The dashboard's filters that are set (hidden inputs and a note on the page)."""
-        if not self.is_bound:
-            return []
-        return [self.form[name] for name in self.DRILL_FILTERS if self.data.get(name)]
+        return drill_filters(self.form, self.DRILL_FILTERS, self.data)
 
     def search(self, queryset, name, value):
         return customer_search(queryset, value) if value.strip() else queryset

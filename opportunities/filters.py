@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms.fields import FastSelect, OwnerChoiceField
+from customers.forms.fields import FastSelect, OwnerChoiceField, drill_filters
 from customers.models import Customer, Grade, Industry
 from customers.querysets import day_start
 from customers.selectors import owner_choices
@@ -220,9 +220,7 @@ class OpportunityFilter(django_filters.FilterSet):
         )
 
     def drill_fields(self):
-        if not self.is_bound:
-            return []
-        return [self.form[name] for name in self.DRILL_FILTERS if self.data.get(name)]
+        return drill_filters(self.form, self.DRILL_FILTERS, self.data)
 
     def _range(self, queryset, field, start, end):
         if start:

@@ -4,7 +4,7 @@ month signed, an amount range."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms.fields import UserField
+from customers.forms.fields import UserField, drill_filters
 from customers.models import Customer, Grade, Industry
 from customers.selectors import owner_choices
 from opportunities.filters import MonthField
@@ -96,9 +96,7 @@ class ContractFilterForm(forms.Form):
         return [self[name] for name in self.fields if name not in self.DRILL_FIELDS]
 
     def drill_fields(self):
-        if not self.is_bound:
-            return []
-        return [self[name] for name in self.DRILL_FIELDS if self.data.get(name)]
+        return drill_filters(self, self.DRILL_FIELDS, self.data)
 
     def active_count(self):
         if not self.is_bound or not self.is_valid():
