@@ -61,11 +61,23 @@ def bucket_of(days_past_due):
 OUTSTANDING = F("amount") - F("paid_amount")
 
 
-def receivables(user):
+def receivables(user, contract_ids=None):
     """The instalments the receivables page is about: unpaid, of a signed contract (signed,
-    in delivery or completed) the user sees."""
-    return (
+    in delivery or completed) the user sees; with `contract_ids` (the visible ones, read
+    already), of those contracts."""
+    rows = (
         Instalment.objects.visible_to(user)
+        if contract_ids is None
+        else Instalment.objects.filter(contract_id__in=contract_ids)
+    )
+    return rows.unpaid().filter(contract__status__in=Contract.SIGNED_STATES)
+
+
+def owned_receivables(user):
+    """`receivables` of the contracts the user owns (a manager: their team subtree owns): a
+    part of what they see, read without the visibility union, for the home panels."""
+    return (
+        Instalment.objects.filter(policy.owned_q(user, "contract__owner"))
         .unpaid()
         .filter(contract__status__in=Contract.SIGNED_STATES)
     )

@@ -22,6 +22,7 @@ from .models import (
     StageSkipRequest,
 )
 from .permissions import can_create_opportunity, works_with_opportunities
+from .querysets import customer_opportunity_ids
 from .selectors import review_queue
 
 PANEL_ROWS = 8
@@ -45,9 +46,10 @@ def customer_opportunities(*, customer, user):
     """The customer's opportunities the user sees, open first, then the latest closed."""
     if not works_with_opportunities(user):
         return None
-    visible = Opportunity.objects.visible_to(user).filter(customer=customer)
+    ids = customer_opportunity_ids(customer, user)
     rows = list(
-        visible.select_related("stage", "owner")
+        Opportunity.objects.filter(pk__in=ids)
+        .select_related("stage", "owner")
         .annotate(
             closed=Case(
                 When(status=Opportunity.Status.OPEN, then=Value(0)),
@@ -62,7 +64,7 @@ def customer_opportunities(*, customer, user):
         column="main",
         context={
             "rows": rows,
-            "total": visible.count(),
+            "total": len(ids),
             "can_create": can_create_opportunity(user, customer),
         },
     )
@@ -73,9 +75,11 @@ def _detail(opportunity_id):
 
 
 def stage_changes(*, customer, user):
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        StageChange.objects.visible_to(user)
-        .filter(opportunity__customer=customer)
+        StageChange.objects.filter(opportunity_id__in=ids)
         .select_related("opportunity", "from_stage", "to_stage", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -100,10 +104,11 @@ def stage_changes(*, customer, user):
 def quote_events(*, customer, user):
     """Each status change of a quote: drafted, submitted, approved or rejected, sent, the
     customer's answer."""
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        QuoteStatusChange.objects.filter(
-            subject__opportunity__in=Opportunity.objects.visible_to(user).filter(customer=customer)
-        )
+        QuoteStatusChange.objects.filter(subject__opportunity_id__in=ids)
         .select_related("subject__opportunity", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -123,10 +128,11 @@ def quote_events(*, customer, user):
 
 
 def skip_decisions(*, customer, user):
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        SkipRequestStatusChange.objects.filter(
-            subject__opportunity__in=Opportunity.objects.visible_to(user).filter(customer=customer)
-        )
+        SkipRequestStatusChange.objects.filter(subject__opportunity_id__in=ids)
         .select_related("subject__opportunity", "subject__from_stage", "subject__to_stage", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -161,7 +167,8 @@ def closing_this_month(*, user):
         return None
     today = timezone.localdate()
     first, last = _month(today)
-    mine = Opportunity.objects.visible_to(user).filter(owner=user).closing_between(first, last)
+    # The seller's own: always theirs to see, read without the visibility union.
+    mine = Opportunity.objects.filter(owner=user).closing_between(first, last)
     return Panel(
         "opportunities/panels/closing_this_month.html",
         {
@@ -181,7 +188,7 @@ def overdue_solutions(*, user):
     if not roles.has_role(user, roles.SELLS):
         return None
     today = timezone.localdate()
-    overdue = Opportunity.objects.visible_to(user).filter(owner=user).solution_overdue(today)
+    overdue = Opportunity.objects.filter(owner=user).solution_overdue(today)  # their own
     return Panel(
         "opportunities/panels/overdue_solutions.html",
         {
