@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_site import hooks
 
+from . import demo, pages, volume
 from .kpis.access import can_view_dashboard
 
 
@@ -16,3 +17,6 @@ def dashboard_area(*, user):
 
 
 hooks.register(hooks.NAV_ITEMS, dashboard_area, order=800)
+hooks.register(hooks.NAV_ITEMS, pages.analytics_nav, order=810)
+hooks.register(hooks.DEMO_DATA, demo.seed, order=900)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=900)

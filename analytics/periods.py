@@ -58,6 +58,15 @@ class Period:
         return self.code
 
     @property
+    def is_month(self):
+        return self.granularity == Granularity.MONTH
+
+    @property
+    def key(self):
+        """The code without hyphens, for form field names (`t-2026_Q1-sales_amount`)."""
+        return self.code.replace("-", "_")
+
+    @property
     def label(self):
         y = self.start.year
         if self.granularity == Granularity.YEAR:

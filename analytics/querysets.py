@@ -27,9 +27,9 @@ class TargetQuerySet(models.QuerySet):
         if level is policy.Reach.NONE:
             return self.none()
         return self.filter(
-            Q(scope=self.model.Scope.COMPANY)
-            | Q(scope=self.model.Scope.TEAM, team__in=models.Subquery(_team_ids(user)))
-            | (Q(scope__in=self.model.REP_SCOPES) & policy.owned_q(user, owner_field="rep"))
+            Q(level=self.model.Level.COMPANY)
+            | Q(level=self.model.Level.TEAM, team__in=models.Subquery(_team_ids(user)))
+            | (Q(level__in=self.model.REP_LEVELS) & policy.owned_q(user, owner_field="rep"))
         )
 
 

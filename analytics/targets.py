@@ -30,19 +30,19 @@ def _rows(metric, start, end):
 def target_for(metric, start, end, team=None, rep=None):
     rows = _rows(metric, start, end)
     if rep is not None:
-        rows = rows.filter(scope=Target.Scope.REP, rep=rep)
+        rows = rows.filter(level=Target.Level.REP, rep=rep)
     elif team is not None:
-        rows = rows.filter(scope=Target.Scope.TEAM, team=team)
+        rows = rows.filter(level=Target.Level.TEAM, team=team)
     else:
-        rows = rows.filter(scope=Target.Scope.COMPANY)
+        rows = rows.filter(level=Target.Level.COMPANY)
     return amount_over(list(rows.only("granularity", "period_start", "amount")), start, end)
 
 
 def targets_for(metric, start, end, *, by, ids=None):
     if by not in ("team", "rep"):
         raise ValueError("by is 'team' or 'rep'")
-    scope = Target.Scope.REP if by == "rep" else Target.Scope.TEAM
-    rows = _rows(metric, start, end).filter(scope=scope)
+    level = Target.Level.REP if by == "rep" else Target.Level.TEAM
+    rows = _rows(metric, start, end).filter(level=level)
     if ids is not None:
         rows = rows.filter(**{f"{by}_id__in": list(ids)})
     grouped = defaultdict(list)

@@ -89,7 +89,7 @@ def weights(values):
         total += number
     if not errors and total != HUNDRED:
         errors["__all__"] = [
-            _("The weights add up to %(total)s%%, not 100%%.") % {"total": f"{total:g}"}
+            _("The weights add up to %(total)s%%, not 100%%.") % {"total": f"{total.normalize():f}"}
         ]
     if errors:
         raise InvalidInput(errors)

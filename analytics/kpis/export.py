@@ -1,20 +1,19 @@
 """The analysis table (销售数据分析表, template 8) as .xlsx: the KPIs with target, actual,
 completion, the year before and the change, each with its formula and counting date; the cut,
 the funnel and the ranking on their own sheets. Every text cell is formula-safe (customers'
-`safe_cell`), and each export is logged (customers' ExportLog, like a customer export).
+`safe_cell`), and each export is logged (AnalyticsExport, kind "analysis").
 
 The table is bounded (the KPIs, one row per cut value, per stage and per rep of the scope,
 a few hundred rows at most), so it is written at once, never queued."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from customers.excel import safe_cell
-from customers.models import ExportLog
 
+from ..models import AnalyticsExport
 from .definitions import Unit
 
 PERCENT_UNITS = (Unit.PERCENT,)
@@ -137,14 +136,17 @@ def write_analysis(data, out):
 
 
 @transaction.atomic
-def analysis_export(*, by, data, query, out):
-    """Write the analysis table and log the export (who, what filter, how many rows)."""
+def analysis_export(*, by, data, params, out):
+    """Write the analysis table and log the export (who, the period, scope and cut asked)."""
     count = write_analysis(data, out)
-    ExportLog.objects.create(
+    AnalyticsExport.objects.create(
         user=by,
-        query=f"analytics?{query}"[:1000],
-        total=count,
+        kind=AnalyticsExport.Kind.ANALYSIS,
+        params={
+            **{key: params.getlist(key) for key in params},
+            "start": f"{data['start']:%Y-%m-%d}",
+            "end": f"{data['end']:%Y-%m-%d}",
+        },
         row_count=count,
-        finished_at=timezone.now(),
     )
     return count

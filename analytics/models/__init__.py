@@ -1,9 +1,11 @@
 """The analytics app's models, one module per area."""
 
 from .expenses import Budget, Category, Expense
+from .exports import AnalyticsExport
 from .kpi_settings import KpiSettings
 from .scorecards import (
     METRIC_GROUP,
+    ScorecardSettings,
     ScorecardWeight,
     ScoreGroup,
     ScoreMetric,
@@ -13,6 +15,7 @@ from .targets import Metric, Target
 
 __all__ = [
     "METRIC_GROUP",
+    "AnalyticsExport",
     "Budget",
     "Category",
     "Expense",
@@ -20,6 +23,7 @@ __all__ = [
     "Metric",
     "ScoreGroup",
     "ScoreMetric",
+    "ScorecardSettings",
     "ScorecardWeight",
     "Target",
     "TeamworkRating",

@@ -127,3 +127,25 @@ class TeamworkRating(models.Model):
     @property
     def period(self):
         return Period(self.granularity, self.period_start)
+
+
+class ScorecardSettings(models.Model):
+    """Admin settings of the scorecards (one row)."""
+
+    reps_see_team_figures = models.BooleanField(
+        _("reps see their team's scores"),
+        default=False,
+        help_text=_("Without it a rep sees their own score and the team's ranking as positions."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scorecard settings")
+        verbose_name_plural = _("scorecard settings")
+
+    def __str__(self):
+        return str(_("scorecard settings"))
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]

@@ -25,15 +25,15 @@ COUNT_METRICS = frozenset({Metric.NEW_CUSTOMERS})
 
 
 class Target(models.Model):
-    class Scope(models.TextChoices):
+    class Level(models.TextChoices):
         COMPANY = "company", _("Company")
         TEAM = "team", _("Team")
         REP = "rep", _("Sales rep")
         CUSTOMER = "customer", _("Key customer")
 
-    REP_SCOPES = (Scope.REP, Scope.CUSTOMER)
+    REP_LEVELS = (Level.REP, Level.CUSTOMER)
 
-    scope = models.CharField(_("level"), max_length=10, choices=Scope)
+    level = models.CharField(_("level"), max_length=10, choices=Level)
     metric = models.CharField(_("metric"), max_length=20, choices=Metric)
     granularity = models.CharField(_("period type"), max_length=10, choices=Granularity)
     period_start = models.DateField(_("period start"))
@@ -62,18 +62,18 @@ class Target(models.Model):
     objects = TargetQuerySet.as_manager()
 
     class Meta:
-        ordering = ["period_start", "scope", "metric", "pk"]
+        ordering = ["period_start", "level", "metric", "pk"]
         verbose_name = _("sales target")
         verbose_name_plural = _("sales targets")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="target_amount_not_negative"),
             models.CheckConstraint(
                 condition=(
-                    Q(scope="company", team__isnull=True, rep__isnull=True, customer__isnull=True)
-                    | Q(scope="team", team__isnull=False, rep__isnull=True, customer__isnull=True)
-                    | Q(scope="rep", team__isnull=False, rep__isnull=False, customer__isnull=True)
+                    Q(level="company", team__isnull=True, rep__isnull=True, customer__isnull=True)
+                    | Q(level="team", team__isnull=False, rep__isnull=True, customer__isnull=True)
+                    | Q(level="rep", team__isnull=False, rep__isnull=False, customer__isnull=True)
                     | Q(
-                        scope="customer",
+                        level="customer",
                         team__isnull=False,
                         rep__isnull=False,
                         customer__isnull=False,
@@ -83,27 +83,27 @@ class Target(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["metric", "granularity", "period_start"],
-                condition=Q(scope="company"),
+                condition=Q(level="company"),
                 name="target_one_per_company_period",
             ),
             models.UniqueConstraint(
                 fields=["team", "metric", "granularity", "period_start"],
-                condition=Q(scope="team"),
+                condition=Q(level="team"),
                 name="target_one_per_team_period",
             ),
             models.UniqueConstraint(
                 fields=["rep", "metric", "granularity", "period_start"],
-                condition=Q(scope="rep"),
+                condition=Q(level="rep"),
                 name="target_one_per_rep_period",
             ),
             models.UniqueConstraint(
                 fields=["customer", "rep", "metric", "granularity", "period_start"],
-                condition=Q(scope="customer"),
+                condition=Q(level="customer"),
                 name="target_one_per_customer_period",
             ),
         ]
         indexes = [
-            models.Index(fields=["metric", "period_start", "scope"], name="target_metric_period"),
+            models.Index(fields=["metric", "period_start", "level"], name="target_metric_period"),
         ]
 
     def __str__(self):

@@ -140,7 +140,7 @@ class AnalysisExportView(View):
         with replica_reads():
             data = dashboard_data(user, request.GET)
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-        export.analysis_export(by=user, data=data, query=request.GET.urlencode(), out=out)
+        export.analysis_export(by=user, data=data, params=request.GET, out=out)
         out.seek(0)
         stamp = f"{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
         return FileResponse(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from customers.models import ExportLog
+from analytics.models import AnalyticsExport
 
 from .kpi_data import build
 
@@ -35,8 +35,9 @@ def test_the_director_exports_the_analysis_table(client, data, director):
     sales = next(table.iter_rows(min_row=7, max_row=7, values_only=True))  # the first KPI
     assert sales[1:6] == (400000.0, 339000.0, pytest.approx(0.8475), 113000.0, pytest.approx(2.0))
     assert book.worksheets[1].max_row == 3  # the header, east and south
-    log = ExportLog.objects.get(user=director)
-    assert log.query.startswith("analytics?") and log.row_count > 20
+    log = AnalyticsExport.objects.get(user=director, kind=AnalyticsExport.Kind.ANALYSIS)
+    assert log.params["start"] == "2025-03-01" and log.params["cut"] == ["region"]
+    assert log.row_count > 20
 
 
 def test_a_rep_exports_only_their_own_figures(client, data, rep, other_rep):

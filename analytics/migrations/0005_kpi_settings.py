@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0001_targets_expenses_budgets_scorecards'),
+        ('analytics', '0004_target_level'),
     ]
 
     operations = [
