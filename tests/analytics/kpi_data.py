@@ -121,7 +121,7 @@ def build(rep, other_rep, director):
         )
         Satisfaction.objects.create(customer=customer, score=score, recorded_at=when, record=record)
     Target.objects.create(
-        scope=Target.Scope.COMPANY,
+        level=Target.Level.COMPANY,
         metric="sales_amount",
         granularity="month",
         period_start=date(2025, 3, 1),
