@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import budgets, expenses, scorecards, targets
+from .views import budgets, dashboard, expenses, scorecards, targets
 
 app_name = "analytics"
 
 urlpatterns = [
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("export/", dashboard.AnalysisExportView.as_view(), name="analysis-export"),
     path("targets/", targets.company_targets, name="targets"),
     path("targets/split/", targets.target_split, name="target-split"),
     path("targets/history/", targets.target_history, name="target-history"),

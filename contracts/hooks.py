@@ -34,6 +34,14 @@ def signed_purchases(*, customer_ids, start, end):
     return {row["customer_id"]: (row["total"] / TEN_THOUSAND).quantize(WAN) for row in rows}
 
 
+def signings(*, start, end):
+    """The customers with a contract signed from `start` (None: ever) to `end`."""
+    rows = Contract.objects.signed().filter(signed_on__lte=end)
+    if start is not None:
+        rows = rows.filter(signed_on__gte=start)
+    return rows.order_by().values("customer_id")
+
+
 def move_contracts(*, keep, merge, by, dry_run):
     """A merge: every contract of the merged customer moves to the kept one (its lines,
     rounds, instalments, payments and invoices go with it)."""
@@ -113,6 +121,7 @@ hooks.register(hooks.NAV_ITEMS, contracts_area, order=290)
 hooks.register(hooks.NAV_ITEMS, approvals_area, order=300)
 hooks.register(hooks.OPPORTUNITY_ACTIONS, contract_from_quote, order=100)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)
+hooks.register(hooks.CUSTOMER_SIGNINGS, signings)
 hooks.register(hooks.CUSTOMER_MERGE, move_contracts, order=200)
 hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_contracts, order=200)
 hooks.register(hooks.NAV_ITEMS, pages.receivables_nav, order=310)

@@ -162,6 +162,30 @@ class OwnedByContractQuerySet(models.QuerySet):
         return self.filter(contract_visibility_q(user, prefix="contract__"))
 
 
+class PaymentQuerySet(OwnedByContractQuerySet):
+    def received_between(self, start, end):
+        """Payments received from `start` to `end` (dates, inclusive; either may be None)."""
+        rows = self
+        if start:
+            rows = rows.filter(received_on__gte=start)
+        if end:
+            rows = rows.filter(received_on__lte=end)
+        return rows
+
+
+class ApprovalRoundQuerySet(OwnedByContractQuerySet):
+    def approved_between(self, start, end):
+        """Rounds that ended approved from `start` to `end` (local days, inclusive)."""
+        from customers.querysets import day_after, day_start
+
+        rows = self.filter(outcome="approved")
+        if start:
+            rows = rows.filter(finished_at__gte=day_start(start))
+        if end:
+            rows = rows.filter(finished_at__lt=day_after(end))
+        return rows
+
+
 class AttachmentQuerySet(OwnedByContractQuerySet):
     pass
 

@@ -3,10 +3,19 @@ the approval table of a contract page."""
 
 from datetime import date
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from .models import ApprovalDecision, ApprovalRound, ApprovalStep, Contract
+from teams import policy
+
+from .models import (
+    ApprovalDecision,
+    ApprovalRound,
+    ApprovalStep,
+    Contract,
+    ContractLine,
+    Payment,
+)
 from .services.approval import changed_since_last_round
 
 ROUNDS = ApprovalRound.objects.order_by("number")
@@ -86,11 +95,50 @@ def contract_list(user, filters, sort=DEFAULT_SORT):
     if month:
         after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         rows = rows.filter(signed_on__gte=month, signed_on__lt=after)
+    rows = _drill(rows, filters)
     if filters.get("amount_min") is not None:
         rows = rows.filter(amount__gte=filters["amount_min"])
     if filters.get("amount_max") is not None:
         rows = rows.filter(amount__lte=filters["amount_max"])
     return rows.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def _drill(rows, filters):
+    """The KPI dashboard's filters (the contracts behind one of its figures)."""
+    if filters.get("signed"):
+        rows = rows.signed()
+    for name, field in (("signed", "signed_on"),):
+        if filters.get(f"{name}_from"):
+            rows = rows.filter(**{f"{field}__gte": filters[f"{name}_from"]})
+        if filters.get(f"{name}_to"):
+            rows = rows.filter(**{f"{field}__lte": filters[f"{name}_to"]})
+    if filters.get("paid_from") or filters.get("paid_to"):
+        rows = rows.filter(
+            pk__in=Payment.objects.received_between(
+                filters.get("paid_from"), filters.get("paid_to")
+            ).values("contract_id")
+        )
+    if filters.get("approved_from") or filters.get("approved_to"):
+        rows = rows.filter(
+            pk__in=ApprovalRound.objects.approved_between(
+                filters.get("approved_from"), filters.get("approved_to")
+            ).values("contract_id")
+        )
+    if filters.get("team"):
+        rows = rows.filter(owner__team_id__in=policy.team_subtree_ids(filters["team"].pk))
+    for name, field in (
+        ("region", "customer__region"),
+        ("industry", "customer__industry"),
+        ("grade", "customer__grade"),
+        ("lead_source", "customer__lead_source"),
+    ):
+        if filters.get(name):
+            rows = rows.filter(**{field: filters[name]})
+    if filters.get("product"):
+        rows = rows.filter(
+            Exists(ContractLine.objects.filter(contract=OuterRef("pk"), product=filters["product"]))
+        )
+    return rows
 
 
 def approval_table(contract, steps=None):

@@ -52,6 +52,10 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
   may not go back to a pool (公海), neither returned by hand nor reclaimed, with a reason in
   the reader's language (an open opportunity, a contract in approval or delivery).
+- `CUSTOMER_SIGNINGS` `fn(*, start, end) -> QuerySet | None`: the ids of the customers
+  (one `customer_id` column, a lazy subquery) with a contract signed from `start` to `end`
+  inclusive (`start` None: since ever): the customer list's active and churned filters and the
+  KPI dashboard count customers with it.
 - `CUSTOMER_RECENT_WINS` `fn(*, customer_ids, since) -> {customer_id: datetime}`: when each
   customer last won a deal, for wins since `since`: the pools' reclaim counts from it.
 - `REMINDER_RULES` a `ReminderRule(name, label, fn)`: a reminder rule of the app that owns
@@ -113,6 +117,7 @@ CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
+CUSTOMER_SIGNINGS = "customer_signings"
 REMINDER_RULES = "reminder_rules"
 ASSIGNED_SIGHT = "assigned_sight"
 CONTRACT_PROGRESSORS = "contract_progressors"
@@ -138,6 +143,7 @@ NAMES = frozenset(
         CUSTOMER_PURCHASES,
         CUSTOMER_POOL_BLOCKERS,
         CUSTOMER_RECENT_WINS,
+        CUSTOMER_SIGNINGS,
         REMINDER_RULES,
         ASSIGNED_SIGHT,
         CONTRACT_PROGRESSORS,

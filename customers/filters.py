@@ -13,7 +13,7 @@ from crm_site import hooks
 from teams import policy
 from teams.models import Team, User
 
-from .forms.fields import DateInput, FastSelect, UserFilterField
+from .forms.fields import DateInput, FastSelect, UserFilterField, drill_filters
 from .models import Customer, Grade, Industry, Tag
 from .selectors import customer_search, owner_choices
 
@@ -160,6 +160,22 @@ class CustomerFilter(django_filters.FilterSet):
     followup_to = django_filters.DateFilter(
         label=_("Last follow-up to"), method="filter_followup_to", widget=DateInput
     )
+    # The KPI dashboard's links (its customer counts): shown as a note above the list when set.
+    created_from = django_filters.DateFilter(
+        label=_("Created from"), method="filter_created_from", widget=DateInput
+    )
+    created_to = django_filters.DateFilter(
+        label=_("Created to"), method="filter_created_to", widget=DateInput
+    )
+    active_from = django_filters.DateFilter(label=_("Active from"), method="filter_active")
+    active_to = django_filters.DateFilter(label=_("Active to"), method="filter_active")
+    active_signings = django_filters.BooleanFilter(
+        label=_("A signed contract counts as activity"), method="filter_active"
+    )
+    churned_on = django_filters.DateFilter(label=_("Churned as of"), method="filter_churned")
+    churn_days = django_filters.NumberFilter(
+        label=_("Days without activity"), method="filter_churned", min_value=1, max_value=3650
+    )
     tag_industry = _tag_filter(Tag.Dimension.INDUSTRY)
     tag_need = _tag_filter(Tag.Dimension.NEED)
     tag_relationship = _tag_filter(Tag.Dimension.RELATIONSHIP)
@@ -173,6 +189,15 @@ class CustomerFilter(django_filters.FilterSet):
         form = CustomerFilterForm
 
     TAG_FILTERS = {f"tag_{dimension}": dimension for dimension in Tag.Dimension}
+    DRILL_FILTERS = (
+        "created_from",
+        "created_to",
+        "active_from",
+        "active_to",
+        "active_signings",
+        "churned_on",
+        "churn_days",
+    )
 
     def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -229,6 +254,10 @@ class CustomerFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if name != "o" and value not in (None, "", [], False)
         )
+
+    def drill_fields(self):
+        """The dashboard's filters that are set (hidden inputs and a note on the page)."""
+        return drill_filters(self.form, self.DRILL_FILTERS, self.data)
 
     def search(self, queryset, name, value):
         return customer_search(queryset, value) if value.strip() else queryset
@@ -290,6 +319,27 @@ class CustomerFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_created_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_start_of(value))
+
+    def filter_created_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_active(self, queryset, name, value):
+        # Applied once, by the first of the three (both dates are needed).
+        data = self.form.cleaned_data
+        start, end = data.get("active_from"), data.get("active_to")
+        if name != "active_from" or not start or not end:
+            return queryset
+        return queryset.active_between(start, end, signings=bool(data.get("active_signings")))
+
+    def filter_churned(self, queryset, name, value):
+        data = self.form.cleaned_data
+        day, days = data.get("churned_on"), data.get("churn_days")
+        if name != "churned_on" or not day or not days:
+            return queryset
+        return queryset.churned_as_of(day, int(days))
 
     def filter_followup_from(self, queryset, name, value):
         return queryset.filter(last_followup_at__gte=_start_of(value))

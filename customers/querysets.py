@@ -1,8 +1,39 @@
+from datetime import datetime, time, timedelta
+
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from teams import policy
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def day_after(day):
+    return day_start(day + timedelta(days=1))
+
+
+def _signings(start, end):
+    """The later apps' subqueries of customers who signed from `start` to `end`."""
+    found = []
+    for fn in hooks.get(hooks.CUSTOMER_SIGNINGS):
+        rows = fn(start=start, end=end)
+        if rows is not None:
+            found.append(rows)
+    return found
+
+
+def _followups_between(start, end):
+    return apps.get_model("customers", "FollowUp").objects.filter(
+        occurred_at__gte=day_start(start), occurred_at__lt=day_after(end)
+    )
+
+
+def _union(parts):
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
 def customer_visibility_q(user, prefix=""):
@@ -79,6 +110,32 @@ class CustomerQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.filter(next_followup_due__lt=today)
+
+    # The KPI dashboard's customer counts and the list's filters behind its links, one rule
+    # each (dates inclusive, local days).
+    def created_between(self, start, end):
+        return self.filter(created_at__gte=day_start(start), created_at__lt=day_after(end))
+
+    def active_between(self, start, end, *, signings=True):
+        """A follow-up from `start` to `end`, or (with `signings`) a contract signed then:
+        `pk IN (follow-ups' customers UNION signers)`, one hashed semi-join (an EXISTS per
+        customer read 100k customers' follow-ups: seconds for a year)."""
+        parts = [_followups_between(start, end).order_by().values("customer_id")]
+        if signings:
+            parts += _signings(start, end)
+        return self.filter(pk__in=_union(parts))
+
+    def churned_as_of(self, day, days):
+        """Customers who bought (a contract signed by `day`) and had neither a follow-up nor
+        a signed contract in the `days` days up to `day` (NOT EXISTS: hash anti-joins)."""
+        bought = _signings(None, day)
+        if not bought:
+            return self.none()
+        since = day - timedelta(days=days - 1)
+        quiet = ~Exists(_followups_between(since, day).filter(customer=OuterRef("pk")))
+        for ids in _signings(since, day):
+            quiet &= ~Exists(ids.filter(customer_id=OuterRef("pk")))
+        return self.filter(quiet, pk__in=_union(bought))
 
     def in_pools_of(self, user):
         """The pool customers (公海) `user` sees: exactly `visible_to(user)` among customers in a

@@ -2,15 +2,16 @@
 ones, without the sort): stage, status, owner, team, customer grade, close month, amount
 range, source, and a search on the opportunity's or the customer's name."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms.fields import FastSelect, OwnerChoiceField
-from customers.models import Grade
+from customers.forms.fields import FastSelect, OwnerChoiceField, drill_filters
+from customers.models import Customer, Grade, Industry
+from customers.querysets import day_start
 from customers.selectors import owner_choices
 from teams import policy
 from teams.models import Team, User
@@ -147,7 +148,29 @@ class OpportunityFilter(django_filters.FilterSet):
     close_month = MonthFilter(label=_("Closing in"), method="filter_close_month")
     amount_min = AmountFilter(label=_("Amount from (yuan)"), lookup_expr="gte")
     amount_max = AmountFilter(label=_("Amount up to (yuan)"), lookup_expr="lte")
+    # The KPI dashboard's links: shown as a note above the list when set.
+    created_from = django_filters.DateFilter(label=_("Created from"), method="filter_created")
+    created_to = django_filters.DateFilter(label=_("Created to"), method="filter_created")
+    closed_from = django_filters.DateFilter(label=_("Closed from"), method="filter_closed")
+    closed_to = django_filters.DateFilter(label=_("Closed to"), method="filter_closed")
+    reached = django_filters.NumberFilter(label=_("Reached the stage"), method="filter_reached")
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), field_name="customer__region", choices=Customer.Region.choices
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"), field_name="customer__industry", queryset=Industry.objects.all()
+    )
     o = OpportunityOrderingFilter(label=_("Sort by"), empty_label=None)
+
+    DRILL_FILTERS = (
+        "created_from",
+        "created_to",
+        "closed_from",
+        "closed_to",
+        "reached",
+        "region",
+        "industry",
+    )
 
     class Meta:
         model = Opportunity
@@ -195,6 +218,31 @@ class OpportunityFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if name != "o" and value not in (None, "", [], False)
         )
+
+    def drill_fields(self):
+        return drill_filters(self.form, self.DRILL_FILTERS, self.data)
+
+    def _range(self, queryset, field, start, end):
+        if start:
+            queryset = queryset.filter(**{f"{field}__gte": day_start(start)})
+        if end:
+            queryset = queryset.filter(**{f"{field}__lt": day_start(end + timedelta(days=1))})
+        return queryset
+
+    def filter_created(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name != "created_from" and data.get("created_from"):
+            return queryset  # applied once, with both ends
+        return self._range(queryset, "created_at", data.get("created_from"), data.get("created_to"))
+
+    def filter_closed(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name != "closed_from" and data.get("closed_from"):
+            return queryset
+        return self._range(queryset, "closed_at", data.get("closed_from"), data.get("closed_to"))
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.reached(value)
 
     def search(self, queryset, name, value):
         value = value.strip()

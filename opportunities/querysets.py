@@ -10,7 +10,7 @@ through their opportunity.
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from teams import policy, roles
@@ -83,6 +83,14 @@ class OpportunityQuerySet(models.QuerySet):
         due date is the last day: overdue from the day after)."""
         today = today or timezone.localdate()
         return self.open().filter(solution_due__lt=today, solution_submitted_at__isnull=True)
+
+    def reached(self, order):
+        """Opportunities that were at the stage of this `order` or a later one on the way to
+        won (the funnel; a lost stage is no step of it): now, or by a move in their history."""
+        moves = apps.get_model("opportunities", "StageChange").objects.filter(
+            opportunity=OuterRef("pk"), to_stage__is_lost=False, to_stage__order__gte=order
+        )
+        return self.filter(Q(stage__is_lost=False, stage__order__gte=order) | Q(Exists(moves)))
 
     def closing_between(self, start, end):
         """Open opportunities expected to close from `start` to `end` (dates, inclusive)."""

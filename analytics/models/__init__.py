@@ -2,6 +2,7 @@
 
 from .expenses import Budget, Category, Expense
 from .exports import AnalyticsExport
+from .kpi_settings import KpiSettings
 from .scorecards import (
     METRIC_GROUP,
     ScorecardSettings,
@@ -18,6 +19,7 @@ __all__ = [
     "Budget",
     "Category",
     "Expense",
+    "KpiSettings",
     "Metric",
     "ScoreGroup",
     "ScoreMetric",

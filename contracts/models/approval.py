@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.roles import CONTRACT_STEP_ROLES, Role
 
+from ..querysets import ApprovalRoundQuerySet
 from .contract import Contract
 
 
@@ -92,6 +93,8 @@ class ApprovalRound(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ApprovalRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "number"]

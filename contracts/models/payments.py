@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from crm_site.transitions import StatusChange, Transitions
 
-from ..querysets import InstalmentQuerySet, OwnedByContractQuerySet
+from ..querysets import InstalmentQuerySet, OwnedByContractQuerySet, PaymentQuerySet
 from .contract import Contract, money
 
 # An instalment is "due" from this many days before its due date (the rep's reminder).
@@ -122,7 +122,7 @@ class Payment(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OwnedByContractQuerySet.as_manager()
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["received_on", "pk"]

@@ -209,3 +209,31 @@ class FastSelect(forms.Select):
         )
         # Every value and label above is escaped.
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # noqa: S308
+
+
+class DrillFilter:
+    """One of the KPI dashboard's filters set on a list: its input name and raw value (kept as
+    a hidden input), its label and the value as a reader knows it (a choice's label, a
+    team's name), for the note above the rows."""
+
+    def __init__(self, bound_field, cleaned):
+        self.html_name = bound_field.html_name
+        self.raw = bound_field.value()
+        self.label = bound_field.label
+        field = bound_field.field
+        if isinstance(field, forms.BooleanField | forms.NullBooleanField):
+            self.display = ""
+        elif isinstance(field, forms.ModelChoiceField):
+            self.display = str(cleaned) if cleaned is not None else self.raw
+        elif isinstance(field, forms.ChoiceField):
+            self.display = dict(field.choices).get(self.raw, self.raw)
+        else:
+            self.display = cleaned if cleaned is not None else self.raw
+
+
+def drill_filters(form, names, data):
+    """The dashboard filters of `names` set in `data`, as DrillFilter."""
+    if not form.is_bound:
+        return []
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    return [DrillFilter(form[name], cleaned.get(name)) for name in names if data.get(name)]
