@@ -64,6 +64,7 @@ def move_assignment(*, keep, merge, by, dry_run):
 
 hooks.register(hooks.CUSTOMER_SIGHT, customer_sight)
 hooks.register(hooks.NAV_ITEMS, pages.complaints_nav, order=450)
+hooks.register(hooks.HOME_GREETING, pages.greeting, order=450)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_section, order=450)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.complaint_events)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.record_events)
