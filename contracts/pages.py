@@ -17,6 +17,7 @@ from teams import policy, roles
 from . import receivables
 from .models import ApprovalDecision, Contract, ContractStatusChange, Invoice, Payment
 from .permissions import may_have_approvals, works_with_contracts
+from .querysets import customer_contract_ids
 
 PANEL_ROWS = 8
 SECTION_ROWS = 20
@@ -58,10 +59,14 @@ def customer_contracts(*, customer, user):
     them: outstanding and overdue. Three queries."""
     if not works_with_contracts(user):
         return None
-    visible = Contract.objects.visible_to(user).filter(customer=customer)
-    rows = list(visible.select_related("owner").order_by("-created_at", "-pk")[:SECTION_ROWS])
+    ids = customer_contract_ids(customer, user)
+    rows = list(
+        Contract.objects.filter(pk__in=ids)
+        .select_related("owner")
+        .order_by("-created_at", "-pk")[:SECTION_ROWS]
+    )
     today = timezone.localdate()
-    owed = receivables.receivables(user).filter(contract__customer=customer)
+    owed = receivables.receivables(user, contract_ids=ids)
     totals = owed.aggregate(
         outstanding=Sum(receivables.OUTSTANDING, default=ZERO),
         overdue=Sum(receivables.OUTSTANDING, filter=Q(due_date__lt=today), default=ZERO),
@@ -73,17 +78,18 @@ def customer_contracts(*, customer, user):
     return Section(
         "contracts/sections/customer.html",
         column="main",
-        context={"rows": rows, "total": visible.count(), **totals},
+        context={"rows": rows, "total": len(ids), **totals},
     )
 
 
 def contract_events(*, customer, user):
     """Each status change of the customer's contracts: created, submitted, approved, back to
     draft, signed, in delivery, completed, cancelled."""
+    ids = customer_contract_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        ContractStatusChange.objects.filter(
-            subject__in=Contract.objects.visible_to(user).filter(customer=customer)
-        )
+        ContractStatusChange.objects.filter(subject_id__in=ids)
         .select_related("subject", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -104,10 +110,11 @@ def contract_events(*, customer, user):
 
 def approval_events(*, customer, user):
     """Each approval decision, with the approver's name and whose step it was."""
+    ids = customer_contract_ids(customer, user)
+    if not ids:
+        return
     decisions = (
-        ApprovalDecision.objects.filter(
-            round__contract__in=Contract.objects.visible_to(user).filter(customer=customer)
-        )
+        ApprovalDecision.objects.filter(round__contract_id__in=ids)
         .select_related("round__contract", "step", "by", "on_behalf_of")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -135,9 +142,11 @@ def _at_noon(day):
 
 
 def payment_events(*, customer, user):
+    ids = customer_contract_ids(customer, user)
+    if not ids:
+        return
     payments = (
-        Payment.objects.visible_to(user)
-        .filter(contract__customer=customer)
+        Payment.objects.filter(contract_id__in=ids)
         .select_related("contract", "instalment", "recorded_by")
         .order_by("-received_on", "-pk")[:TIMELINE_ROWS]
     )
@@ -160,9 +169,11 @@ def payment_events(*, customer, user):
 
 
 def invoice_events(*, customer, user):
+    ids = customer_contract_ids(customer, user)
+    if not ids:
+        return
     invoices = (
-        Invoice.objects.visible_to(user)
-        .filter(contract__customer=customer)
+        Invoice.objects.filter(contract_id__in=ids)
         .select_related("contract", "instalment", "recorded_by")
         .order_by("-issued_on", "-pk")[:TIMELINE_ROWS]
     )

@@ -68,32 +68,53 @@ def delegated_to_q(user, today=None):
     return q
 
 
-def contract_visibility_q(user, prefix=""):
+def contract_visibility_q(user, prefix="", customer_id=None):
     """The filter for contracts `user` may see; `prefix` is the path to the contract from the
     queried model ("contract__" for instalments). Written as `pk IN (a UNION b …)` so each
-    part uses its own index."""
-    if policy.reach(user) is policy.Reach.ALL:
-        return Q()
+    part uses its own index. With `customer_id`, only that customer's, every part narrowed
+    to it (the customer page reads a few rows, not the user's whole reach)."""
     contract = apps.get_model("contracts", "Contract")
-    decision = apps.get_model("contracts", "ApprovalDecision")
-    share = apps.get_model("customers", "CustomerShare")
     rows = contract.objects.order_by()
+    decision = apps.get_model("contracts", "ApprovalDecision")
+    decisions = decision.objects.order_by()
+    if customer_id is not None:
+        rows = rows.filter(customer_id=customer_id)
+        decisions = decisions.filter(round__contract__customer_id=customer_id)
+    if policy.reach(user) is policy.Reach.ALL:
+        return Q() if customer_id is None else Q(**{f"{prefix}customer_id": customer_id})
+    share = apps.get_model("customers", "CustomerShare")
     parts = [rows.filter(policy.owned_q(user, "owner")).values("pk")]
     if user.is_authenticated and user.is_active:
         shared = share.objects.filter(user_id=user.pk).values("customer_id")
         parts.append(rows.filter(customer_id__in=shared).values("pk"))
-        decided = decision.objects.order_by().filter(Q(by=user) | Q(on_behalf_of=user))
+        decided = decisions.filter(Q(by=user) | Q(on_behalf_of=user))
         parts.append(decided.values("round__contract_id"))
         if user.role in roles.SEES_CONTRACTS_AT_THEIR_STEP:
             parts.append(rows.filter(current_step__role=user.role).values("pk"))
-            reached = decision.objects.order_by().filter(step__role=user.role)
+            reached = decisions.filter(step__role=user.role)
             parts.append(reached.values("round__contract_id"))
         delegated = delegated_to_q(user)
         if delegated is not None:
             parts.append(rows.filter(delegated).values("pk"))
-        parts.extend(policy.assigned_extra(user, "contract"))
+        for extra in policy.assigned_extra(user, "contract"):
+            parts.append(extra if customer_id is None else rows.filter(pk__in=extra).values("pk"))
     first, *rest = parts
     return Q(**{f"{prefix}pk__in": first.union(*rest) if rest else first})
+
+
+def customer_contract_ids(customer, user):
+    """The ids of `customer`'s contracts `user` sees: one query, kept on the customer object
+    for the customer page, whose section and timeline feeds all filter on them."""
+    cache = customer.__dict__.setdefault("_visible_contract_ids", {})
+    if user.pk not in cache:
+        contract = apps.get_model("contracts", "Contract")
+        visible = contract_visibility_q(user, customer_id=customer.pk)
+        cache[user.pk] = list(
+            contract.objects.filter(visible, customer_id=customer.pk)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    return cache[user.pk]
 
 
 class ContractQuerySet(models.QuerySet):

@@ -61,14 +61,16 @@ def bucket_of(days_past_due):
 OUTSTANDING = F("amount") - F("paid_amount")
 
 
-def receivables(user):
+def receivables(user, contract_ids=None):
     """The instalments the receivables page is about: unpaid, of a signed contract (signed,
-    in delivery or completed) the user sees."""
-    return (
+    in delivery or completed) the user sees; with `contract_ids` (the visible ones, read
+    already), of those contracts."""
+    rows = (
         Instalment.objects.visible_to(user)
-        .unpaid()
-        .filter(contract__status__in=Contract.SIGNED_STATES)
+        if contract_ids is None
+        else Instalment.objects.filter(contract_id__in=contract_ids)
     )
+    return rows.unpaid().filter(contract__status__in=Contract.SIGNED_STATES)
 
 
 def filtered(rows, *, today, team=None, owner=None, bucket=None, search=""):

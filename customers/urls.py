@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     # customer page and edit
     path("<int:pk>/", records.CustomerDetailView.as_view(), name="customer-detail"),
+    path("<int:pk>/timeline/", records.CustomerTimelineView.as_view(), name="customer-timeline"),
     path("new/", records.CustomerCreateView.as_view(), name="customer-create"),
     path("<int:pk>/edit/", records.CustomerUpdateView.as_view(), name="customer-update"),
     path(

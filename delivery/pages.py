@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.querysets import customer_contract_ids
 from crm_site.hooks import Event, NavItem, Panel, Section
 from teams import roles
 
@@ -42,8 +43,9 @@ def _customer_rows(customer, user):
     asks nothing more of a customer without one."""
     cache = customer.__dict__.setdefault("_delivery_rows", {})
     if user.pk not in cache:
-        rows = selectors.delivery_contracts(user, timezone.localdate()).filter(customer=customer)
-        cache[user.pk] = list(rows.order_by("-pk")[:TIMELINE_ROWS])
+        ids = customer_contract_ids(customer, user)
+        rows = selectors.delivery_contracts(user, timezone.localdate(), contract_ids=ids)
+        cache[user.pk] = list(rows.order_by("-pk")[:TIMELINE_ROWS]) if ids else []
     return cache[user.pk]
 
 

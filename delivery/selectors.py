@@ -26,15 +26,20 @@ def _count(queryset):
     )
 
 
-def delivery_contracts(user, today):
+def delivery_contracts(user, today, contract_ids=None):
     """The signed contracts (signed, in delivery, completed) `user` sees, with the figures
-    the list shows: delivery owner, phases, phases done and late, the last acceptance."""
+    the list shows: delivery owner, phases, phases done and late, the last acceptance. With
+    `contract_ids` (visible ones, read already), among those."""
     phases = Phase.objects.filter(plan__contract=OuterRef("pk"))
     owner = Assignment.objects.filter(contract=OuterRef("pk"), kind=Assignment.Kind.OWNER)
     last = Acceptance.objects.filter(plan__contract=OuterRef("pk")).order_by("-accepted_on", "-pk")
     late = phases.filter(end_date__lt=today).exclude(status=Phase.Status.DONE)
     return (
-        Contract.objects.visible_to(user)
+        (
+            Contract.objects.visible_to(user)
+            if contract_ids is None
+            else Contract.objects.filter(pk__in=contract_ids)
+        )
         .filter(status__in=Contract.SIGNED_STATES)
         .select_related("customer", "owner")
         .annotate(

@@ -22,6 +22,7 @@ from .models import (
     StageSkipRequest,
 )
 from .permissions import can_create_opportunity, works_with_opportunities
+from .querysets import customer_opportunity_ids
 from .selectors import review_queue
 
 PANEL_ROWS = 8
@@ -52,9 +53,10 @@ def customer_opportunities(*, customer, user):
     """The customer's opportunities the user sees, open first, then the latest closed."""
     if not works_with_opportunities(user):
         return None
-    visible = Opportunity.objects.visible_to(user).filter(customer=customer)
+    ids = customer_opportunity_ids(customer, user)
     rows = list(
-        visible.select_related("stage", "owner")
+        Opportunity.objects.filter(pk__in=ids)
+        .select_related("stage", "owner")
         .annotate(
             closed=Case(
                 When(status=Opportunity.Status.OPEN, then=Value(0)),
@@ -69,7 +71,7 @@ def customer_opportunities(*, customer, user):
         column="main",
         context={
             "rows": rows,
-            "total": visible.count(),
+            "total": len(ids),
             "can_create": can_create_opportunity(user, customer),
         },
     )
@@ -80,9 +82,11 @@ def _detail(opportunity_id):
 
 
 def stage_changes(*, customer, user):
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        StageChange.objects.visible_to(user)
-        .filter(opportunity__customer=customer)
+        StageChange.objects.filter(opportunity_id__in=ids)
         .select_related("opportunity", "from_stage", "to_stage", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -107,10 +111,11 @@ def stage_changes(*, customer, user):
 def quote_events(*, customer, user):
     """Each status change of a quote: drafted, submitted, approved or rejected, sent, the
     customer's answer."""
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        QuoteStatusChange.objects.filter(
-            subject__opportunity__in=Opportunity.objects.visible_to(user).filter(customer=customer)
-        )
+        QuoteStatusChange.objects.filter(subject__opportunity_id__in=ids)
         .select_related("subject__opportunity", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )
@@ -130,10 +135,11 @@ def quote_events(*, customer, user):
 
 
 def skip_decisions(*, customer, user):
+    ids = customer_opportunity_ids(customer, user)
+    if not ids:
+        return
     changes = (
-        SkipRequestStatusChange.objects.filter(
-            subject__opportunity__in=Opportunity.objects.visible_to(user).filter(customer=customer)
-        )
+        SkipRequestStatusChange.objects.filter(subject__opportunity_id__in=ids)
         .select_related("subject__opportunity", "subject__from_stage", "subject__to_stage", "by")
         .order_by("-at", "-pk")[:TIMELINE_ROWS]
     )

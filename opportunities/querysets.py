@@ -16,22 +16,40 @@ from django.utils import timezone
 from teams import policy, roles
 
 
-def opportunity_visibility_q(user, prefix=""):
+def opportunity_visibility_q(user, prefix="", customer_id=None):
     """The filter for opportunities `user` may see; `prefix` is the path to the opportunity
-    from the queried model ("opportunity__" for quotes).
+    from the queried model ("opportunity__" for quotes). With `customer_id`, only that
+    customer's: each half of the union is narrowed to it, so a manager's query reads the
+    customer's few rows instead of their whole subtree's.
 
     Written as `pk IN (owned UNION shared)`, as customers' visibility is, so PostgreSQL uses
     an index for each half instead of scanning for an OR with a subquery."""
-    if policy.reach(user) is policy.Reach.ALL:
-        return Q()
     opportunity_model = apps.get_model("opportunities", "Opportunity")
+    rows = opportunity_model.objects.order_by()
+    if customer_id is not None:
+        rows = rows.filter(customer_id=customer_id)
+    if policy.reach(user) is policy.Reach.ALL:
+        return Q() if customer_id is None else Q(**{f"{prefix}customer_id": customer_id})
     share_model = apps.get_model("customers", "CustomerShare")
-    owned = opportunity_model.objects.filter(policy.owned_q(user, "owner")).order_by().values("pk")
+    owned = rows.filter(policy.owned_q(user, "owner")).values("pk")
     shared_customers = share_model.objects.filter(user_id=user.pk).values("customer_id")
-    shared = (
-        opportunity_model.objects.filter(customer_id__in=shared_customers).order_by().values("pk")
-    )
+    shared = rows.filter(customer_id__in=shared_customers).values("pk")
     return Q(**{f"{prefix}pk__in": owned.union(shared)})
+
+
+def customer_opportunity_ids(customer, user):
+    """The ids of `customer`'s opportunities `user` sees: one query, kept on the customer
+    object for the customer page, whose section and timeline feeds all filter on them."""
+    cache = customer.__dict__.setdefault("_visible_opportunity_ids", {})
+    if user.pk not in cache:
+        opportunity_model = apps.get_model("opportunities", "Opportunity")
+        visible = opportunity_visibility_q(user, customer_id=customer.pk)
+        cache[user.pk] = list(
+            opportunity_model.objects.filter(visible, customer_id=customer.pk)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    return cache[user.pk]
 
 
 class OpportunityQuerySet(models.QuerySet):

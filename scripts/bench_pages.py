@@ -23,7 +23,8 @@ session cookie of the same login.
 Pages: home, the customer list (first page, a filtered page, page 200 by its number, the last
 page as "Next" reaches it), the customer page and the quick-log page. The customer page is
 the visible customer with the most follow-ups; `--followups N` (default 200) first tops that
-customer up to N follow-ups (a write, once: later runs find it). `--slowest N` prints each
+customer up to N follow-ups (a write, once: later runs find it); its timeline, which the page
+loads right after itself, is a row of its own. `--slowest N` prints each
 page's N slowest queries (in process). Delivery: the work list and the visible plan page
 with the most phases (12 or more, from the volume data; "not built" without it).
 """
@@ -39,6 +40,7 @@ import time
 import types
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -190,13 +192,15 @@ def pages_for(user, followups):
             f"customer page ({n} follow-ups)",
             reverse("customers:customer-detail", args=[customer_pk]),
         ),
+        # What the page loads right after itself (htmx): its timeline from every app.
+        ("customer page's timeline", reverse("customers:customer-timeline", args=[customer_pk])),
     ]
     pages.append(("quick-log page", reverse("customers:quick-log")))
     pool_url = reverse("customers:pool-list")
     pages += [
         ("pool list (公海)", pool_url),
         ("pool list, grade=C", f"{pool_url}?grade=C"),
-        ("pool list, search", f"{pool_url}?q=科技"),
+        ("pool list, search", f"{pool_url}?q={quote('科技')}"),
     ]
     return count, pages
 

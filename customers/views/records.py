@@ -54,13 +54,10 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
         today = timezone.localdate()
         contacts = list(customer.contacts.all())
         masking.mask_customer(user, customer, contacts)  # a pool customer's, until claimed
-        # The newest events, and all that the timeline keeps on "Show older events": one
-        # event more than shown says whether there are older ones.
-        if self.request.GET.get("timeline") == "all":
-            events, older = timeline.events_for(customer, user), False
-        else:
-            events = timeline.events_for(customer, user, limit=timeline.PAGE + 1)
-            events, older = events[: timeline.PAGE], len(events) > timeline.PAGE
+        # The timeline reads a feed from every app: the page comes first and the timeline
+        # follows from CustomerTimelineView (htmx, on load); "Show older events" (and a
+        # browser without JavaScript) reads all of them here.
+        full = self.request.GET.get("timeline") == "all"
         # The work first: the customer's open tasks (next actions), soonest first.
         open_tasks, counts = selectors.open_tasks_with_counts(
             customer.tasks.select_related("customer"), today, self.task_rows
@@ -88,8 +85,23 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             ),
             "cadence_rules": cadence.help_text(GradingSettings.load()),
             "sections": sections.sections_for(customer, user),
-            "timeline": events,
-            "timeline_older": older,
+            "timeline": timeline.events_for(customer, user) if full else None,
+            "timeline_older": False,
+        }
+
+
+class CustomerTimelineView(CustomerScopeMixin, DetailView):
+    """The customer page's timeline, newest PAGE events (the page loads it with htmx): one
+    event more than shown says whether there are older ones."""
+
+    template_name = "customers/customer_detail.html#timeline"
+
+    def get_context_data(self, **kwargs):
+        events = timeline.events_for(self.object, self.request.user, limit=timeline.PAGE + 1)
+        return {
+            **super().get_context_data(**kwargs),
+            "timeline": events[: timeline.PAGE],
+            "timeline_older": len(events) > timeline.PAGE,
         }
 
 

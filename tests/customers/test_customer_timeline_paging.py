@@ -1,5 +1,7 @@
-"""The customer page of a customer with hundreds of follow-ups: the newest events, "Show
-older events" for the rest the timeline keeps, and the same queries whatever the number."""
+"""The customer page of a customer with hundreds of follow-ups: the page comes first and
+loads its timeline after (htmx), which shows the newest events; "Show older events" (and a
+browser without JavaScript) reads the rest the timeline keeps on the page itself. The same
+queries whatever the number."""
 
 from datetime import timedelta
 
@@ -34,13 +36,35 @@ def _followup_events(response):
     return [event for event in response.context["timeline"] if event.kind == "followup"]
 
 
+def _urls(customer):
+    page = reverse("customers:customer-detail", args=[customer.pk])
+    return page, reverse("customers:customer-timeline", args=[customer.pk])
+
+
+def test_the_page_loads_its_timeline_after_itself(client, rep):
+    customer = CustomerFactory(owner=rep)
+    _followups(customer, 3)
+    client.force_login(rep)
+    url, timeline_url = _urls(customer)
+    html = client.get(url).content.decode()
+    assert f'hx-get="{timeline_url}"' in html
+    assert "第2次跟进" not in html  # not read by the page
+    assert "<noscript>" in html and "?timeline=all#timeline" in html
+
+
+def test_another_reps_customer_has_no_timeline(client, rep, other_rep):
+    customer = CustomerFactory(owner=other_rep)
+    client.force_login(rep)
+    assert client.get(_urls(customer)[1]).status_code == 404
+
+
 def test_the_page_shows_the_newest_events_and_older_ones_on_request(client, rep):
     customer = CustomerFactory(owner=rep)
     _followups(customer, 200)
     client.force_login(rep)
-    url = reverse("customers:customer-detail", args=[customer.pk])
+    url, timeline_url = _urls(customer)
 
-    response = client.get(url)
+    response = client.get(timeline_url)
     events = response.context["timeline"]
     assert len(events) == timeline.PAGE
     newest = [event.body for event in _followup_events(response)[:2]]
@@ -56,7 +80,7 @@ def test_a_short_timeline_has_no_older_link(client, rep):
     customer = CustomerFactory(owner=rep)
     _followups(customer, 3)
     client.force_login(rep)
-    response = client.get(reverse("customers:customer-detail", args=[customer.pk]))
+    response = client.get(_urls(customer)[1])
     assert len(_followup_events(response)) == 3
     assert 'id="timeline-older"' not in response.content.decode()
 
@@ -65,7 +89,7 @@ def test_the_page_reads_only_the_follow_ups_it_shows(client, rep, django_assert_
     customer = CustomerFactory(owner=rep)
     _followups(customer, 1)
     client.force_login(rep)
-    url = reverse("customers:customer-detail", args=[customer.pk])
+    url = _urls(customer)[1]
     client.get(url)  # warm caches
     with CaptureQueriesContext(connection) as first:
         client.get(url)

@@ -22,6 +22,10 @@ def customer_page(customer):
     return reverse("customers:customer-detail", args=[customer.pk])
 
 
+def customer_timeline(customer):
+    return reverse("customers:customer-timeline", args=[customer.pk])
+
+
 def test_the_customer_page_lists_its_opportunities_open_first(client, rep, customer, stages):
     lost = OpportunityFactory(customer=customer, lost=True, name="丢单")
     open_one = OpportunityFactory(customer=customer, name="进行中")
@@ -42,9 +46,9 @@ def test_stage_changes_quotes_and_skips_are_on_the_timeline(client, rep, manager
     quote = QuoteFactory(opportunity=opportunity)
     quote.status_changes.create(from_status="draft", to_status="in_review", by=rep)
     client.force_login(rep)
-    kinds = {e.kind for e in client.get(customer_page(customer)).context["timeline"]}
+    kinds = {e.kind for e in client.get(customer_timeline(customer)).context["timeline"]}
     assert {"stage", "quote", "skip"} <= kinds
-    page = client.get(customer_page(customer)).content.decode()
+    page = client.get(customer_timeline(customer)).content.decode()
     assert "MES 项目 · 初步接触 → 需求确认" in page
     assert "先报价" in page
 
