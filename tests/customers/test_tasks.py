@@ -327,3 +327,13 @@ def test_the_new_task_page_runs_a_constant_number_of_queries(
     client.get(reverse("customers:task-create"))
     with django_assert_num_queries(2):  # the session and the user
         client.get(reverse("customers:task-create"))
+
+
+def test_a_free_standing_task_shows_in_the_agenda_linking_to_my_tasks(rep):
+    from customers import agenda
+
+    today = timezone.localdate()
+    TaskFactory(customer=None, owner=rep, title="整理月报", due_date=today)
+    [item] = agenda.tasks_due(owner_ids=[rep.pk], start=today, end=today, today=today)
+    assert item.title == "整理月报"
+    assert item.url == reverse("customers:task-list")
