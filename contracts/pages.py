@@ -215,7 +215,7 @@ def my_instalments(*, user):
         return None
     today = timezone.localdate()
     mine = (
-        receivables.receivables(user)
+        receivables.owned_receivables(user)
         .filter(contract__owner=user, due_date__lte=today + timedelta(days=DUE_WITHIN_DAYS))
         .select_related("contract__customer")
         .order_by("due_date", "pk")
@@ -236,9 +236,7 @@ def team_overdue(*, user):
     if not roles.has_role(user, roles.LEADS_TEAM) or policy.reach(user) is not policy.Reach.SUBTREE:
         return None
     today = timezone.localdate()
-    overdue = receivables.receivables(user).filter(
-        policy.owned_q(user, "contract__owner"), due_date__lt=today
-    )
+    overdue = receivables.owned_receivables(user).filter(due_date__lt=today)
     totals = overdue.aggregate(
         amount=Sum(receivables.OUTSTANDING, default=ZERO),
         count=Count("pk"),

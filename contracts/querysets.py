@@ -99,6 +99,17 @@ def contract_visibility_q(user, prefix="", customer_id=None):
         for extra in policy.assigned_extra(user, "contract"):
             parts.append(extra if customer_id is None else rows.filter(pk__in=extra).values("pk"))
     first, *rest = parts
+    others = (rest[0].union(*rest[1:]) if len(rest) > 1 else rest[0]) if rest else None
+    if not prefix and rest:
+        # On contracts themselves: `owned OR pk = ANY(ARRAY(the rest))`, a BitmapOr that lets
+        # a sorted list walk its index (the union read a manager's whole subtree first).
+        narrowed = Q() if customer_id is None else Q(customer_id=customer_id)
+        return narrowed & (policy.owned_q(user, "owner") | Q(pk__any_of=others))
+    if rest and prefix.count("__") == 1 and policy.reach(user) is policy.Reach.SUBTREE:
+        # One hop away (instalments, payments): the contract joined and the same OR, so a
+        # manager's receivables walk the due-date index instead of hashing their subtree.
+        owned = policy.owned_q(user, f"{prefix}owner")
+        return owned | Q(**{f"{prefix[:-2]}_id__any_of": others})
     return Q(**{f"{prefix}pk__in": first.union(*rest) if rest else first})
 
 

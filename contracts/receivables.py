@@ -73,6 +73,16 @@ def receivables(user, contract_ids=None):
     return rows.unpaid().filter(contract__status__in=Contract.SIGNED_STATES)
 
 
+def owned_receivables(user):
+    """`receivables` of the contracts the user owns (a manager: their team subtree owns): a
+    part of what they see, read without the visibility union, for the home panels."""
+    return (
+        Instalment.objects.filter(policy.owned_q(user, "contract__owner"))
+        .unpaid()
+        .filter(contract__status__in=Contract.SIGNED_STATES)
+    )
+
+
 def filtered(rows, *, today, team=None, owner=None, bucket=None, search=""):
     if team is not None:
         rows = rows.filter(contract__owner__team_id__in=policy.team_subtree_ids(team.pk))

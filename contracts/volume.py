@@ -6,13 +6,14 @@ reached approval was first rejected or returned), payment plans, payments and in
 Defaults: 100,000 contracts (`--contracts`), 3.16 instalments each (`--instalments-per`,
 300,000), of which the due ones are mostly paid (about 250,000 payments). LEGAL_WAITING
 contracts wait at legal's step (the benchmark's legal inbox). Written by the batch through
-crm_site/bulk_insert.py (COPY on PostgreSQL). Deterministic for a given seed. Status history
-rows are not written (the timeline of a volume customer starts with the decisions).
+crm_site/bulk_insert.py (COPY on PostgreSQL). Deterministic for a given seed. Each contract's
+status history follows its rounds: entered, submitted, sent back, approved, signed, into
+delivery, completed or cancelled (the customer page's timeline and the status filters read it).
 """
 
 import random
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.management.base import CommandError
@@ -30,6 +31,7 @@ from .models import (
     ApprovalStep,
     Contract,
     ContractLine,
+    ContractStatusChange,
     Instalment,
     Invoice,
     Payment,
@@ -56,7 +58,16 @@ PREFIX = "HT2099"  # volume numbers: never a real month
 
 
 class _Writer(bulk_insert.RowWriter):
-    tables = (Contract, ContractLine, ApprovalRound, ApprovalDecision, Instalment, Payment, Invoice)
+    tables = (
+        Contract,
+        ContractLine,
+        ContractStatusChange,
+        ApprovalRound,
+        ApprovalDecision,
+        Instalment,
+        Payment,
+        Invoice,
+    )
 
 
 def add_options(*, parser):
@@ -72,7 +83,8 @@ def seed(*, options, organisation, log):
         organisation, contracts=contracts, instalments_per=per, seed=options["seed"], log=log
     )
     return (
-        f"Volume contracts: {counts['contracts']:,} with {counts['rounds']:,} approval rounds "
+        f"Volume contracts: {counts['contracts']:,} with {counts['changes']:,} status changes, "
+        f"{counts['rounds']:,} approval rounds "
         f"and {counts['decisions']:,} decisions, {counts['instalments']:,} instalments, "
         f"{counts['payments']:,} payments, {counts['invoices']:,} invoices."
     )
@@ -110,9 +122,9 @@ def write(organisation, *, contracts, instalments_per, seed=1, log=print):
     now = timezone.now()
     today = timezone.localdate(now)
     counts = dict.fromkeys(
-        ("contracts", "rounds", "decisions", "instalments", "payments", "invoices"), 0
+        ("contracts", "changes", "rounds", "decisions", "instalments", "payments", "invoices"), 0
     )
-    models = (Contract, ApprovalRound, ApprovalDecision, Payment, Invoice)
+    models = (Contract, ContractStatusChange, ApprovalRound, ApprovalDecision, Payment, Invoice)
     writer = _Writer(*models)
     started = time.perf_counter()
     with (
@@ -151,6 +163,7 @@ def write(organisation, *, contracts, instalments_per, seed=1, log=print):
             writer.insert(Contract, rows[Contract])
             _children(writer, rows)
             counts["contracts"] += len(rows[Contract])
+            counts["changes"] += len(rows[ContractStatusChange])
             counts["rounds"] += len(rows[ApprovalRound])
             counts["decisions"] += len(rows[ApprovalDecision])
             counts["instalments"] += len(rows[Instalment])
@@ -170,6 +183,7 @@ def _children(writer, rows):
     """Rows pointing at rows of the same batch, in order: lines, rounds and their decisions,
     instalments (their ids allocated), then payments and invoices."""
     writer.insert(ContractLine, rows[ContractLine])
+    writer.insert(ContractStatusChange, rows[ContractStatusChange])
     rounds = rows[ApprovalRound]
     ids = writer.allocate_ids(ApprovalRound, len(rounds)) if rounds else []
     real = {}
@@ -253,8 +267,10 @@ def _contract(
             "line_cost": row["cost_amount"],
         }
     )
+    first_round = len(rows[ApprovalRound])
     if status in REACHED_APPROVAL:
         _rounds(rows, row, rng, steps, owner_approver, decider, state)
+    _history(rows, row, rows[ApprovalRound][first_round:])
     if status != S.CANCELLED:
         _plan(rows, row, rng, today, per)
 
@@ -325,6 +341,41 @@ def _rounds(rows, contract, rng, steps, owner_approver, decider, state):
             contract["waiting_since"] = waiting_since
         at = waiting_since + timedelta(days=1)
     contract["version"] = len(numbered)
+
+
+def _history(rows, contract, rounds):
+    """The contract's status changes, as the services would have written them."""
+    owner, status = contract["owner"], contract["status"]
+    changes = [("", S.DRAFT, owner, contract["created_at"])]
+    for round_ in rounds:
+        changes.append((S.DRAFT, S.IN_APPROVAL, owner, round_["submitted_at"]))
+        if round_["outcome"] in ("rejected", "returned"):
+            changes.append((S.IN_APPROVAL, S.DRAFT, None, round_["finished_at"]))
+        elif round_["outcome"] == "approved":
+            changes.append((S.IN_APPROVAL, S.APPROVED, None, round_["finished_at"]))
+    if status in SIGNED:
+        zone = timezone.get_current_timezone()
+        signed = datetime.combine(contract["signed_on"], datetime.min.time(), tzinfo=zone)
+        signed += timedelta(hours=10)
+        changes.append((S.APPROVED, S.SIGNED, owner, signed))
+        if status in (S.IN_DELIVERY, S.COMPLETED):
+            changes.append((S.SIGNED, S.IN_DELIVERY, owner, signed + timedelta(days=7)))
+        if status == S.COMPLETED:
+            changes.append((S.IN_DELIVERY, S.COMPLETED, owner, signed + timedelta(days=90)))
+    elif status == S.CANCELLED:
+        changes.append((S.DRAFT, S.CANCELLED, owner, contract["created_at"] + timedelta(days=3)))
+    rows[ContractStatusChange].extend(
+        {
+            "subject": contract["id"],
+            "from_status": old,
+            "to_status": new,
+            "by": by,
+            "at": at,
+            "reason": "",
+            "reason_args": {},
+        }
+        for old, new, by, at in changes
+    )
 
 
 def _plan(rows, contract, rng, today, per):

@@ -174,7 +174,8 @@ def closing_this_month(*, user):
         return None
     today = timezone.localdate()
     first, last = _month(today)
-    mine = Opportunity.objects.visible_to(user).filter(owner=user).closing_between(first, last)
+    # The seller's own: always theirs to see, read without the visibility union.
+    mine = Opportunity.objects.filter(owner=user).closing_between(first, last)
     return Panel(
         "opportunities/panels/closing_this_month.html",
         {
@@ -194,7 +195,7 @@ def overdue_solutions(*, user):
     if not roles.has_role(user, roles.SELLS):
         return None
     today = timezone.localdate()
-    overdue = Opportunity.objects.visible_to(user).filter(owner=user).solution_overdue(today)
+    overdue = Opportunity.objects.filter(owner=user).solution_overdue(today)  # their own
     return Panel(
         "opportunities/panels/overdue_solutions.html",
         {

@@ -22,8 +22,11 @@ def opportunity_visibility_q(user, prefix="", customer_id=None):
     customer's: each half of the union is narrowed to it, so a manager's query reads the
     customer's few rows instead of their whole subtree's.
 
-    Written as `pk IN (owned UNION shared)`, as customers' visibility is, so PostgreSQL uses
-    an index for each half instead of scanning for an OR with a subquery."""
+    On opportunities themselves, as on customers: `owned OR customer = ANY(ARRAY(shared))`
+    (crm_site/lookups.py), a BitmapOr of two indexes that also lets a sorted list walk its
+    sort index (the `pk IN (owned UNION shared)` form read a regional manager's 75,000
+    opportunities before sorting: 1.5 s for a list page). From another table: `pk IN (owned
+    UNION shared)`, two index lookups and a semi-join."""
     opportunity_model = apps.get_model("opportunities", "Opportunity")
     rows = opportunity_model.objects.order_by()
     if customer_id is not None:
@@ -31,9 +34,19 @@ def opportunity_visibility_q(user, prefix="", customer_id=None):
     if policy.reach(user) is policy.Reach.ALL:
         return Q() if customer_id is None else Q(**{f"{prefix}customer_id": customer_id})
     share_model = apps.get_model("customers", "CustomerShare")
-    owned = rows.filter(policy.owned_q(user, "owner")).values("pk")
     shared_customers = share_model.objects.filter(user_id=user.pk).values("customer_id")
+    if not prefix:
+        narrowed = Q() if customer_id is None else Q(customer_id=customer_id)
+        return narrowed & (
+            policy.owned_q(user, "owner") | Q(customer_id__any_of=shared_customers.order_by())
+        )
     shared = rows.filter(customer_id__in=shared_customers).values("pk")
+    if prefix.count("__") == 1 and policy.reach(user) is policy.Reach.SUBTREE:
+        # One hop away (quotes, stage changes): the opportunity joined and the same OR, so a
+        # manager's queues do not hash their whole subtree's opportunities first.
+        owned = policy.owned_q(user, f"{prefix}owner")
+        return owned | Q(**{f"{prefix[:-2]}_id__any_of": shared})
+    owned = rows.filter(policy.owned_q(user, "owner")).values("pk")
     return Q(**{f"{prefix}pk__in": owned.union(shared)})
 
 

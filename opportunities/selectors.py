@@ -471,18 +471,18 @@ class ReviewQueue:
 
 def review_queue(*, user):
     """What waits for `user`'s decision, oldest first (lazy querysets, scoped to what the
-    user sees)."""
+    user sees). An approver's own reach (policy.owned_q, a part of what they see) stands in
+    for the whole visibility union: a queue never shows what only a share lets them see."""
     mine = policy.approves_for_q(user, "opportunity__owner")
+    reach = policy.owned_q(user, "opportunity__owner")
     quotes = (
-        Quote.objects.visible_to(user)
-        .filter(mine, status=Quote.Status.IN_REVIEW)
+        Quote.objects.filter(reach, mine, status=Quote.Status.IN_REVIEW)
         .select_related("opportunity__customer", "opportunity__owner")
         .order_by("submitted_at", "pk")
     )
     if roles.has_role(user, roles.APPROVES_DISCOUNTS):
         discounts = (
-            Quote.objects.visible_to(user)
-            .filter(status=Quote.Status.DIRECTOR_REVIEW)
+            Quote.objects.filter(reach, status=Quote.Status.DIRECTOR_REVIEW)
             .exclude(opportunity__owner=user)
             .select_related("opportunity__customer", "opportunity__owner")
             .order_by("submitted_at", "pk")
@@ -490,14 +490,12 @@ def review_queue(*, user):
     else:
         discounts = Quote.objects.none()
     skips = (
-        StageSkipRequest.objects.visible_to(user)
-        .filter(mine, status=StageSkipRequest.Status.PENDING)
+        StageSkipRequest.objects.filter(reach, mine, status=StageSkipRequest.Status.PENDING)
         .select_related("opportunity__customer", "opportunity__owner", "from_stage", "to_stage")
         .order_by("requested_at", "pk")
     )
     extensions = (
-        ExtensionRequest.objects.visible_to(user)
-        .filter(mine, status=ExtensionRequest.Status.PENDING)
+        ExtensionRequest.objects.filter(reach, mine, status=ExtensionRequest.Status.PENDING)
         .select_related("opportunity__customer", "opportunity__owner")
         .order_by("requested_at", "pk")
     )

@@ -149,6 +149,13 @@ class Opportunity(models.Model):
                 condition=models.Q(status="open", solution_submitted_at__isnull=True),
                 name="opportunity_solution_waiting",
             ),
+            # A seller's own overdue solutions (the home panel): by owner first, as the
+            # panel asks; the index above walks every owner's waiting ones.
+            models.Index(
+                fields=["owner", "solution_due"],
+                condition=models.Q(status="open", solution_submitted_at__isnull=True),
+                name="opportunity_solution_by_owner",
+            ),
             # The list's sorts, one index each way (the id breaks ties in the same direction).
             models.Index(fields=["updated_at", "id"], name="opportunity_updated_sort"),
             models.Index(fields=["expected_close_date", "id"], name="opportunity_close_sort"),

@@ -112,8 +112,9 @@ class BoardView(BoardMixin, TemplateView):
             stages=self.stages,
             per_column=PER_COLUMN,
             order=CARD_ORDER,
-            # Walk each column's index when the scope is every opportunity.
-            walk_index=policy.reach(self.request.user) is policy.Reach.ALL,
+            # Walk each column's index when the scope is every opportunity or a team
+            # subtree's (one row in a few matches); a rep's own few are ranked at once.
+            walk_index=policy.reach(self.request.user) is not policy.Reach.OWN,
         )
         return {
             **super().get_context_data(**kwargs),

@@ -60,6 +60,17 @@ def test_seed_volume_grows_contracts_rounds_instalments_and_payments():
     assert not ApprovalDecision.objects.filter(by=F("round__contract__owner")).exists()
     legal = User.objects.get(role=Role.LEGAL)
     assert Contract.objects.waiting_for(legal).exists()
+    # Each contract's status history leads to its status through allowed moves.
+    for contract in Contract.objects.prefetch_related("status_changes"):
+        changes = sorted(contract.status_changes.all(), key=lambda c: (c.at, c.pk))
+        assert changes[0].from_status == "" and changes[0].to_status == "draft"
+        assert changes[-1].to_status == contract.status
+        for change in changes[1:]:
+            assert change.to_status in Contract.TRANSITIONS.allowed(change.from_status), change
+    sent_back = ApprovalRound.objects.filter(outcome__in=["rejected", "returned"]).first()
+    assert sent_back.contract.status_changes.filter(
+        from_status="in_approval", to_status="draft"
+    ).exists()
 
     run(**FORCED, append=True, contracts=50)
     assert Contract.objects.count() == 50  # already there: nothing more
