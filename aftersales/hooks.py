@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from crm_site import hooks
 
-from . import demo, pages, volume
+from . import agenda, demo, pages, reminders, search, volume
 from .models import AftersalesAssignment, AftersalesRecord, Complaint, Revisit, Satisfaction
 from .querysets import assigned_customer_ids
 
@@ -76,3 +76,25 @@ for _move in (move_records, move_complaints, move_scores, move_revisits, move_as
 hooks.register(hooks.DEMO_DATA, demo.seed, order=450)
 hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=450)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=450)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+for _name, _label, _fn in (
+    (
+        "aftersales.complaint_deadlines",
+        gettext_noop("Complaints near or past their deadline → handler and manager"),
+        reminders.complaint_deadlines,
+    ),
+    (
+        "aftersales.revisits_due",
+        gettext_noop("Quarterly revisits due → the after-sales user, weekly"),
+        reminders.revisits_due,
+    ),
+):
+    hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(_name, _label, _fn))
+
+# --- my agenda and the global search ---------------------------------------------------------
+
+hooks.register(hooks.AGENDA_ITEMS, agenda.complaints_due, order=450)
+hooks.register(hooks.AGENDA_ITEMS, agenda.revisits_due, order=460)
+hooks.register(hooks.GLOBAL_SEARCH, search.complaints, order=450)

@@ -35,8 +35,10 @@ Stage = Instalment.Collection
 LADDER = [Stage.NONE, Stage.REMINDED, Stage.ESCALATED, Stage.LEGAL]
 
 
-def _url(contract):
-    return reverse("contracts:contract-detail", args=[contract.pk])
+def _url(contract, instalment=None):
+    """The contract's page; for an instalment, its row in the payment plan (highlighted)."""
+    url = reverse("contracts:contract-detail", args=[contract.pk])
+    return f"{url}#instalment-{instalment.position}" if instalment is not None else url
 
 
 class _Managers:
@@ -91,7 +93,7 @@ def instalments_due(*, now, thresholds):
             ),
             args=_args(instalment, today),
             target=contract,
-            url=_url(contract),
+            url=_url(contract, instalment),
         )
 
 
@@ -129,7 +131,11 @@ def instalments_overdue(*, now, thresholds):
         args = _args(instalment, today)
         days = args["days"]
         key = f"instalment-{instalment.pk}/{instalment.due_date.isoformat()}"
-        common = {"kind": Kind.INSTALMENT_OVERDUE, "target": contract, "url": _url(contract)}
+        common = {
+            "kind": Kind.INSTALMENT_OVERDUE,
+            "target": contract,
+            "url": _url(contract, instalment),
+        }
         manager = manager_of(contract.owner)
         if manager is not None:
             yield Reminder(

@@ -244,6 +244,7 @@ def _contract(
         "version": 1,
         "current_step": None,
         "waiting_since": None,
+        "reached_roles": "",
         "signed_on": signed_on,
         "cancel_reason": "客户取消采购" if status == S.CANCELLED else "",
         "created_at": created,
@@ -285,6 +286,7 @@ def _rounds(rows, contract, rng, steps, owner_approver, decider, state):
     numbered.append("last")
     at = created + timedelta(hours=2)
     snapshot = {field: str(contract.get(field) or "") for field in SNAPSHOT_FIELDS}
+    reached = set()  # the roles of the steps it waited at (Contract.reached_roles)
     for number, kind in enumerate(numbered, start=1):
         if kind == "sent_back":
             upto, outcome = rng.randint(1, len(steps)), rng.choice(["rejected", "returned"])
@@ -336,11 +338,14 @@ def _rounds(rows, contract, rng, steps, owner_approver, decider, state):
             }
         )
         rows[ApprovalDecision].extend(decisions)
+        reached.update(step.role for step in steps[:upto])
         if outcome == "in_progress":
             contract["current_step"] = steps[upto].pk
             contract["waiting_since"] = waiting_since
+            reached.add(steps[upto].role)
         at = waiting_since + timedelta(days=1)
     contract["version"] = len(numbered)
+    contract["reached_roles"] = "|" + "|".join(sorted(reached)) + "|"
 
 
 def _history(rows, contract, rounds):

@@ -115,20 +115,45 @@ def create(model, objs, *, history_user=None, history_reason=""):
     fields = model._meta.concrete_fields
     copy_rows(model, fields, ([getattr(obj, f.attname) for f in fields] for obj in objs))
     if history is not None:
-        extra = {
-            "history_date": now,
-            "history_user_id": getattr(history_user, "pk", None),
-            "history_change_reason": history_reason,
-            "history_type": "+",
-        }
-        historical = history.model
-        fields = [f for f in historical._meta.concrete_fields if not f.primary_key]
-
-        def value(obj, name):
-            return extra[name] if name in extra else getattr(obj, name)
-
-        copy_rows(historical, fields, ([value(o, f.attname) for f in fields] for o in objs))
+        _copy_history(history, objs, history_user, history_reason, "+", now)
     return objs
+
+
+def history(model, objs, *, history_user=None, history_reason="", history_type="~"):
+    """One historical record each for `objs` (instances of `model` as they now are, already
+    saved): a change ("~") by `history_user` with `history_reason`. COPY on PostgreSQL,
+    simple_history's bulk history elsewhere."""
+    if not objs:
+        return
+    manager = get_history_manager_for_model(model)
+    now = timezone.now()
+    if not use_copy():
+        manager.bulk_history_create(
+            objs,
+            batch_size=BATCH,
+            update=history_type == "~",
+            default_user=history_user,
+            default_change_reason=history_reason,
+            default_date=now,
+        )
+        return
+    _copy_history(manager, objs, history_user, history_reason, history_type, now)
+
+
+def _copy_history(manager, objs, history_user, history_reason, history_type, now):
+    extra = {
+        "history_date": now,
+        "history_user_id": getattr(history_user, "pk", None),
+        "history_change_reason": history_reason,
+        "history_type": history_type,
+    }
+    historical = manager.model
+    fields = [f for f in historical._meta.concrete_fields if not f.primary_key]
+
+    def value(obj, name):
+        return extra[name] if name in extra else getattr(obj, name)
+
+    copy_rows(historical, fields, ([value(o, f.attname) for f in fields] for o in objs))
 
 
 class RowWriter:

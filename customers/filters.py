@@ -70,10 +70,18 @@ class CustomerOrderingFilter(django_filters.OrderingFilter):
 class CustomerFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        pool = cleaned.get("pool")
+        if pool and pool not in POOL_STATES and not pool.isdigit():
+            self.add_error("pool", _("Choose a pool from the list."))
         start, end = cleaned.get("followup_from"), cleaned.get("followup_to")
         if start and end and start > end:
             self.add_error("followup_to", _("The end date is before the start date."))
         return cleaned
+
+
+# The pool filter's two states besides one pool's id (公海).
+POOL_NONE, POOL_ANY = "none", "any"
+POOL_STATES = (POOL_NONE, POOL_ANY)
 
 
 class _OwnerFilter(django_filters.Filter):
@@ -128,6 +136,7 @@ class CustomerFilter(django_filters.FilterSet):
         widget=FastSelect,
         method="filter_team",
     )
+    pool = django_filters.CharFilter(label=_("Pool"), method="filter_pool", widget=FastSelect)
     owner = _OwnerFilter(label=_("Owner"), search={"for": "owner"}, method="filter_owner")
     overdue = django_filters.BooleanFilter(
         label=_("Overdue follow-up only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -223,6 +232,26 @@ class CustomerFilter(django_filters.FilterSet):
         """Customers owned by anyone in the team or in a team below it."""
         members = User.objects.filter(team_id__in=policy.team_subtree_ids(value.pk))
         return queryset.filter(owner__any_of=members.order_by().values("pk"))
+
+    @staticmethod
+    def pool_choices(pools):
+        """The pool filter's options: any, owned (in no pool), in any pool, then each pool
+        (`pools`: (id, name) of the pools the user sees, customers/selectors.py)."""
+        return [
+            ("", _("In a pool or not")),
+            (POOL_NONE, _("Not in a pool")),
+            (POOL_ANY, _("In any pool")),
+            *((str(pk), name) for pk, name in pools),
+        ]
+
+    def filter_pool(self, queryset, name, value):
+        """Narrows the customers the user already sees (the queryset is visible_to): a pool's
+        id the user may not see finds nothing more than they could see anyway."""
+        if value == POOL_NONE:
+            return queryset.filter(pool__isnull=True)
+        if value == POOL_ANY:
+            return queryset.filter(pool__isnull=False)
+        return queryset.filter(pool_id=int(value)) if value.isdigit() else queryset
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(owner=value) if value else queryset

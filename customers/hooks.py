@@ -49,6 +49,12 @@ for order, area in enumerate(
 ):
     hooks.register(hooks.NAV_ITEMS, area, order=100 + order)
 
+# Beside the other administrators' areas (users, teams, working days: 900+).
+lead_settings = _area(
+    "customers.manage_lead_settings", "customers:lead-settings", _("Lead settings"), "funnel"
+)
+hooks.register(hooks.NAV_ITEMS, lead_settings, order=940)
+
 for order, panel in enumerate(
     [
         home.my_tasks,
@@ -122,6 +128,21 @@ for name, label, fn in (
         reminders.followups_overdue_team,
     ),
     ("customers.tasks_due", gettext_noop("Tasks due or overdue → owner"), reminders.tasks_due),
+    (
+        "customers.leads_unscreened",
+        gettext_noop("Leads not screened within 3 working days → owner and manager"),
+        reminders.leads_unscreened,
+    ),
+    (
+        "customers.reclaim_warnings",
+        gettext_noop("Customers about to go back to the pool → owner, K days before"),
+        reminders.reclaim_warnings,
+    ),
+    (
+        "customers.grade_review_ready",
+        gettext_noop("Quarterly grade review proposals ready → managers"),
+        reminders.grade_review_ready,
+    ),
 ):
     hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))
 

@@ -206,3 +206,13 @@ rules.add_perm("customers.claim_from_pool", can_claim_from_pool)
 rules.add_perm("customers.assign_from_pool", can_assign_from_pool)
 rules.add_perm("customers.return_to_pool", can_return_to_pool)
 rules.add_perm("customers.manage_pools", is_admin)
+
+
+# --- leads (线索) ----------------------------------------------------------------------------
+
+# Screening weights, disqualification reasons and each team's inbound routing: admins.
+rules.add_perm("customers.manage_lead_settings", is_admin)
+# Inbound leads are entered (or imported) by managers for their teams, and by customer service
+# (the admin role for now) for any team; the general manager enters no customers.
+enters_inbound_leads = manages_customers & can_create_customer
+rules.add_perm("customers.enter_inbound_leads", enters_inbound_leads)

@@ -10,8 +10,8 @@ from teams import policy
 from teams.models import User
 
 from . import moves, normalize
-from .models import Contact, Customer
-from .querysets import customer_viewers_q
+from .models import Contact, Customer, Pool
+from .querysets import customer_viewers_q, pool_teams
 
 # Input made only of digits and phone punctuation is also looked up as a phone number.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-().]+$")
@@ -180,3 +180,14 @@ def open_tasks_with_counts(tasks, today, limit):
         "today": first.today_count if first else 0,
     }
     return rows, counts
+
+
+def visible_pools(user):
+    """The pools whose customers `user` sees (公海): all for those who see all, else their
+    teams' (the same teams as `visible_to`)."""
+    if policy.sees_all(user):
+        return Pool.objects.all()
+    teams = pool_teams(user)
+    if teams is None:
+        return Pool.objects.none()
+    return Pool.objects.filter(teams__in=teams).distinct()

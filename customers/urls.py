@@ -5,6 +5,7 @@ from .views import (
     excel,
     followups,
     grading,
+    inbound,
     leads,
     lists,
     ownership,
@@ -72,6 +73,20 @@ urlpatterns = [
     # lead screening (线索筛选)
     path("leads/", leads.LeadListView.as_view(), name="lead-list"),
     path("<int:pk>/screen/", leads.ScreenView.as_view(), name="lead-screen"),
+    path("leads/new/", inbound.InboundLeadCreateView.as_view(), name="inbound-create"),
+    path("leads/import/", inbound.InboundImportView.as_view(), name="inbound-import"),
+    path("leads/settings/", inbound.LeadSettingsView.as_view(), name="lead-settings"),
+    path(
+        "leads/settings/reasons/new/",
+        inbound.DisqualifyReasonView.as_view(),
+        name="disqualifyreason-create",
+    ),
+    path(
+        "leads/settings/reasons/<int:pk>/",
+        inbound.DisqualifyReasonView.as_view(),
+        name="disqualifyreason-update",
+    ),
+    path("leads/settings/routing/", inbound.InboundRoutingView.as_view(), name="inbound-routing"),
     # the customer pool (公海) and the ownership log
     path("pool/", pools.PoolListView.as_view(), name="pool-list"),
     path("pool/mine/", pools.HoldingsView.as_view(), name="pool-holdings"),

@@ -158,3 +158,24 @@ def check_in(*, latitude, longitude, accuracy):
         problems.append(_("The check-in accuracy must be between 0 and 1,000,000 m."))
     if problems:
         raise ValidationError(problems)
+
+
+# --- lead screening (线索筛选) ---------------------------------------------------------------
+
+SCREENING_WEIGHT_TOTAL = 100
+
+
+def screening_weights(**weights):
+    """The screening weights (field name: value): each 0 to 100, together 100, so that an admin
+    reads each one as its share of the score."""
+    errors = {}
+    for name, value in weights.items():
+        if value is None or not 0 <= value <= SCREENING_WEIGHT_TOTAL:
+            errors[name] = _("A weight is a whole number from 0 to 100.")
+    if errors:
+        raise ValidationError(errors)
+    total = sum(weights.values())
+    if total != SCREENING_WEIGHT_TOTAL:
+        raise ValidationError(
+            _("The weights must add up to 100; they add up to %(total)s.") % {"total": total}
+        )

@@ -364,8 +364,9 @@ def add_pool_options(*, parser):
 
 def seed_pools(*, options, organisation, log):
     """The VOLUME_DATA hook after the customers: one pool per region with its teams, and about
-    `--pooled` customers in them (every n-th customer of the region's reps: no owner, in the
-    pool since their last update). One UPDATE per region, whatever the numbers."""
+    `--pooled` customers in them (spread evenly over each region's customers that no open deal
+    or contract in play holds, as the services would leave them: no owner, in the pool since
+    their last update). A few queries per region, whatever the numbers."""
     from django.db.models import F
 
     from teams.models import Team
@@ -376,7 +377,6 @@ def seed_pools(*, options, organisation, log):
     total = Customer.objects.count()
     if pooled <= 0 or not total:
         return None
-    step = max(total // pooled, 1)
     team_ids = {team_id for team_id in organisation.reps_by_team}
     regions = {}
     for team_id, parent_id in Team.objects.filter(pk__in=team_ids).values_list("pk", "parent_id"):
@@ -386,18 +386,21 @@ def seed_pools(*, options, organisation, log):
     for region_id, teams in regions.items():
         pool, _created = Pool.objects.get_or_create(name=f"{names.get(region_id, region_id)}公海")
         pool.teams.set(teams)
-        rows = (
-            Customer.objects.filter(owner__team_id__in=teams)
-            .annotate(nth=F("pk") % step)
-            .filter(nth=0)
-        )
-        # As the services would: a customer with an open deal or a contract in play stays.
+        region = Customer.objects.filter(owner__team_id__in=teams)
         blocked = set()
         for fn in hooks.get(hooks.CUSTOMER_POOL_BLOCKERS):
-            blocked.update(fn(customer_ids=rows.values("pk")))
-        moved += (
-            Customer.objects.filter(pk__in=rows.values("pk"))
-            .exclude(pk__in=blocked)
-            .update(owner=None, owner_since=None, pool=pool, pooled_at=F("updated_at"))
-        )
+            blocked.update(fn(customer_ids=region.values("pk")))
+        # Every n-th free customer: picking every n-th of all of them would meet the later
+        # apps' own every-n-th patterns (deals, contracts) and find none free.
+        free = [
+            pk for pk in region.order_by("pk").values_list("pk", flat=True) if pk not in blocked
+        ]
+        want = min(round(pooled * (len(free) + len(blocked)) / total), len(free))
+        if want <= 0:
+            continue
+        chosen = free[:: max(len(free) // want, 1)][:want]
+        for start in range(0, len(chosen), 5000):
+            moved += Customer.objects.filter(pk__in=chosen[start : start + 5000]).update(
+                owner=None, owner_since=None, pool=pool, pooled_at=F("updated_at")
+            )
     return f"Volume pools: {len(regions)} pools, {moved:,} customers waiting in them."

@@ -5,12 +5,13 @@ timeline, the agenda's phase ends, and the demo data. Its rows hang on contracts
 customer directly, so a merge or a handover moves them with their contracts."""
 
 from django.db.models import Exists
+from django.utils.translation import gettext_noop
 
 from contracts.models import Contract
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, demo, pages
+from . import agenda, demo, pages, reminders
 from .models import Assignment, DeliveryLead
 from .permissions import delivers
 from .services.acceptance import completion_refusal
@@ -47,3 +48,14 @@ hooks.register(hooks.CUSTOMER_TIMELINE, pages.acceptance_events)
 hooks.register(hooks.AGENDA_ITEMS, agenda.phases_ending, order=400)
 # After the contracts' demo (order 300 and below): its signed contracts come first.
 hooks.register(hooks.DEMO_DATA, demo.seed_demo, order=400)
+
+# --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
+
+hooks.register(
+    hooks.REMINDER_RULES,
+    hooks.ReminderRule(
+        "delivery.phases_late",
+        gettext_noop("Delivery phases late → owner and manager"),
+        reminders.phases_late,
+    ),
+)

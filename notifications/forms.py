@@ -81,6 +81,8 @@ class ReminderSettingsForm(forms.ModelForm):
             "instalment_due_days",
             "instalment_manager_days",
             "instalment_legal_days",
+            "complaint_warn_hours",
+            "revisit_days",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,12 @@ class Kind(models.TextChoices):
     APPROVAL_WAITING = "approval_waiting", _("Approval waiting")
     INSTALMENT_DUE = "instalment_due", _("Instalment due")
     INSTALMENT_OVERDUE = "instalment_overdue", _("Instalment overdue")
+    LEAD_UNSCREENED = "lead_unscreened", _("Lead not screened")
+    RECLAIM_WARNING = "reclaim_warning", _("Customer about to go back to the pool")
+    GRADE_REVIEW = "grade_review", _("Grade review proposals ready")
+    COMPLAINT_DEADLINE = "complaint_deadline", _("Complaint deadline")
+    PHASE_LATE = "phase_late", _("Delivery phase late")
+    REVISITS_DUE = "revisits_due", _("Quarterly revisits due")
 
 
 class Channel(models.TextChoices):
@@ -32,4 +38,10 @@ DEFAULT_CHANNEL = {
     Kind.APPROVAL_WAITING: Channel.EMAIL,
     Kind.INSTALMENT_DUE: Channel.IN_APP,
     Kind.INSTALMENT_OVERDUE: Channel.EMAIL,
+    Kind.LEAD_UNSCREENED: Channel.IN_APP,
+    Kind.RECLAIM_WARNING: Channel.EMAIL,
+    Kind.GRADE_REVIEW: Channel.EMAIL,
+    Kind.COMPLAINT_DEADLINE: Channel.EMAIL,
+    Kind.PHASE_LATE: Channel.EMAIL,
+    Kind.REVISITS_DUE: Channel.DIGEST,
 }

@@ -217,6 +217,16 @@ class ReminderSettings(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    complaint_warn_hours = models.PositiveSmallIntegerField(
+        _("complaint deadline: warn the handler and their manager before (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    revisit_days = models.PositiveSmallIntegerField(
+        _("quarterly revisits: tell the after-sales user of those due within (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

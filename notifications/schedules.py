@@ -12,6 +12,8 @@ def describe(name):
     others = {k: v for k, v in spec.items() if k not in ("hour", "minute")}
     if not others and hour.isdigit() and minute.isdigit():
         return _("Every day at %(time)s") % {"time": f"{int(hour):02d}:{int(minute):02d}"}
+    if not others and minute.isdigit() and hour == "*":
+        return _("Every hour at minute %(minute)s") % {"minute": f"{int(minute):02d}"}
     if not others and minute.isdigit() and "-" in hour and hour.replace("-", "").isdigit():
         first, last = hour.split("-")
         return _("Every hour from %(first)s:%(minute)s to %(last)s:%(minute)s") % {

@@ -36,7 +36,12 @@ def target_for(notification, user):
     """The record `notification` is about, if `user` may still see it; else Http404.
 
     The record is looked up through its model's `visible_to(user)`, as every page does: a
-    record reassigned to someone else, or deleted, does not exist for this reader any more."""
+    record reassigned to someone else, or deleted, does not exist for this reader any more.
+    A digest about no one record (a team's overdue follow-ups, the grade review) leads to its
+    page, which checks the reader itself."""
+    url = notification.url
+    if notification.target_type_id is None and url.startswith("/") and not url.startswith("//"):
+        return url
     if not notification.has_target:
         raise Http404
     model = notification.target_type.model_class()

@@ -53,8 +53,9 @@ def test_register_is_a_decorator_too():
 
     areas = hooks.get(hooks.NAV_ITEMS)
     assert areas[0] is teams_hooks.home  # order 0
-    # administration last: the teams' areas, then the contracts' approval chain (930)
-    assert areas[-4:-1] == [teams_hooks.users, teams_hooks.teams, teams_hooks.calendar]
+    # administration last: the teams' areas, then the contracts' approval chain (930) and the
+    # customers' lead settings (940)
+    assert areas[-5:-2] == [teams_hooks.users, teams_hooks.teams, teams_hooks.calendar]
 
 
 def test_register_temporarily_restores_the_registry_even_after_an_error():

@@ -144,6 +144,8 @@ class ApprovalDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "step"], name="one_decision_per_round_step")
         ]
+        # What a user decided at steps not of their own role (legal's sight): by index.
+        indexes = [models.Index(fields=["by", "step"], name="decision_by_step")]
 
     def __str__(self):
         return f"{self.round} · {self.step} · {self.get_decision_display()}"

@@ -144,6 +144,10 @@ class Contract(models.Model):
         related_name="+",
     )
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    # The roles of every approval step the contract has waited at, in any round ("|legal|"):
+    # a role of roles.SEES_CONTRACTS_AT_THEIR_STEP sees the contract from then on. Kept on
+    # the row so legal's lists test each row in place (most contracts reach legal).
+    reached_roles = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     cancel_reason = models.CharField(_("why cancelled"), max_length=500, blank=True)
@@ -166,6 +170,8 @@ class Contract(models.Model):
             models.Index(fields=["customer", "status", "signed_on"]),
             # The receivables' totals join the signed contracts' owners from this index alone.
             models.Index(fields=["status"], include=["id", "owner"], name="contract_status_owner"),
+            # The list's newest first: a page is read down this index, not sorted from all.
+            models.Index(fields=["created_at", "id"], name="contract_created_sort"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -177,6 +183,13 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def wait_at(self, step, when):
+        """Move the current approval round to `step` (waiting since `when`); the fields to
+        save are current_step, waiting_since and reached_roles."""
+        self.current_step, self.waiting_since = step, when
+        if f"|{step.role}|" not in (self.reached_roles or "|"):
+            self.reached_roles = f"{self.reached_roles or '|'}{step.role}|"
 
     @property
     def is_draft(self):

@@ -107,14 +107,14 @@ def contract_submit(*, contract, by, version=None):
         snapshot=snapshot(contract),
         submitted_by=by,
     )
-    contract.current_step, contract.waiting_since = first, timezone.now()
+    contract.wait_at(first, timezone.now())
     change_status(
         contract,
         Contract.Status.IN_APPROVAL,
         by=by,
         reason=gettext_noop("Submitted for approval (round %(round)s)."),
         reason_args={"round": number},
-        also=("current_step", "waiting_since"),
+        also=("current_step", "waiting_since", "reached_roles"),
     )
     return round
 
@@ -175,9 +175,10 @@ def contract_approve(*, contract, by, comment="", round_number=None, version=Non
     position = ids.index(decision.step_id)
     now = timezone.now()
     if position + 1 < len(ids):
-        contract.current_step = ApprovalStep.objects.get(pk=ids[position + 1])
-        contract.waiting_since = now
-        contract.save(update_fields=["current_step", "waiting_since", "updated_at"])
+        contract.wait_at(ApprovalStep.objects.get(pk=ids[position + 1]), now)
+        contract.save(
+            update_fields=["current_step", "waiting_since", "reached_roles", "updated_at"]
+        )
         return decision
     round.outcome, round.finished_at = ApprovalRound.Outcome.APPROVED, now
     round.save(update_fields=["outcome", "finished_at"])

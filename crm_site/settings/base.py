@@ -291,11 +291,19 @@ REMINDER_SCHEDULES = {
     "customers.followups_due": {"hour": "8", "minute": "0"},
     "customers.followups_overdue_team": {"hour": "8", "minute": "30"},
     "customers.tasks_due": {"hour": "8", "minute": "5"},
+    "customers.leads_unscreened": {"hour": "8", "minute": "35"},
+    # After the pools' reclaim (04:30), which writes the warnings this rule reads.
+    "customers.reclaim_warnings": {"hour": "8", "minute": "40"},
+    "customers.grade_review_ready": {"hour": "8", "minute": "45"},
     "opportunities.solutions_overdue": {"hour": "8", "minute": "10"},
     "opportunities.approvals_waiting": {"hour": "9-18", "minute": "20"},
     "contracts.instalments_due": {"hour": "8", "minute": "15"},
     "contracts.instalments_overdue": {"hour": "8", "minute": "20"},
     "contracts.approvals_waiting": {"hour": "9-18", "minute": "25"},
+    # Hourly, every day: a complaint's reply deadline runs through weekends too.
+    "aftersales.complaint_deadlines": {"hour": "*", "minute": "35"},
+    "aftersales.revisits_due": {"hour": "8", "minute": "50"},
+    "delivery.phases_late": {"hour": "8", "minute": "55"},
 }
 for _rule, _schedule in REMINDER_SCHEDULES.items():
     CELERY_BEAT_SCHEDULE[f"reminder-{_rule}"] = {

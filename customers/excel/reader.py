@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from .. import normalize, validation, xlsx
-from ..models import Grade, Industry, Tag
+from ..models import Customer, Grade, Industry, Tag
 from ..selectors import owner_choices
 from .columns import (
     COLUMNS,
@@ -46,8 +46,9 @@ def open_workbook(upload):
 class _Reader:
     """Turns one sheet's rows into ImportRows and Problems; queries are made in bulk."""
 
-    def __init__(self, user):
+    def __init__(self, user, *, routed=False):
         self.user = user
+        self.routed = routed
         self.problems = []
         # The same cell value in the same column reads the same: read it once.
         self.memo = {}
@@ -293,6 +294,8 @@ class _Reader:
             )
             return None
         owner = extra.get("owner")
+        if self.routed:
+            return self._routed_row(number, customer, contact, extra)
         if owner is None and not self.may_own:
             self.problem(
                 number,
@@ -311,6 +314,31 @@ class _Reader:
             grade_given="grade" in customer,
         )
 
+    def _routed_row(self, number, customer, contact, extra):
+        """An inbound lead: the team's routing chooses the owner, and it is a lead."""
+        if extra.get("owner") is not None:
+            self.problem(
+                number,
+                self._index("负责人(用户名)"),
+                _("Leave the owner empty: the team's routing assigns inbound leads."),
+            )
+            return None
+        if customer.get("status", Customer.Status.LEAD) != Customer.Status.LEAD:
+            self.problem(
+                number,
+                self._index("客户状态"),
+                _("An inbound lead is a lead: leave the status empty or write 线索."),
+            )
+            return None
+        return ImportRow(
+            row=number,
+            customer=customer,
+            contact=contact or None,
+            tags=extra.get("tags", []),
+            owner=None,
+            grade_given="grade" in customer,
+        )
+
     def _index(self, header):
         return next((i for i, c in self.columns if c.header == header), None)
 
@@ -319,13 +347,14 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_workbook(book, *, user):
+def parse_workbook(book, *, user, routed=False):
     """Read the first sheet of an `xlsx.Book`: (rows, problems). Nothing is written.
 
     Row 1 holds the headers. A row with anything in it is read (a formula without a saved
     result too), so it is imported or reported, never skipped. A bound of the reader raises
-    `xlsx.LimitReached` and the whole file is refused."""
-    reader = _Reader(user)
+    `xlsx.LimitReached` and the whole file is refused. `routed`: inbound leads, whose owner
+    the team's routing chooses (an owner or a status other than lead is a problem)."""
+    reader = _Reader(user, routed=routed)
     lines = book.rows()
     rows = []
     first = next(lines, None)

@@ -15,6 +15,8 @@ class CustomerImportForm(NamedEmptyChoices, forms.Form):
     before anything is written: after `is_valid()`, `rows` holds the rows for
     `services.customers_import`, or `problems` lists each row, column and message."""
 
+    routed = False  # inbound leads: the team's routing chooses the owner (InboundImportForm)
+
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{excel.XLSX_CONTENT_TYPE}"}),
@@ -40,7 +42,9 @@ class CustomerImportForm(NamedEmptyChoices, forms.Form):
             )
         try:
             with excel.open_workbook(upload) as book:
-                self.rows, self.problems = excel.parse_workbook(book, user=self.user)
+                self.rows, self.problems = excel.parse_workbook(
+                    book, user=self.user, routed=self.routed
+                )
         except xlsx.Refused as refused:
             # Not a workbook, damaged, or a bound reached: nothing of it is kept.
             self.rows, self.problems = [], []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .customer import Customer
 
@@ -23,6 +24,9 @@ class ScreeningSettings(models.Model):
     weight_size = _weight(_("weight of size"), 20)
     weight_budget = _weight(_("weight of budget"), 30)
     weight_decision = _weight(_("weight of the decision chain"), 20)
+    history = HistoricalRecords()
+
+    WEIGHT_FIELDS = ("weight_industry", "weight_size", "weight_budget", "weight_decision")
 
     class Meta:
         verbose_name = _("screening settings")
@@ -52,7 +56,10 @@ class DisqualifyReason(models.Model):
     """Why a lead was turned down (an admin's list)."""
 
     label = models.CharField(_("reason"), max_length=60, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive reason is no longer offered.")
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["label"]
@@ -118,6 +125,8 @@ class InboundRouting(models.Model):
     last_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The method's changes; round robin's turn moves with every lead (an UPDATE, no history).
+    history = HistoricalRecords(excluded_fields=["last_user"])
 
     class Meta:
         verbose_name = _("inbound lead routing")

@@ -49,8 +49,8 @@ from .grading import (
     grade_review_propose,
     grading_settings_update,
 )
-from .inbound import inbound_lead_create
-from .leads import lead_screen
+from .inbound import inbound_lead_create, inbound_leads_import, inbound_routing_save
+from .leads import disqualify_reason_save, lead_screen, screening_settings_update
 from .lists import customers_bulk_tag, list_columns_save, saved_view_create, saved_view_delete
 from .ownership import customer_merge, customers_bulk_reassign, customers_handover
 from .pools import (
@@ -74,8 +74,12 @@ __all__ = [
     "customer_claim",
     "customer_return",
     "customers_reclaim",
+    "disqualify_reason_save",
     "inbound_lead_create",
+    "inbound_leads_import",
+    "inbound_routing_save",
     "lead_screen",
+    "screening_settings_update",
     "pool_save",
     "CADENCE_FIELDS",
     "CustomerError",

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import validation
 from ..errors import CustomerError
 from ..models import (
     Customer,
     CustomerStatusChange,
+    DisqualifyReason,
     LeadScreening,
     OwnershipChange,
     ScreeningSettings,
 )
-from ..permissions import can_edit_customer
+from ..permissions import can_edit_customer, is_admin
 from .common import _change_status, _lock_customer
 from .pools import PoolError, _put_in_pool, pool_for
 
@@ -74,3 +76,40 @@ def lead_screen(
     else:
         _change_status(customer, Customer.Status.CHURNED, by=by, reason=code, comment=str(reason))
     return screening
+
+
+# --- the admin's lead settings ------------------------------------------------------------
+
+
+@transaction.atomic
+def screening_settings_update(*, by, **weights):
+    """Change the screening weights (admins); they add up to 100 (validation). Scores already
+    given stay as they were."""
+    if not is_admin(by):
+        raise PermissionDenied
+    with validation.enforce():
+        validation.screening_weights(**weights)
+    ScreeningSettings.load()
+    settings_ = ScreeningSettings.objects.select_for_update().get(pk=1)
+    for name, value in weights.items():
+        setattr(settings_, name, value)
+    settings_._history_user = by
+    settings_.save()
+    return settings_
+
+
+@transaction.atomic
+def disqualify_reason_save(*, by, reason):
+    """Add or change a reason a lead may be disqualified for (admins). A reason used by a
+    screening is never deleted: made inactive, it is no longer offered."""
+    if not is_admin(by):
+        raise PermissionDenied
+    reason.label = (reason.label or "").strip()
+    if not reason.label:
+        raise CustomerError(_("Write the reason."))
+    taken = DisqualifyReason.objects.filter(label__iexact=reason.label).exclude(pk=reason.pk)
+    if taken.exists():
+        raise CustomerError(_("“%(label)s” is already in the list.") % {"label": reason.label})
+    reason._history_user = by
+    reason.save()
+    return reason

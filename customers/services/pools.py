@@ -11,12 +11,12 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from crm_site import hooks
+from crm_site import bulk_insert, hooks
 from teams import policy
 from teams.models import Team, User
 
@@ -225,13 +225,12 @@ def _put_in_pool(customers, pools, *, by, how, reasons):
         )
         for customer in customers
     ]
-    by_owner = {}
-    for customer in customers:
-        by_owner.setdefault(customer.owner_id, []).append(customer.pk)
-    for owner_id, pks in by_owner.items():
-        Task.objects.filter(customer_id__in=pks, owner_id=owner_id, done_at__isnull=True).update(
-            done_at=now
-        )
+    # Each owner's open tasks on their customers, in one UPDATE (before the owner goes).
+    Task.objects.filter(
+        customer__in=[customer.pk for customer in customers],
+        owner_id=F("customer__owner_id"),
+        done_at__isnull=True,
+    ).update(done_at=now)
     CustomerShare.objects.filter(customer__in=customers).delete()
     by_pool = {}
     for customer in customers:
@@ -244,18 +243,18 @@ def _put_in_pool(customers, pools, *, by, how, reasons):
         Customer.objects.filter(pk__in=pks).update(
             owner=None, owner_since=None, pool_id=pool_id, pooled_at=now, updated_at=now
         )
-    Customer.history.bulk_history_create(
+    # COPY on PostgreSQL: the reclaim writes thousands of these at once.
+    bulk_insert.history(
+        Customer,
         customers,
-        update=True,
-        default_user=by,
-        default_change_reason=(
+        history_user=by,
+        history_reason=(
             gettext_noop("Returned to the pool")
             if how == OwnershipChange.How.RETURN
             else gettext_noop("Reclaimed by the pool")
         ),
-        batch_size=1000,
     )
-    OwnershipChange.objects.bulk_create(changes, batch_size=1000)
+    bulk_insert.create(OwnershipChange, changes)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from crm_site import paging
 from .. import forms, masking, services
 from ..filters import CustomerFilter
 from ..models import Contact, Industry, ListColumns, SavedView, Tag
+from ..selectors import visible_pools
 from .mixins import CustomerScopeMixin, _list_query, _list_url
 
 LIST_NAME = "customers"
@@ -112,6 +113,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         field.widget.choices = [("", field.empty_label)] + [
             (pk, name) for pk, name in Industry.objects.values_list("pk", "name")
         ]
+        filterset.form.fields["pool"].widget.choices = self.pool_options
         if self.manages:
             filterset.form.fields["team"].widget.choices = filterset.team_choices()
         return filterset
@@ -149,6 +151,12 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         row = ListColumns.objects.filter(user=self.request.user, list_name=LIST_NAME).first()
         hidden = set(row.hidden) if row else set()
         return {name: name not in hidden for name in OPTIONAL_COLUMNS}
+
+    @cached_property
+    def pool_options(self):
+        """The pool filter's options (one query, read only when the page shows them)."""
+        pools = visible_pools(self.request.user).order_by("name").values_list("pk", "name")
+        return CustomerFilter.pool_choices(pools)
 
     @cached_property
     def manages(self):
@@ -206,6 +214,8 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
                     text = tags.get(str(one), one)
                 elif name == "owner":
                     text = one.display_name
+                elif name == "pool":
+                    text = dict(self.pool_options).get(one, one)
                 elif value is True:
                     text = ""
                 elif getattr(field, "choices", None) is not None and not hasattr(one, "pk"):

@@ -21,18 +21,8 @@ from teams import policy
 from .. import masking, services
 from ..forms.pools import AssignForm, OwnershipLogFilterForm, PoolFilterForm, PoolForm, ReturnForm
 from ..models import Contact, Customer, OwnershipChange, Pool
-from ..querysets import pool_teams
+from ..selectors import visible_pools
 from ..services import pools as pool_rules
-
-
-def visible_pools(user):
-    """The pools whose customers `user` sees: all for those who see all, else their teams'."""
-    if policy.sees_all(user):
-        return Pool.objects.all()
-    teams = pool_teams(user)
-    if teams is None:
-        return Pool.objects.none()
-    return Pool.objects.filter(teams__in=teams).distinct()
 
 
 class PoolListView(PermissionRequiredMixin, ListView):

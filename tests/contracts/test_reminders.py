@@ -52,7 +52,7 @@ def test_an_instalment_due_within_3_days_reminds_the_owner(signed, rep, due, fie
     assert run("contracts.instalments_due", WED) == expected
     assert run("contracts.instalments_due", WED) == []  # once
     if sent:
-        assert Notification.objects.get().url == f"/contracts/{signed.pk}/"
+        assert Notification.objects.get().url == f"/contracts/{signed.pk}/#instalment-1"
 
 
 def test_nothing_for_a_contract_not_signed_or_on_a_day_off(customer, steps, rep):

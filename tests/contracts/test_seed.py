@@ -60,6 +60,13 @@ def test_seed_volume_grows_contracts_rounds_instalments_and_payments():
     assert not ApprovalDecision.objects.filter(by=F("round__contract__owner")).exists()
     legal = User.objects.get(role=Role.LEGAL)
     assert Contract.objects.waiting_for(legal).exists()
+    # Legal sees every contract whose round reached their step, as the services record it.
+    reached = set(
+        ApprovalDecision.objects.filter(step__role=Role.LEGAL).values_list(
+            "round__contract", flat=True
+        )
+    ) | set(waiting.filter(current_step__role=Role.LEGAL).values_list("pk", flat=True))
+    assert set(Contract.objects.visible_to(legal).values_list("pk", flat=True)) == reached
     # Each contract's status history leads to its status through allowed moves.
     for contract in Contract.objects.prefetch_related("status_changes"):
         changes = sorted(contract.status_changes.all(), key=lambda c: (c.at, c.pk))

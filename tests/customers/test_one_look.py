@@ -165,7 +165,7 @@ def test_there_is_no_source_tag_dimension_and_industry_tags_are_segments():
 
 def test_old_source_tags_become_custom_tags(rep):
     migration = importlib.import_module(
-        "customers.migrations.0020_tags_never_repeat_industry_or_source"
+        "customers.migrations.0021_tags_never_repeat_industry_or_source"
     )
     custom = TagFactory(name="老客户转介绍", dimension=Tag.Dimension.CUSTOM)
     # rows written before the dimension left the choices

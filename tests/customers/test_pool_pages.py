@@ -258,3 +258,55 @@ def test_the_ownership_log_filters_and_exports(client, admin_user, rep, waiting,
     assert "青禾食品有限公司" in body and "Claimed from the pool" in body
     bad = client.get(url, {"start": "2026-12-05", "end": "2026-12-01"}).content.decode()
     assert "The start date is after the end date." in bad
+
+
+# --- the customer list's pool filter --------------------------------------------------------
+
+LIST = reverse("customers:customer-list")
+
+
+@pytest.mark.parametrize(
+    ("choice", "shown", "hidden"),
+    [
+        ("any", ["青禾食品有限公司"], ["自己的客户"]),
+        ("none", ["自己的客户"], ["青禾食品有限公司"]),
+        ("", ["青禾食品有限公司", "自己的客户"], []),
+    ],
+)
+def test_the_customer_list_filters_by_pool(client, rep, waiting, choice, shown, hidden):
+    CustomerFactory(owner=rep, name="自己的客户")
+    html = page(client, rep, f"{LIST}?pool={choice}")
+    for name in shown:
+        assert name in html
+    for name in hidden:
+        assert name not in html
+    # The pooled row keeps its contacts masked whatever the filter.
+    assert PHONE not in html and EMAIL not in html
+
+
+def test_the_pool_filter_offers_only_the_pools_the_user_sees(client, rep, pool, waiting):
+    PoolFactory(name="华南公海", teams=[])
+    html = page(client, rep, f"{LIST}?pool={pool.pk}")
+    assert "青禾食品有限公司" in html
+    assert f'<option value="{pool.pk}" selected>华东公海</option>' in html
+    assert "华南公海" not in html
+    assert "Pool: 华东公海" in html  # the chip names the pool
+
+
+def test_a_pool_the_user_cannot_see_filters_to_nothing(client, other_rep, waiting):
+    html = page(client, other_rep, f"{LIST}?pool={waiting.pool_id}")
+    assert "青禾食品有限公司" not in html
+
+
+def test_a_pool_filter_that_is_not_a_pool_is_refused_clearly(client, rep, waiting):
+    html = page(client, rep, f"{LIST}?pool=abc")
+    assert "Choose a pool from the list." in html
+
+
+def test_the_export_of_the_pool_filter_stays_masked(client, manager, waiting):
+    CustomerFactory(owner=manager, name="经理的客户")
+    response = export(client, manager, {"pool": "any"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [str(c) for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
+    assert "青禾食品有限公司" in cells and "经理的客户" not in cells
+    assert MASKED in cells and PHONE not in cells and EMAIL not in cells

@@ -145,3 +145,44 @@ def test_the_command_dry_run_changes_nothing(rep, pool):
     call_command("pool_reclaim", stdout=out)
     customer.refresh_from_db()
     assert customer.owner is None
+
+
+# --- exactly once, as the plan saw it ---------------------------------------------------------
+
+
+def test_a_customer_followed_up_or_handed_over_after_the_plan_stays(
+    rep, manager, pool, monkeypatch
+):
+    """The run reads each due customer again under its lock: one followed up or given to
+    someone else between the plan and the write is not reclaimed."""
+    from customers.services import reclaim
+
+    followed = owned(rep, since=200, followup=100)
+    handed = owned(rep, since=200, followup=100)
+    plain = owned(rep, since=200, followup=100)
+    planned = reclaim.reclaim_plan
+
+    def plan_then_work(now):
+        result = planned(now)
+        Customer.objects.filter(pk=followed.pk).update(last_followup_at=NOW)
+        Customer.objects.filter(pk=handed.pk).update(owner=manager)
+        return result
+
+    monkeypatch.setattr(reclaim, "reclaim_plan", plan_then_work)
+    run = services.customers_reclaim(now=NOW)
+    assert [pk for pk, _pool, _reason in run.reclaimed] == [plain.pk]
+    assert list(OwnershipChange.objects.values_list("customer_id", flat=True)) == [plain.pk]
+    followed.refresh_from_db()
+    handed.refresh_from_db()
+    assert followed.owner == rep and handed.owner == manager
+
+
+def test_many_customers_are_each_reclaimed_exactly_once(rep, pool):
+    due = [owned(rep, since=200, followup=40) for _ in range(7)]
+    kept = [owned(rep, grade="A", since=200, followup=5) for _ in range(3)]
+    for moment in (NOW, NOW + timedelta(minutes=1), NOW + timedelta(hours=5)):
+        services.customers_reclaim(now=moment)
+    rows = OwnershipChange.objects.filter(how=OwnershipChange.How.RECLAIM)
+    assert sorted(rows.values_list("customer_id", flat=True)) == sorted(c.pk for c in due)
+    assert not Customer.objects.filter(pk__in=[c.pk for c in kept], pool__isnull=False).exists()
+    assert not Task.objects.filter(customer__in=due, done_at__isnull=True).exists()

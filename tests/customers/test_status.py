@@ -171,10 +171,10 @@ def test_a_follow_up_wakes_a_dormant_customer_on_the_record(rep):
 # --- read in the reader's language -------------------------------------------------------------
 
 
-def test_the_history_is_on_the_customer_page_in_the_readers_language(rep, password):
+def test_the_history_is_on_the_customer_timeline_in_the_readers_language(rep, password):
     customer = CustomerFactory(owner=rep, status=S.LEAD)
     services.customer_change_status(customer=customer, to=S.PROSPECT, by=rep)
-    url = reverse("customers:customer-detail", args=[customer.pk])
+    url = reverse("customers:customer-timeline", args=[customer.pk])
     english = Client(headers={"accept-language": "en"})
     english.force_login(rep)
     page = english.get(url).content.decode()

@@ -2,12 +2,13 @@
 team's for managers, overdue work kept in front on today, and the .ics feed behind a secret,
 revocable token."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from aftersales.models import Complaint, Revisit
 from notifications import agenda
 from notifications.models import AgendaFeed
 from tests.factories import (
@@ -125,6 +126,22 @@ def test_a_manager_reads_the_teams_agenda_and_a_rep_only_their_own(client, rep, 
     assert b'id="agenda-team"' not in as_rep.content
 
 
+def _complaint(customer, handler, due):
+    resolve_by = timezone.make_aware(datetime.combine(due, time(18)))
+    return Complaint.objects.create(
+        customer=customer,
+        subject=f"投诉{customer.pk}",
+        description="—",
+        channel=Complaint.Channel.PHONE,
+        category=Complaint.Category.SERVICE,
+        severity=Complaint.Severity.MEDIUM,
+        received_at=timezone.now(),
+        handler=handler,
+        respond_by=timezone.now() + timedelta(hours=48),
+        resolve_by=resolve_by,
+    )
+
+
 def test_the_agenda_runs_a_constant_number_of_queries(client, rep, django_assert_max_num_queries):
     today = timezone.localdate()
 
@@ -145,6 +162,14 @@ def test_the_agenda_runs_a_constant_number_of_queries(client, rep, django_assert
         TaskFactory(customer=extra, due_date=today - timedelta(days=n))
         contract = ContractFactory(customer=extra, signed=True)
         InstalmentFactory(contract=contract, position=1, due_date=today + timedelta(days=n % 7))
+        _complaint(extra, rep, today + timedelta(days=n % 9))
+        Revisit.objects.create(
+            customer=extra,
+            kind=Revisit.Kind.QUARTERLY,
+            period="2026Q4",
+            due_date=today + timedelta(days=n % 3),
+            assignee=rep,
+        )
     assert count() == few
 
 
@@ -233,3 +258,49 @@ def test_long_lines_fold_without_splitting_a_character():
 def test_the_agenda_is_in_the_navbar(client, rep):
     response = _page(client, rep)
     assert b'href="/notifications/agenda/"' in response.content
+
+
+def test_complaints_due_and_revisits_are_on_the_handlers_agenda(client, aftersales, rep):
+    today = timezone.localdate()
+    customer = CustomerFactory(owner=rep, name="华东精密")
+    late = _complaint(customer, aftersales, today - timedelta(days=2))
+    soon = _complaint(customer, aftersales, today + timedelta(days=1))
+    _complaint(customer, aftersales, today + timedelta(days=30))  # next month
+    closed = _complaint(customer, aftersales, today)
+    Complaint.objects.filter(pk=closed.pk).update(status=Complaint.Status.CLOSED)
+    revisit = Revisit.objects.create(
+        customer=customer,
+        kind=Revisit.Kind.QUARTERLY,
+        period="2026Q4",
+        due_date=today + timedelta(days=1),
+        assignee=aftersales,
+    )
+    # A revisit whose customers task is open shows as that task, once.
+    task = TaskFactory(customer=customer, owner=aftersales, title="季度回访", due_date=today)
+    Revisit.objects.create(
+        customer=customer,
+        kind=Revisit.Kind.ANNIVERSARY,
+        period="2026",
+        due_date=today,
+        assignee=aftersales,
+        task=task,
+    )
+
+    response = _page(client, aftersales, view="day", date=today.isoformat())
+    on_today = {(item.kind, item.title, item.url) for item in response.context["entries"]}
+    assert on_today == {
+        (
+            "complaint",
+            f"{late.number} {late.subject} · 华东精密",
+            f"/aftersales/complaints/{late.pk}/",
+        ),
+        ("task", "季度回访 · 华东精密", f"/customers/{customer.pk}/"),
+    }
+    tomorrow = _page(client, aftersales, view="day", date=(today + timedelta(days=1)).isoformat())
+    entries = {item.kind: item for item in tomorrow.context["entries"]}
+    assert set(entries) == {"complaint", "revisit"}
+    assert entries["complaint"].title.startswith(soon.number)
+    assert entries["revisit"].title == "华东精密 · 2026Q4"
+    assert entries["revisit"].url.endswith(f"?customer={customer.pk}&revisit={revisit.pk}")
+    # The rep does not handle them: not on the rep's agenda.
+    assert _titles(_page(client, rep, view="week", date=today.isoformat())) == []

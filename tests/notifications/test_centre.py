@@ -190,3 +190,20 @@ def test_a_record_out_of_reach_answers_404_and_says_so(client, rep, other_rep):
     response = client.get(reverse("notifications:notification-open", args=[notification.pk]))
     assert response.status_code == 404
     assert "no longer visible to you" in response.content.decode()
+
+
+def test_a_digest_about_no_one_record_opens_its_page(client, manager):
+    notification, _ = services.notify(
+        recipient=manager,
+        kind=Kind.GRADE_REVIEW,
+        key="test/digest",
+        title="Quarterly grade review %(period)s: %(count)s proposals wait for your decision",
+        args={"period": "2026Q4", "count": 3},
+        url=reverse("customers:grade-review"),
+    )
+    client.force_login(manager)
+    response = client.get(reverse("notifications:notification-open", args=[notification.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("customers:grade-review")
+    notification.refresh_from_db()
+    assert notification.read_at is not None

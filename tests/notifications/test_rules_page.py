@@ -52,6 +52,7 @@ def test_the_page_lists_every_rule_with_its_last_run(
     assert set(rows) == set(engine.all_rules())
     assert rows["customers.followups_due"]["schedule"] == "Every day at 08:00"
     assert rows["opportunities.approvals_waiting"]["schedule"] == ("Every hour from 09:20 to 18:20")
+    assert rows["aftersales.complaint_deadlines"]["schedule"] == "Every hour at minute 35"
     assert rows["customers.followups_due"]["last_run"] == RuleRun.objects.filter(
         rule="customers.followups_due"
     ).latest("pk")
@@ -79,6 +80,8 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         "instalment_due_days": 5,
         "instalment_manager_days": 10,
         "instalment_legal_days": 45,
+        "complaint_warn_hours": 8,
+        "revisit_days": 14,
     }
     page = client.post(reverse(URL), data)
     assert page.status_code == 200
@@ -99,6 +102,7 @@ def test_an_admin_edits_the_thresholds(client, admin_user):
         12,
         36,
     )
+    assert (saved.complaint_warn_hours, saved.revisit_days) == (8, 14)
 
 
 def test_admins_find_the_rules_in_their_user_menu(client, admin_user, rep):

@@ -1,12 +1,16 @@
-"""The navbar's global search: customers (name, phone), contacts, opportunities and contracts
-the user may see, grouped by kind, at most 5 of a kind with a link to the rest, and nothing
-of another rep's."""
+"""The navbar's global search: customers (name, phone), contacts, opportunities, contracts and
+complaints the user may see, grouped by kind, at most 5 of a kind with a link to the rest, and
+nothing of another rep's."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from aftersales.models import AftersalesAssignment, Complaint
 from tests.factories import (
     ContactFactory,
     ContractFactory,
@@ -112,6 +116,7 @@ def test_the_search_runs_a_constant_number_of_queries(client, rep):
         ContactFactory(customer=customer, name=f"华东联系人{n}")
         OpportunityFactory(customer=customer, owner=rep, name=f"华东机会{n}")
         ContractFactory(customer=customer, title=f"华东合同{n}")
+        _complaint(customer, rep, f"华东投诉{n}")
     assert count() == few
 
 
@@ -119,3 +124,45 @@ def test_the_navbar_has_the_search_box(client, rep):
     client.force_login(rep)
     body = client.get(reverse("home")).content.decode()
     assert 'id="global-search-q"' in body and 'id="search-icon"' in body
+
+
+def _complaint(customer, handler, subject):
+    now = timezone.now()
+    return Complaint.objects.create(
+        customer=customer,
+        subject=subject,
+        description="—",
+        channel=Complaint.Channel.PHONE,
+        category=Complaint.Category.PRODUCT,
+        severity=Complaint.Severity.MEDIUM,
+        received_at=now,
+        handler=handler,
+        respond_by=now + timedelta(hours=48),
+        resolve_by=now + timedelta(days=7),
+    )
+
+
+def test_complaints_are_found_by_subject_or_number_where_visible(
+    client, rep, other_rep, manager, aftersales, director
+):
+    mine = CustomerFactory(owner=rep, name="华东精密")
+    theirs = CustomerFactory(owner=other_rep, name="华南物流")
+    own = _complaint(mine, aftersales, "设备异响")
+    other = _complaint(theirs, aftersales, "设备漏油")
+    AftersalesAssignment.objects.create(customer=theirs, user=aftersales)
+
+    assert _groups(client, rep, "设备")[1]["complaints"] == [f"{own.number} 设备异响"]
+    assert "complaints" not in _groups(client, rep, "华东精")[1]  # the customer's group finds it
+    assert _groups(client, manager, own.number.lower())[1]["complaints"] == [
+        f"{own.number} 设备异响"
+    ]
+    # Another rep's customer's complaint: not for this rep, nor by its number.
+    assert "complaints" not in _groups(client, rep, other.number)[1]
+    # The after-sales user serving both and handling both, and a director, find both.
+    both = sorted([f"{own.number} 设备异响", f"{other.number} 设备漏油"])
+    assert sorted(_groups(client, aftersales, "设备")[1]["complaints"]) == both
+    assert sorted(_groups(client, director, "设备")[1]["complaints"]) == both
+    response, _found = _groups(client, rep, "设备")
+    group = next(g for g in response.context["groups"] if g.kind == "complaints")
+    assert group.hits[0].url == f"/aftersales/complaints/{own.pk}/"
+    assert group.hits[0].detail.startswith("华东精密 · ")

@@ -25,7 +25,7 @@ def source_tags_become_custom(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0019_task_by_hand_without_customer"),
+        ("customers", "0020_task_by_hand_without_customer"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0018_saved_view_default_shared_list_columns"),
+        ("customers", "0019_lead_settings_history"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0020_tags_never_repeat_industry_or_source'),
+        ('customers', '0021_tags_never_repeat_industry_or_source'),
     ]
 
     operations = [
