@@ -4,6 +4,7 @@ timeline, home panels, what a merge moves, demo and volume data."""
 
 from django.utils.translation import gettext_noop
 
+from contracts.models import Contract
 from crm_site import hooks
 
 from . import agenda, demo, pages, reminders, search, volume
@@ -11,9 +12,17 @@ from .models import AftersalesAssignment, AftersalesRecord, Complaint, Revisit, 
 from .querysets import assigned_customer_ids
 
 
-def customer_sight(*, user):
-    """After-sales staff see the customers assigned to them (the policy's `extra`)."""
-    return assigned_customer_ids(user)
+def aftersales_sight(*, user, kind):
+    """After-sales staff see the customers assigned to them and those customers' contracts
+    (the policy's `extra`). No query of its own: a subquery."""
+    customers = assigned_customer_ids(user)
+    if customers is None:
+        return None
+    if kind == "customer":
+        return customers
+    if kind == "contract":
+        return Contract.objects.order_by().filter(customer_id__in=customers).values("pk")
+    return None
 
 
 def move_records(*, keep, merge, by, dry_run):
@@ -62,12 +71,15 @@ def move_assignment(*, keep, merge, by, dry_run):
     )
 
 
-hooks.register(hooks.CUSTOMER_SIGHT, customer_sight)
+hooks.register(hooks.ASSIGNED_SIGHT, aftersales_sight)
 hooks.register(hooks.NAV_ITEMS, pages.complaints_nav, order=450)
 hooks.register(hooks.HOME_GREETING, pages.greeting, order=450)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_section, order=450)
+hooks.register(hooks.CUSTOMER_LIST_COLUMNS, pages.satisfaction_column, order=450)
+hooks.register(hooks.CUSTOMER_LIST_FILTERS, pages.satisfaction_filter, order=450)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.complaint_events)
 hooks.register(hooks.CUSTOMER_TIMELINE, pages.record_events)
+hooks.register(hooks.OPPORTUNITY_ORIGINS, pages.opportunity_origin, order=450)
 hooks.register(hooks.HOME_PANELS, pages.revisits_panel, order=450)
 hooks.register(hooks.HOME_PANELS, pages.deadlines_panel, order=451)
 hooks.register(hooks.HOME_PANELS, pages.team_complaints_panel, order=452)

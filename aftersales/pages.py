@@ -1,17 +1,22 @@
 """What after-sales shows on other apps' pages (registered in hooks.py): the navbar item,
-the customer section and timeline events, the home panels. Each runs a constant number of
-queries."""
+the customer section and timeline events, the home panels, an opportunity's origin, the
+customer list's satisfaction column and filter. Each runs
+a constant number of queries."""
 
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.forms import ChoiceField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm_site.hooks import Event, NavItem, Panel, Section
+from contracts.models import Contract
+from crm_site.hooks import Action, Event, ListColumn, ListFilter, NavItem, Panel, Section
+from customers.forms.fields import FastSelect
 from customers.models import Customer
+from opportunities.models import Source
 from teams import roles
 from teams.models import User
 
@@ -22,10 +27,12 @@ from .models import (
     AftersalesRecord,
     Complaint,
     ComplaintStatusChange,
+    CrossSell,
     Revisit,
 )
 from .permissions import assigns_aftersales, can_serve, works_aftersales
-from .services.satisfaction import Scores, annotate_scores
+from .services.satisfaction import NONE as NO_SCORE
+from .services.satisfaction import Scores, annotate_list, annotate_scores, filter_by_band
 
 TIMELINE_ROWS = 20
 
@@ -180,3 +187,76 @@ def team_complaints_panel(*, user):
         "aftersales/panels/team_complaints.html",
         {"rows": rows, "total": total, "breached": breached},
     )
+
+
+def opportunity_origin(*, opportunity, user):
+    """On the opportunity page: the complaint, after-sales record or contract (a renewal) it
+    was made from, when `user` may read it. One query, only for the sources after-sales
+    uses."""
+    if opportunity.source not in (Source.AFTERSALES, Source.EXISTING):
+        return None
+    seen = {
+        "complaint_seen": Complaint.objects.visible_to(user).filter(pk=OuterRef("complaint_id")),
+        "record_seen": AftersalesRecord.objects.visible_to(user).filter(pk=OuterRef("record_id")),
+        "contract_seen": Contract.objects.visible_to(user).filter(pk=OuterRef("contract_id")),
+    }
+    origin = (
+        CrossSell.objects.filter(opportunity_id=opportunity.pk)
+        .select_related("complaint", "record", "contract")
+        .annotate(**{name: Exists(rows) for name, rows in seen.items()})
+        .first()
+    )
+    if origin is None:
+        return None
+    if origin.complaint is not None and origin.complaint_seen:
+        return Action(
+            origin.complaint.get_absolute_url(),
+            gettext("From complaint %(number)s") % {"number": origin.complaint.number},
+            "headset",
+            "origin-complaint",
+        )
+    if origin.record is not None and origin.record_seen:
+        return Action(
+            reverse("aftersales:record-detail", args=[origin.record_id]),
+            gettext("From after-sales record of %(date)s")
+            % {"date": origin.record.date.isoformat()},
+            "headset",
+            "origin-record",
+        )
+    if origin.contract is not None and origin.contract_seen:
+        return Action(
+            reverse("contracts:contract-detail", args=[origin.contract_id]),
+            gettext("Renewal of contract %(number)s") % {"number": origin.contract.number},
+            "arrow-repeat",
+            "origin-contract",
+        )
+    return None
+
+
+# --- the customer list: a satisfaction column and filter (CUSTOMER_LIST_COLUMNS / _FILTERS) ---
+
+
+def satisfaction_column(*, user):
+    """The latest score and the 12-month average, beside each customer (subqueries on the
+    list's rows: no query of their own)."""
+    return ListColumn(
+        "satisfaction",
+        _("Satisfaction"),
+        "aftersales/partials/satisfaction_cell.html",
+        annotate=annotate_list,
+    )
+
+
+def satisfaction_filter(*, user):
+    """The customers by their 12-month average satisfaction, or with none."""
+    choices = [
+        ("", _("Any satisfaction")),
+        ("low", _("Unhappy (below 3)")),
+        ("fair", _("Fair (3 to 4)")),
+        ("good", _("Happy (4 or more)")),
+        (NO_SCORE, _("No score")),
+    ]
+    field = ChoiceField(
+        label=_("Satisfaction (12 months)"), choices=choices, required=False, widget=FastSelect
+    )
+    return ListFilter("satisfaction", field, filter_by_band)

@@ -1,7 +1,8 @@
 """Volume data for `manage.py seed_volume` (VOLUME_OPTIONS and VOLUME_DATA hooks, after the
 customers'): after-sales users serving customers by hand, and complaints at every status (0.5
 per customer: 50,000 for the 100,000 customers) with their deadlines from the seeded
-severities, breaches flagged as the beat task would; written through crm_site/bulk_insert.py.
+severities, breaches flagged as the beat task would, and a satisfaction score on four closed
+complaints in five; written through crm_site/bulk_insert.py.
 A second run tops up to the target."""
 
 import random
@@ -21,7 +22,7 @@ from teams.roles import Role
 from teams.volume import PASSWORD, PREFIX
 
 from . import sla
-from .models import AftersalesAssignment, Complaint
+from .models import AftersalesAssignment, Complaint, Satisfaction
 
 BATCH = 5000
 STAFF = 10
@@ -31,7 +32,7 @@ MIX = [S.CLOSED] * 12 + [S.RESOLVED] * 2 + [S.IN_PROGRESS] * 2 + [S.ACKNOWLEDGED
 
 
 class _Writer(bulk_insert.RowWriter):
-    tables = (Complaint, AftersalesAssignment)
+    tables = (Complaint, AftersalesAssignment, Satisfaction)
 
 
 def add_options(*, parser):
@@ -49,10 +50,49 @@ def seed(*, options, organisation, log):
         raise CommandError("--complaints-per cannot be negative.")
     target = round(Customer.objects.count() * per)
     have = Complaint.objects.count()
-    if have >= target:
+    made = write(target - have, seed=options["seed"], log=log) if have < target else 0
+    scored = write_scores(seed=options["seed"], log=log)
+    if not made and not scored:
         return None
-    made = write(target - have, seed=options["seed"], log=log)
-    return f"Volume after-sales: {made:,} complaints."
+    return f"Volume after-sales: {made:,} complaints, {scored:,} satisfaction scores."
+
+
+# Most customers are content: the scores a closed complaint gets, in proportion.
+SCORES = [5] * 4 + [4] * 4 + [3] * 2 + [2, 1]
+
+
+def write_scores(*, seed=1, log=print):
+    """A satisfaction score for four closed complaints in five that have none (the customer
+    list's column and filter read them), once: not again when complaints have scores.
+    Returns how many it wrote."""
+    if Satisfaction.objects.filter(complaint__isnull=False).exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - benchmark data, not secrets
+    closed = (
+        Complaint.objects.filter(status=S.CLOSED, satisfaction_scores__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "customer_id", "closed_at", "handler_id")
+    )
+    rows = [
+        {
+            "customer_id": customer_id,
+            "score": rng.choice(SCORES),
+            "comment": "",
+            "recorded_at": closed_at,
+            "by_id": handler_id,
+            "complaint_id": pk,
+        }
+        for pk, customer_id, closed_at, handler_id in closed
+        if rng.random() < 0.8
+    ]
+    writer = _Writer(Satisfaction)
+    with transaction.atomic():
+        for start in range(0, len(rows), BATCH):
+            writer.insert(Satisfaction, rows[start : start + BATCH])
+        if rows:
+            log(f"satisfaction scores {len(rows):,}")
+            writer.analyze()
+    return len(rows)
 
 
 def _staff():

@@ -7,4 +7,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self):
-        from . import hooks  # noqa: F401 - registers the hooks
+        from . import hooks, permissions  # noqa: F401 - registers the hooks and the rules

@@ -27,8 +27,22 @@ number of rows (the pages pin their query counts). The hooks and their functions
   (customers' own use order 10-99; later apps from 100).
 - `OPPORTUNITY_ACTIONS` `fn(*, opportunity, user) -> Action | None`: a button a later stage
   puts on the opportunity page (e.g. the contract made from its accepted quote).
+- `OPPORTUNITY_ORIGINS` `fn(*, opportunity, user) -> Action | None`: where a later stage
+  made the opportunity (an after-sales record or complaint, a contract's renewal), linked
+  beside its source on the opportunity page when `user` may read that record. One query at
+  most (none for an opportunity it cannot have made).
 - `CUSTOMER_TIMELINE` `fn(*, customer, user) -> iterable of Event`: its events on the
   customer's timeline (sorted by time, so the order does not matter).
+- `CUSTOMER_LIST_COLUMNS` `fn(*, user) -> ListColumn | None`: a column a later app adds to
+  the customer list, offered in its column chooser (`key`: the chooser's name; shown unless
+  the user hides it). `annotate(queryset)` adds what the cell reads to the rows' query as
+  SELECT-list subqueries (run for the page's 25 rows only, no query of its own), called only
+  while the column shows; `template` renders the cell (a `<td>`) with `customer` and
+  `column` (its `label` is the phone layout's `data-label`).
+- `CUSTOMER_LIST_FILTERS` `fn(*, user) -> ListFilter | None`: a filter on the customer list
+  (and so in its saved views, chips and exports): `field` a form field (its label is the
+  filter's; a select shows with the list's other selects), `apply(queryset, value)` narrows
+  the customers, called only with a value, adding no query (a subquery).
 - `CUSTOMER_MERGE` `fn(*, keep, merge, by, dry_run) -> Moved | None`: move the app's rows of
   `merge` to `keep`; with `dry_run`, only count what would move (the confirm page). The merge
   refuses to delete `merge` while any row still points at it, so every relation to Customer
@@ -36,9 +50,6 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
-- `CUSTOMER_SIGHT` `fn(*, user) -> QuerySet | None`: the ids of the customers an assignment
-  of a later app lets `user` see (a `values("customer_id")` queryset, not evaluated: the teams
-  policy's `extra`, unioned into `customers.querysets.customer_visibility_q`).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
@@ -53,9 +64,12 @@ number of rows (the pages pin their query counts). The hooks and their functions
   settings (a crontab in Asia/Shanghai, one beat entry per rule); `notifications.engine`
   runs rules and `python manage.py run_reminders` runs them by hand.
 - `ASSIGNED_SIGHT` `fn(*, user, kind) -> QuerySet | [QuerySet] | None`: the records an
-  assignment in a later app lets `user` see (`kind` "customer" or "contract"): lazy
-  one-column `values(...)` of their ids (each joins the union of `visible_to`), no query.
-  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`).
+  assignment in a later app lets `user` see: lazy one-column `values(...)` of their ids
+  (each joins the union of `visible_to`), no query; None for a `kind` it gives no sight of.
+  `kind` is "customer" (customers' `customer_visibility_q`: a delivery team's customers,
+  after-sales staff's assigned customers) or "contract" (contracts' `contract_visibility_q`).
+  The teams policy hands them to `visible_to` as its `extra` (`teams.policy.assigned_extra`):
+  the one hook for assignment-based sight.
 - `CONTRACT_PROGRESSORS` `fn(*, user, contract) -> bool`: True when a later app's assignment
   lets `user` move the signed contract into delivery and complete it (contracts' predicate
   `can_progress_contract` asks these besides the contract's managers).
@@ -94,13 +108,15 @@ HOME_PANELS = "home_panels"
 HOME_GREETING = "home_greeting"
 CUSTOMER_SECTIONS = "customer_sections"
 CUSTOMER_TIMELINE = "customer_timeline"
+CUSTOMER_LIST_COLUMNS = "customer_list_columns"
+CUSTOMER_LIST_FILTERS = "customer_list_filters"
 OPPORTUNITY_ACTIONS = "opportunity_actions"
+OPPORTUNITY_ORIGINS = "opportunity_origins"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
 CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
-CUSTOMER_SIGHT = "customer_sight"
 REMINDER_RULES = "reminder_rules"
 ASSIGNED_SIGHT = "assigned_sight"
 CONTRACT_PROGRESSORS = "contract_progressors"
@@ -118,13 +134,15 @@ NAMES = frozenset(
         HOME_GREETING,
         CUSTOMER_SECTIONS,
         CUSTOMER_TIMELINE,
+        CUSTOMER_LIST_COLUMNS,
+        CUSTOMER_LIST_FILTERS,
         OPPORTUNITY_ACTIONS,
+        OPPORTUNITY_ORIGINS,
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
         CUSTOMER_POOL_BLOCKERS,
         CUSTOMER_RECENT_WINS,
-        CUSTOMER_SIGHT,
         REMINDER_RULES,
         ASSIGNED_SIGHT,
         CONTRACT_PROGRESSORS,
@@ -240,6 +258,25 @@ class Section:
     def __post_init__(self):
         if self.column not in SECTION_COLUMNS:
             raise ValueError(f"column must be one of {SECTION_COLUMNS}, not {self.column!r}")
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A later app's column on the customer list (CUSTOMER_LIST_COLUMNS)."""
+
+    key: str  # unique among the list's columns: the column chooser stores it
+    label: str
+    template: str  # the cell, a <td>, included with `customer` and `column`
+    annotate: object  # fn(queryset) -> queryset: what the cell reads, as subqueries
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A later app's filter on the customer list (CUSTOMER_LIST_FILTERS)."""
+
+    name: str  # the query parameter, unique among the list's filters
+    field: object  # a django.forms.Field, not required
+    apply: object  # fn(queryset, value) -> queryset, called with a non-empty cleaned value
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm_site import hooks
 from teams import policy
 from teams.models import Team, User
 
@@ -65,6 +66,18 @@ class CustomerOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value or ["-updated"])
         return qs.order_by(*qs.query.order_by, "-pk")
+
+
+class _HookFilter(django_filters.Filter):
+    """A later app's filter: its own form field, narrowed by its own function."""
+
+    def __init__(self, found):
+        super().__init__(label=found.field.label, method=self.narrow)
+        self._field = found.field  # django-filter's cached form field
+        self.apply = found.apply
+
+    def narrow(self, queryset, name, value):
+        return self.apply(queryset, value)
 
 
 class CustomerFilterForm(forms.Form):
@@ -163,6 +176,14 @@ class CustomerFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user
+        # Later apps' filters (crm_site/hooks.py CUSTOMER_LIST_FILTERS), before the form is built.
+        self.hook_filters = [
+            found
+            for fn in hooks.get(hooks.CUSTOMER_LIST_FILTERS)
+            if (found := fn(user=user)) is not None
+        ]
+        for found in self.hook_filters:
+            self.filters[found.name] = _HookFilter(found)
         # One query for the tags of every dimension (and for the bulk bar of the list).
         self.tags = list(Tag.objects.all())
         for name, dimension in self.TAG_FILTERS.items():
@@ -189,6 +210,10 @@ class CustomerFilter(django_filters.FilterSet):
         """The list's filter replayed from its saved query string (a queued export's), over
         the customers `user` sees now."""
         return cls(QueryDict(query), queryset=Customer.objects.visible_to(user), user=user)
+
+    def hook_fields(self):
+        """The later apps' filters' bound fields, shown after the list's own selects."""
+        return [self.form[found.name] for found in self.hook_filters]
 
     # Which groups the page shows: tag dimensions with no tags are left out.
     def tag_fields(self):

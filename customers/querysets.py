@@ -2,7 +2,6 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from crm_site import hooks
 from teams import policy
 
 
@@ -21,20 +20,40 @@ def customer_visibility_q(user, prefix=""):
     if policy.reach(user) is policy.Reach.ALL:
         return Q()
     customer_model = apps.get_model("customers", "Customer")
-    share_model = apps.get_model("customers", "CustomerShare")
-    shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
-    # Later apps' assignments as the policy's `extra`: after-sales staff (CUSTOMER_SIGHT) and
-    # the delivery team of a contract (ASSIGNED_SIGHT, teams.policy.assigned_extra).
-    sight = [q for fn in hooks.get(hooks.CUSTOMER_SIGHT) if (q := fn(user=user)) is not None]
-    sight += policy.assigned_extra(user, "customer")
-    teams = pool_teams(user)
-    if teams is not None:  # the customers waiting in their teams' pools (公海)
-        sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))
+    shared, sight = _beyond_ownership(user)
     if not prefix:
         extra = shared.union(*sight) if sight else shared
         return policy.owned_q(user) | Q(pk__any_of=extra)
     owned = customer_model.objects.filter(policy.owned_q(user)).order_by().values("pk")
     return Q(**{f"{prefix}pk__in": owned.union(shared, *sight)})
+
+
+def _beyond_ownership(user):
+    """The customers `user` sees though nobody made them their owner: (those shared with
+    them, [later apps' assignments, their teams' pool customers]) as lazy id querysets."""
+    customer_model = apps.get_model("customers", "Customer")
+    share_model = apps.get_model("customers", "CustomerShare")
+    shared = share_model.objects.filter(user_id=user.pk).order_by().values("customer_id")
+    # Later apps' assignments (a contract's delivery team, after-sales staff) as the policy's
+    # `extra`: the ASSIGNED_SIGHT hook through teams.policy.assigned_extra.
+    sight = policy.assigned_extra(user, "customer")
+    teams = pool_teams(user)
+    if teams is not None:  # the customers waiting in their teams' pools (公海)
+        sight.append(customer_model.objects.filter(pool__teams__in=teams).order_by().values("pk"))
+    return shared, sight
+
+
+def customer_visibility_through(user, path="customer"):
+    """The same sight as `customer_visibility_q`, for rows hanging on a customer through
+    `path`, written as the owner through the join OR the customer among the others (shared,
+    assigned, pooled: `= ANY(ARRAY(…))`). A long list of such rows sorted by its own index
+    then walks that index and stops at the page, where `customer IN (owned UNION …)` first
+    read a manager's whole subtree of customers."""
+    if policy.reach(user) is policy.Reach.ALL:
+        return Q()
+    shared, sight = _beyond_ownership(user)
+    others = shared.union(*sight) if sight else shared
+    return policy.owned_q(user, f"{path}__owner") | Q(**{f"{path}_id__any_of": others})
 
 
 def pool_teams(user):

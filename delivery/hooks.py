@@ -1,8 +1,8 @@
 """The delivery app's registrations in crm_site/hooks.py (imported by DeliveryConfig.ready):
 the sight its assignments give (the teams policy's `extra`), who moves a contract through
 delivery, the completion check, the navbar, the home panel, the customer page's section and
-timeline, the agenda's phase ends, and the demo data. Its rows hang on contracts, never on a
-customer directly, so a merge or a handover moves them with their contracts."""
+timeline, the agenda's phase ends, and the demo and volume data. Its rows hang on contracts,
+never on a customer directly, so a merge or a handover moves them with their contracts."""
 
 from django.db.models import Exists
 from django.utils.translation import gettext_noop
@@ -11,7 +11,7 @@ from contracts.models import Contract
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, demo, pages, reminders
+from . import agenda, demo, pages, reminders, volume
 from .models import Assignment, DeliveryLead
 from .permissions import delivers
 from .services.acceptance import completion_refusal
@@ -48,6 +48,9 @@ hooks.register(hooks.CUSTOMER_TIMELINE, pages.acceptance_events)
 hooks.register(hooks.AGENDA_ITEMS, agenda.phases_ending, order=400)
 # After the contracts' demo (order 300 and below): its signed contracts come first.
 hooks.register(hooks.DEMO_DATA, demo.seed_demo, order=400)
+# After the contracts' volume data (order 300): plans for its signed contracts.
+hooks.register(hooks.VOLUME_OPTIONS, volume.add_options, order=400)
+hooks.register(hooks.VOLUME_DATA, volume.seed, order=400)
 
 # --- reminders (notifications.engine runs them; schedules in settings.REMINDER_SCHEDULES) ------
 

@@ -1,7 +1,8 @@
 """The kinds of notification, and the channel each goes to when its reader chose none.
 
 A kind is data: a code stored on each notification, a label, a default channel. The apps'
-reminder rules (`REMINDER_RULES` hooks) pick one of these; a new rule adds its kind here.
+reminder rules (`REMINDER_RULES` hooks) and the services that notify at once (a complaint
+escalated to a manager) pick one of these; a new rule or event adds its kind here.
 """
 
 from django.db import models
@@ -22,6 +23,7 @@ class Kind(models.TextChoices):
     COMPLAINT_DEADLINE = "complaint_deadline", _("Complaint deadline")
     PHASE_LATE = "phase_late", _("Delivery phase late")
     REVISITS_DUE = "revisits_due", _("Quarterly revisits due")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated to me")
 
 
 class Channel(models.TextChoices):
@@ -44,4 +46,5 @@ DEFAULT_CHANNEL = {
     Kind.COMPLAINT_DEADLINE: Channel.EMAIL,
     Kind.PHASE_LATE: Channel.EMAIL,
     Kind.REVISITS_DUE: Channel.DIGEST,
+    Kind.COMPLAINT_ESCALATED: Channel.EMAIL,
 }

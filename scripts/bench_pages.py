@@ -26,7 +26,9 @@ the visible customer with the most follow-ups; `--followups N` (default 200) fir
 customer up to N follow-ups (a write, once: later runs find it); its timeline, which the page
 loads right after itself, is a row of its own. `--slowest N` prints each
 page's N slowest queries (in process). Delivery: the work list and the visible plan page
-with the most phases (12 or more, from the volume data; "not built" without it).
+with the most phases (12 or more, from the volume data; "not built" without it), for the
+sales users and for a delivery user (their own list too). The customer list's satisfaction
+filter (after-sales' column and filter on it), for the sales users.
 """
 
 import argparse
@@ -128,6 +130,13 @@ def pick_users():
     aftersales = (
         User.objects.filter(role=Role.AFTERSALES, is_active=True).order_by("username").first()
     )
+    # A delivery user on the most contracts' teams (the volume data's), not the lead.
+    delivery = (
+        User.objects.filter(role=Role.DELIVERY, is_active=True, delivery_lead__isnull=True)
+        .annotate(n=Count("delivery_assignments"))
+        .order_by("-n", "username")
+        .first()
+    )
     # The legal user of the contracts' volume data (its LEGAL_WAITING contracts wait for legal).
     legal = User.objects.filter(role=Role.LEGAL, is_active=True).order_by("username")
     legal = legal.filter(username="vol_legal").first() or legal.first()
@@ -138,6 +147,7 @@ def pick_users():
             ("manager", manager),
             ("director", director),
             ("aftersales", aftersales),
+            ("delivery", delivery),
             ("legal", legal),
         ]
         if user
@@ -186,6 +196,8 @@ def pages_for(user, followups):
         ("home", reverse("home")),
         ("list, first page", list_url),
         ("list, grade=A & overdue", f"{list_url}?grade=A&overdue=true"),
+        ("list, satisfaction: unhappy", f"{list_url}?satisfaction=low"),
+        ("list, satisfaction: no score", f"{list_url}?satisfaction=none"),
         (f"list, page {deep} of {last_page}", f"{list_url}?page={deep}"),
         *keyset_pages(user, list_url, last_page),
         (
@@ -450,7 +462,7 @@ def main():
     parser.add_argument("--no-opportunities", action="store_true", help="only the customers pages")
     parser.add_argument(
         "--user",
-        choices=["rep", "manager", "director", "aftersales", "legal"],
+        choices=["rep", "manager", "director", "aftersales", "delivery", "legal"],
         help="only this user",
     )
     args = parser.parse_args()
@@ -486,6 +498,10 @@ def report_user(label, user, args, server):
     if label == "aftersales":  # sees only the customers assigned to them
         count = Customer.objects.visible_to(user).count()
         pages = [("floor (25 rows, 1 query)", FLOOR_URL), *complaint_pages(user)]
+    elif label == "delivery":  # their contracts' customers; the delivery pages
+        count = Customer.objects.visible_to(user).count()
+        pages = [("floor (25 rows, 1 query)", FLOOR_URL), *delivery_pages(user)]
+        pages.insert(2, ("delivery: list, mine", reverse("delivery:project-list")))
     elif label == "legal":  # legal works with contracts only
         count, pages = Customer.objects.visible_to(user).count(), []
         pages += contract_pages(user, label)

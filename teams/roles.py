@@ -81,6 +81,19 @@ MARKS_DELIVERY_LEADS = ADMIN_ROLES
 WORKS_AFTERSALES = frozenset({Role.AFTERSALES})
 ASSIGNS_AFTERSALES = frozenset({Role.DIRECTOR, Role.ADMIN})
 SETS_COMPLAINT_DEADLINES = ADMIN_ROLES
+# Analytics (analytics app): who sets the company's and teams' sales targets and budgets and
+# the scorecard weights; who splits a team's target to its reps, rates teamwork and approves
+# the team's expenses; who records expenses; who opens the analytics pages beyond their own
+# scorecard (reps see their own).
+SETS_TARGETS = frozenset({Role.DIRECTOR, Role.ADMIN})
+SETS_SCORECARD_WEIGHTS = frozenset({Role.DIRECTOR, Role.ADMIN})
+SPLITS_TEAM_TARGETS = LEADS_TEAM
+RATES_TEAMWORK = LEADS_TEAM
+APPROVES_EXPENSES = LEADS_TEAM | frozenset({Role.DIRECTOR})
+RECORDS_EXPENSES = SELLS
+SEES_ANALYTICS = SEES_ALL | LEADS_TEAM
+# Who is scored and ranked on the rep scorecards.
+SCORED = frozenset({Role.SALES_REP})
 
 
 def has_role(user, roles):

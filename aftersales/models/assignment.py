@@ -1,6 +1,6 @@
 """Which after-sales user serves which customer: by hand, or by the customer's region.
 
-One row per customer (`AftersalesAssignment`) is what gives sight: the CUSTOMER_SIGHT hook
+One row per customer (`AftersalesAssignment`) is what gives sight: the ASSIGNED_SIGHT hook
 hands its customer ids to the customers' visibility as the policy's `extra`. A region rule
 (`RegionAssignment`) fills in the customers of its region that nobody assigned by hand
 (services/assignments.py); a hand assignment is never overwritten by a rule."""

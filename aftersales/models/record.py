@@ -188,8 +188,8 @@ class Satisfaction(models.Model):
 class CrossSell(models.Model):
     """An opportunity after-sales work proposed: a second need from a record or a complaint
     (source "after-sales"), or a renewal before a contract's warranty or term ends. The
-    opportunity page links back through its description; the record and complaint pages
-    through this row."""
+    opportunity page links back to its origin (OPPORTUNITY_ORIGINS: pages.opportunity_origin),
+    the record and complaint pages list their opportunities through this row."""
 
     class Kind(models.TextChoices):
         CROSS_SELL = "cross_sell", _("Second need")

@@ -8,9 +8,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from crm_site.transitions import change_status
 from customers.models import Customer
+from notifications.kinds import Kind
+from notifications.services import notify
 from teams import roles
 
 from .. import sla
@@ -45,10 +48,25 @@ def _flag(complaint, now):
 
 
 def _escalate(complaint, now):
-    """The handler's manager (their team's) takes notice; nobody above when none is set."""
+    """The handler's manager (their team's) takes notice, and is notified in the same
+    transaction; nobody above when none is set. Once per complaint."""
     manager = complaint.handler.team.manager if complaint.handler.team_id else None
-    if complaint.escalated_at is None and manager is not None:
+    if complaint.escalated_at is None and manager is not None and manager.is_active:
         complaint.escalated_to, complaint.escalated_at = manager, now
+        notify(
+            recipient=manager,
+            kind=Kind.COMPLAINT_ESCALATED,
+            key=f"aftersales.complaint_escalated/{complaint.pk}/{manager.pk}",
+            title=gettext_noop("Complaint %(number)s escalated to you: %(subject)s"),
+            body=gettext_noop("Customer %(customer)s, handled by %(handler)s."),
+            args={
+                "number": complaint.number,
+                "subject": complaint.subject,
+                "customer": complaint.customer.name,
+                "handler": complaint.handler.display_name,
+            },
+            target=complaint,
+        )
         return True
     return False
 
@@ -96,8 +114,10 @@ def complaint_create(
         created_by=by,
     )
     complaint.full_clean()
-    _flag(complaint, now)
+    breached = _flag(complaint, now)
     complaint.save()
+    if breached and _escalate(complaint, now):  # logged after its reply deadline already
+        complaint.save(update_fields=["escalated_to", "escalated_at"])
     complaint.status_changes.create(from_status="", to_status=Status.NEW, by=by)
     return complaint
 
@@ -210,7 +230,7 @@ def flag_breaches(*, now=None):
         with transaction.atomic():
             complaint = (
                 Complaint.objects.select_for_update(of=("self",))
-                .select_related("handler__team__manager")
+                .select_related("customer", "handler__team__manager")
                 .get(pk=pk)
             )
             if _flag(complaint, now):

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django_filters.views import FilterView
 
-from crm_site import paging
+from crm_site import hooks, paging
 
 from .. import forms, masking, services
 from ..filters import CustomerFilter
@@ -41,6 +41,14 @@ SAVED_VIEW_FIELDS = (
     "user__first_name",
     "user__last_name",
 )
+
+
+def list_hook_columns(user):
+    return [
+        column
+        for fn in hooks.get(hooks.CUSTOMER_LIST_COLUMNS)
+        if (column := fn(user=user)) is not None
+    ]
 
 
 def _reverse_sort(param):
@@ -83,11 +91,18 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "owner__team__name",
     )
 
+    @cached_property
+    def hook_columns(self):
+        """Later apps' columns (crm_site/hooks.py CUSTOMER_LIST_COLUMNS) for this user."""
+        return list_hook_columns(self.request.user)
+
     def get_queryset(self):
+        rows = super().get_queryset()
+        for column in self.hook_columns:
+            if self.columns[column.key]:  # what a hidden column reads is not read at all
+                rows = column.annotate(rows)
         return (
-            super()
-            .get_queryset()
-            .select_related("owner__team")
+            rows.select_related("owner__team")
             .only(*self.ROW_FIELDS)
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
             # The first key contact rides on the rows' query (a subquery per shown row, run
@@ -147,10 +162,12 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
 
     @cached_property
     def columns(self):
-        """{optional column: shown?} from the user's column chooser (one query)."""
+        """{optional column: shown?} from the user's column chooser (one query); the later
+        apps' columns come after the list's own."""
         row = ListColumns.objects.filter(user=self.request.user, list_name=LIST_NAME).first()
         hidden = set(row.hidden) if row else set()
-        return {name: name not in hidden for name in OPTIONAL_COLUMNS}
+        names = [*OPTIONAL_COLUMNS, *(column.key for column in self.hook_columns)]
+        return {name: name not in hidden for name in names}
 
     @cached_property
     def pool_options(self):
@@ -241,6 +258,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         query = _list_query(self.params)
+        labels = {**OPTIONAL_COLUMNS, **{c.key: c.label for c in self.hook_columns}}
         context = super().get_context_data(**kwargs)
         masking.mask_rows(user, context["object_list"])  # pool customers' key contacts
         context.update(
@@ -253,9 +271,8 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
             chips=self.chips(),
             show=self.columns,
             column_count=2 + sum(self.columns.values()) + bool(self.manages),
-            column_labels=[
-                (name, OPTIONAL_COLUMNS[name], shown) for name, shown in self.columns.items()
-            ],
+            column_labels=[(name, labels[name], shown) for name, shown in self.columns.items()],
+            extra_columns=[column for column in self.hook_columns if self.columns[column.key]],
             saved_views=self.saved_views,
             saved_view_form=self.saved_view_form or forms.SavedViewForm(user=user, query=query),
         )
@@ -375,7 +392,7 @@ class ListColumnsView(PermissionRequiredMixin, View):
         services.list_columns_save(
             by=request.user,
             shown=request.POST.getlist("columns"),
-            optional=list(OPTIONAL_COLUMNS),
+            optional=[*OPTIONAL_COLUMNS, *(c.key for c in list_hook_columns(request.user))],
             list_name=LIST_NAME,
         )
         messages.success(request, _("Columns saved: the list shows them this way from now on."))

@@ -114,6 +114,12 @@ class OpportunityDetailView(OpportunityScopeMixin, DetailView):
                 for fn in hooks.get(hooks.OPPORTUNITY_ACTIONS)
                 if (action := fn(opportunity=opportunity, user=user)) is not None
             ],
+            # Where a later stage made it (an after-sales complaint, a renewal): the way back.
+            "origins": [
+                origin
+                for fn in hooks.get(hooks.OPPORTUNITY_ORIGINS)
+                if (origin := fn(opportunity=opportunity, user=user)) is not None
+            ],
             "quotes": list(opportunity.quotes.order_by("-version")),
             "competitor_form": CompetitorForm(auto_id="competitor_%s"),
             "skip_form": SkipRequestForm(stages=skip_targets or [], auto_id="skip_%s"),

@@ -41,3 +41,18 @@ def test_volume_complaints(rep):
         assert complaint.resolve_by > complaint.received_at
         assert complaint.handler.role == Role.AFTERSALES
     assert set(Complaint.objects.values_list("status", flat=True)) <= set(Complaint.Status.values)
+
+
+def test_volume_scores_closed_complaints_once(rep):
+    from aftersales.models import Satisfaction
+
+    for _ in range(5):
+        CustomerFactory(owner=rep)
+    volume.write(60, log=lambda _line: None)
+    scored = volume.write_scores(log=lambda _line: None)
+    closed = Complaint.objects.filter(status=Complaint.Status.CLOSED).count()
+    assert 0 < scored <= closed
+    assert Satisfaction.objects.count() == scored
+    assert not Satisfaction.objects.exclude(complaint__status=Complaint.Status.CLOSED).exists()
+    assert set(Satisfaction.objects.values_list("score", flat=True)) <= {1, 2, 3, 4, 5}
+    assert volume.write_scores(log=lambda _line: None) == 0  # once

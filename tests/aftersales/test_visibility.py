@@ -147,3 +147,30 @@ def test_a_record_of_an_unseen_customer_is_a_404(client, aftersales, unserved, o
     )
     client.force_login(aftersales)
     assert client.get(reverse("aftersales:record-detail", args=[record.pk])).status_code == 404
+
+
+def test_the_assignment_shows_the_customers_contracts_and_no_others(
+    aftersales, stranger, served_contract, unserved
+):
+    from contracts.models import Contract
+    from tests.factories import ContractFactory
+
+    other = ContractFactory(customer=unserved, signed=True)
+    visible = set(Contract.objects.visible_to(aftersales).values_list("pk", flat=True))
+    assert served_contract.pk in visible
+    assert other.pk not in visible
+    assert not Contract.objects.visible_to(stranger).exists()
+
+
+def test_a_shared_customer_s_complaints_show_to_the_colleague_and_their_manager(
+    complaint, served, other_rep, org
+):
+    from customers.models import CustomerShare
+
+    south_manager = UserFactory(role=Role.SALES_MANAGER, team=org["team_c"])
+    for user in (other_rep, south_manager):
+        assert not Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
+    CustomerShare.objects.create(customer=served, user=other_rep)
+    CustomerShare.objects.create(customer=served, user=south_manager)
+    for user in (other_rep, south_manager):
+        assert Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
