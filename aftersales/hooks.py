@@ -73,6 +73,7 @@ def move_assignment(*, keep, merge, by, dry_run):
 
 hooks.register(hooks.ASSIGNED_SIGHT, aftersales_sight)
 hooks.register(hooks.NAV_ITEMS, pages.complaints_nav, order=450)
+hooks.register(hooks.HOME_GREETING, pages.greeting, order=450)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_section, order=450)
 hooks.register(hooks.CUSTOMER_LIST_COLUMNS, pages.satisfaction_column, order=450)
 hooks.register(hooks.CUSTOMER_LIST_FILTERS, pages.satisfaction_filter, order=450)

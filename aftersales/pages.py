@@ -45,6 +45,13 @@ def complaints_nav(*, user):
     return NavItem("aftersales:complaint-list", _("After-sales"), "headset")
 
 
+def greeting(*, user):
+    """What the user does in after-sales (HOME_GREETING)."""
+    if not roles.has_role(user, SEES_COMPLAINTS):
+        return None
+    return _("Follow up customers after delivery and handle their complaints.")
+
+
 def customer_section(*, customer, user):
     """Who serves the customer, its satisfaction (latest, 12-month average), open complaints
     and the revisit due, in one query (the complaints and records themselves are on the

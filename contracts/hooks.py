@@ -118,6 +118,18 @@ def contract_from_quote(*, opportunity, user):
 
 
 hooks.register(hooks.NAV_ITEMS, contracts_area, order=290)
+
+
+def greeting(*, user):
+    """What the user does with contracts (HOME_GREETING)."""
+    if roles.has_role(user, APPROVER_ROLES):
+        return _("Approve the contracts waiting for you.")
+    if works_with_contracts(user):
+        return _("Turn accepted quotes into contracts and follow their payments.")
+    return None
+
+
+hooks.register(hooks.HOME_GREETING, greeting, order=300)
 hooks.register(hooks.NAV_ITEMS, approvals_area, order=300)
 hooks.register(hooks.OPPORTUNITY_ACTIONS, contract_from_quote, order=100)
 hooks.register(hooks.CUSTOMER_PURCHASES, signed_purchases)

@@ -20,6 +20,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `NAV_ITEMS` `fn(*, user) -> NavItem | None`: an area in the navbar and on the home page,
   or None for a user who may not use it. Home is 0, the apps' areas 100-899, admin 900+.
 - `HOME_PANELS` `fn(*, user) -> Panel | None`: a card on the home page.
+- `HOME_GREETING` `fn(*, user) -> str | None`: one sentence under the home page's greeting
+  saying what `user` does in the app (so the greeting names only what exists, and grows
+  as later apps arrive). No query beyond the user's own row.
 - `CUSTOMER_SECTIONS` `fn(*, customer, user) -> Section | None`: a part of the customer page
   (customers' own use order 10-99; later apps from 100).
 - `OPPORTUNITY_ACTIONS` `fn(*, opportunity, user) -> Action | None`: a button a later stage
@@ -106,6 +109,7 @@ from django.utils.translation import gettext, pgettext
 
 NAV_ITEMS = "nav_items"
 HOME_PANELS = "home_panels"
+HOME_GREETING = "home_greeting"
 CUSTOMER_SECTIONS = "customer_sections"
 CUSTOMER_TIMELINE = "customer_timeline"
 CUSTOMER_LIST_COLUMNS = "customer_list_columns"
@@ -132,6 +136,7 @@ NAMES = frozenset(
     {
         NAV_ITEMS,
         HOME_PANELS,
+        HOME_GREETING,
         CUSTOMER_SECTIONS,
         CUSTOMER_TIMELINE,
         CUSTOMER_LIST_COLUMNS,

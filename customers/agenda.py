@@ -67,8 +67,13 @@ def tasks_due(*, owner_ids, start, end, today):
             kind="task",
             label=label,
             icon="check2-square",
-            title=f"{task.title} · {task.customer.name}",
-            url=reverse("customers:customer-detail", args=[task.customer_id]),
+            # A free-standing task (no customer) links to "my tasks".
+            title=f"{task.title} · {task.customer.name}" if task.customer_id else task.title,
+            url=(
+                reverse("customers:customer-detail", args=[task.customer_id])
+                if task.customer_id
+                else reverse("customers:task-list")
+            ),
             owner=str(task.owner),
             due=task.due_date,
             uid=f"task-{task.pk}",

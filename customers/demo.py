@@ -39,7 +39,6 @@ TAGS = {
     Tag.Dimension.INDUSTRY: ["离散制造", "连锁零售", "电子商务"],
     Tag.Dimension.NEED: ["新品采购", "服务续费", "系统升级", "产能扩张"],
     Tag.Dimension.RELATIONSHIP: ["高层对接", "中层对接", "基层对接"],
-    Tag.Dimension.SOURCE: ["展会获客", "老客户转介绍", "官网咨询"],
     Tag.Dimension.CUSTOM: ["重点跟进", "竞品在用", "价格敏感"],
 }
 # Owners (demo usernames) and where their customers are: city, latitude, longitude, region.

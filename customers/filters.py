@@ -179,7 +179,6 @@ class CustomerFilter(django_filters.FilterSet):
     tag_industry = _tag_filter(Tag.Dimension.INDUSTRY)
     tag_need = _tag_filter(Tag.Dimension.NEED)
     tag_relationship = _tag_filter(Tag.Dimension.RELATIONSHIP)
-    tag_source = _tag_filter(Tag.Dimension.SOURCE)
     tag_custom = _tag_filter(Tag.Dimension.CUSTOM)
     o = CustomerOrderingFilter(label=_("Sort by"), empty_label=None)
 

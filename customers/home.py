@@ -3,8 +3,10 @@ tasks, my overdue customers, cadence debt, the grade review and the second check
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm_site.hooks import Panel
+from teams import roles
 from teams.models import User
 
 from .models import Customer, GradeProposal, Task
@@ -13,8 +15,11 @@ from .permissions import (
     manages_customers,
     works_with_customers,
 )
+from .selectors import task_counts
 
 PANEL_ROWS = 8
+# The cadence-debt panel's reps, most overdue first.
+DEBT_ROWS = 40
 
 # What a panel's row may show of a customer and of a person: never notes, addresses, needs or
 # password hashes. Each panel is one indexed query for its rows and one for its total
@@ -37,6 +42,15 @@ def _columns(prefix, names):
     return [f"{prefix}__{name}" for name in names]
 
 
+def greeting(*, user):
+    """What the user does with customers (HOME_GREETING)."""
+    if manages_customers(user) and works_with_customers(user):
+        return _("Keep your team's customers on cadence, confirm A grades and hand customers over.")
+    if works_with_customers(user):
+        return _("Log your visits and calls and keep every customer on cadence.")
+    return None
+
+
 def my_tasks(*, user):
     if not works_with_customers(user):
         return None
@@ -54,7 +68,7 @@ def my_tasks(*, user):
                 )
                 .order_by("due_date", "pk")[:PANEL_ROWS]
             ),
-            "total": tasks.count(),
+            "counts": task_counts(tasks, today),
         },
     )
 
@@ -77,21 +91,36 @@ def overdue_customers(*, user):
 
 
 def cadence_debt(*, user):
-    """Overdue customers per owner in the manager's scope, most overdue first."""
+    """Overdue customers per rep in the manager's scope (reps only: a manager's own customers
+    are not the team's debt), grouped by team with each team's total and the grand total."""
     if not manages_customers(user):
         return None
     today = timezone.localdate()
+    reps = User.objects.filter(role__in=roles.CADENCE_DEBT_ROLES).values("pk")
     rows = list(
         Customer.objects.visible_to(user)
         .overdue(today)
+        .filter(owner__in=reps)
         .values("owner")
         .annotate(overdue=Count("*"))  # not COUNT(id): the index alone answers
-        .order_by("-overdue", "owner")[:20]
+        .order_by("-overdue", "owner")[:DEBT_ROWS]
     )
-    owners = User.objects.only(*PERSON_COLUMNS).in_bulk([row["owner"] for row in rows])
+    owners = (
+        User.objects.select_related("team")
+        .only(*PERSON_COLUMNS, "team__name")
+        .in_bulk([row["owner"] for row in rows])
+    )
+    teams = {}
     for row in rows:
-        row["owner_user"] = owners[row["owner"]]
-    return Panel("customers/panels/cadence_debt.html", {"rows": rows})
+        row["owner_user"] = owner = owners[row["owner"]]
+        team = teams.setdefault(owner.team_id, {"team": owner.team, "rows": [], "total": 0})
+        team["rows"].append(row)
+        team["total"] += row["overdue"]
+    groups = sorted(teams.values(), key=lambda g: (-g["total"], str(g["team"] or "")))
+    return Panel(
+        "customers/panels/cadence_debt.html",
+        {"teams": groups, "total": sum(g["total"] for g in groups), "today": today},
+    )
 
 
 def grade_review(*, user):

@@ -66,6 +66,7 @@ for order, panel in enumerate(
 ):
     hooks.register(hooks.HOME_PANELS, panel, order=100 + order)
 
+hooks.register(hooks.HOME_GREETING, home.greeting, order=100)
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.needs_surveys, order=10)
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.grade_history, order=50)
 hooks.register(hooks.CUSTOMER_SECTIONS, sections.pool, order=40)

@@ -168,6 +168,15 @@ class FollowUpQuerySet(OwnedByCustomerQuerySet):
 
 
 class TaskQuerySet(OwnedByCustomerQuerySet):
+    def visible_to(self, user):
+        """A customer's task as its customer; a free-standing one as its owner's record."""
+        if policy.reach(user) is policy.Reach.ALL:
+            return self.all()
+        return self.filter(
+            customer_visibility_q(user, prefix="customer__")
+            | (Q(customer__isnull=True) & policy.owned_q(user))
+        )
+
     def open(self):
         return self.filter(done_at__isnull=True)
 

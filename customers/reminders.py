@@ -137,22 +137,28 @@ def tasks_due(*, now, thresholds):
         .order_by("due_date", "pk")
     )
     for task in rows.iterator(chunk_size=500):
-        if task.due_date < today:
-            title = gettext_noop("Task overdue since %(due)s: %(task)s (%(customer)s)")
+        args = {"task": task.title, "due": task.due_date.isoformat()}
+        if task.customer_id is None:  # a free-standing task (made by hand, no customer)
+            if task.due_date < today:
+                title = gettext_noop("Task overdue since %(due)s: %(task)s")
+            else:
+                title = gettext_noop("Task due %(due)s: %(task)s")
+            url = reverse("customers:task-list")
         else:
-            title = gettext_noop("Task due %(due)s: %(task)s (%(customer)s)")
+            if task.due_date < today:
+                title = gettext_noop("Task overdue since %(due)s: %(task)s (%(customer)s)")
+            else:
+                title = gettext_noop("Task due %(due)s: %(task)s (%(customer)s)")
+            args["customer"] = task.customer.name
+            url = _customer_url(task.customer_id)
         yield Reminder(
             recipient=task.owner,
             kind=Kind.TASK_DUE,
             key=f"task-{task.pk}/{task.due_date.isoformat()}",
             title=title,
-            args={
-                "task": task.title,
-                "customer": task.customer.name,
-                "due": task.due_date.isoformat(),
-            },
+            args=args,
             target=task,
-            url=_customer_url(task.customer_id),
+            url=url,
         )
 
 

@@ -146,6 +146,42 @@ def people_search(users, text, *, limit=20):
     )
 
 
+def task_counts(tasks, today):
+    """Open, overdue and due-today counts of `tasks` (already scoped), in one query: the
+    numbers above a task list, refreshed in place when a task is marked done or undone."""
+    return tasks.filter(done_at__isnull=True).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        today=Count("pk", filter=Q(due_date=today)),
+    )
+
+
+def open_tasks_with_counts(tasks, today, limit):
+    """The first `limit` open tasks of `tasks` (soonest first) and their counts as
+    `task_counts` gives them, in one query (the counts ride on each row as window sums)."""
+    from django.db.models import Window
+
+    def over(**condition):
+        return Window(Count("pk", filter=Q(**condition) if condition else None))
+
+    rows = list(
+        tasks.filter(done_at__isnull=True)
+        .annotate(
+            open_count=over(),
+            overdue_count=over(due_date__lt=today),
+            today_count=over(due_date=today),
+        )
+        .order_by("due_date", "pk")[:limit]
+    )
+    first = rows[0] if rows else None
+    counts = {
+        "open": first.open_count if first else 0,
+        "overdue": first.overdue_count if first else 0,
+        "today": first.today_count if first else 0,
+    }
+    return rows, counts
+
+
 def visible_pools(user):
     """The pools whose customers `user` sees (公海): all for those who see all, else their
     teams' (the same teams as `visible_to`)."""

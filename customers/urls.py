@@ -50,10 +50,17 @@ urlpatterns = [
     path("shares/<int:pk>/delete/", contacts.ShareDeleteView.as_view(), name="share-delete"),
     # follow-ups and tasks
     path("tasks/<int:pk>/done/", followups.TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/undo/", followups.TaskReopenView.as_view(), name="task-reopen"),
+    path("tasks/new/", followups.TaskCreateView.as_view(), name="task-create"),
     path("tasks/", followups.TaskListView.as_view(), name="task-list"),
     path("<int:pk>/followups/new/", followups.FollowUpCreateView.as_view(), name="followup-create"),
     path("followups/<int:pk>/", followups.FollowUpDetailView.as_view(), name="followup-detail"),
     path("quick-log/", followups.QuickLogView.as_view(), name="quick-log"),
+    path(
+        "quick-log/contacts/",
+        followups.QuickLogContactsView.as_view(),
+        name="quick-log-contacts",
+    ),
     path("search/", followups.CustomerSearchView.as_view(), name="customer-search"),
     path("<int:pk>/surveys/new/", followups.NeedsSurveyCreateView.as_view(), name="survey-create"),
     path("surveys/need-line/", followups.NeedLineRowView.as_view(), name="survey-need-line"),

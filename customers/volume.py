@@ -45,7 +45,6 @@ TAG_NAMES = {
     Tag.Dimension.INDUSTRY: ["离散制造", "连锁零售", "电子商务"],
     Tag.Dimension.NEED: ["新品采购", "服务续费", "系统升级"],
     Tag.Dimension.RELATIONSHIP: ["高层对接", "中层对接", "基层对接"],
-    Tag.Dimension.SOURCE: ["展会获客", "老客户转介绍", "官网咨询"],
     Tag.Dimension.CUSTOM: ["重点跟进", "竞品在用"],
 }
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -94,7 +93,8 @@ def _customer_followups(rng, *, customer_id, owner_id, grade, created, count, ru
             method = VISIT
         occurred = now - timedelta(days=days_ago, seconds=rng.randrange(0, 36000))
         executive = method == VISIT and grade == "A" and (n == 0 or rng.random() < 0.3)
-        late = rng.random() < 0.1
+        # Recorded two days after the contact: only for a contact old enough, never "now".
+        late = rng.random() < 0.1 and days_ago >= 3
         row = {
             "customer": customer_id,
             "author": owner_id,

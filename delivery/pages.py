@@ -26,6 +26,13 @@ def delivery_nav(*, user):
     return NavItem("delivery:project-list", _("Delivery"), "truck")
 
 
+def greeting(*, user):
+    """What the user does in delivery (HOME_GREETING)."""
+    if not works_in_delivery(user):
+        return None
+    return _("Plan and deliver the projects of signed contracts.")
+
+
 def _page(contract_id):
     return reverse("delivery:project", args=[contract_id])
 

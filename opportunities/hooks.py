@@ -53,6 +53,7 @@ hooks.register(hooks.CUSTOMER_HANDOVER, hand_over_opportunities, order=100)
 # --- navbar, customer page, home page ---------------------------------------------------------
 
 hooks.register(hooks.NAV_ITEMS, pages.pipeline_nav, order=200)
+hooks.register(hooks.HOME_GREETING, pages.greeting, order=200)
 hooks.register(hooks.CUSTOMER_SECTIONS, pages.customer_opportunities, order=120)
 for provider in (pages.stage_changes, pages.quote_events, pages.skip_decisions):
     hooks.register(hooks.CUSTOMER_TIMELINE, provider)

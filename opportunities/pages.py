@@ -39,6 +39,13 @@ def pipeline_nav(*, user):
     return NavItem("opportunities:opportunity-list", _("Pipeline"), "funnel")
 
 
+def greeting(*, user):
+    """What the user does with deals (HOME_GREETING)."""
+    if not works_with_opportunities(user):
+        return None
+    return _("Move your deals through the pipeline and quote them.")
+
+
 # --- the customer page -------------------------------------------------------------------------
 
 

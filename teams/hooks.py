@@ -29,3 +29,10 @@ def calendar(*, user):
     if not user.has_perm("teams.manage_settings"):
         return None
     return hooks.NavItem("teams:calendar", _("Working days"), "calendar-week")
+
+
+@hooks.register(hooks.HOME_GREETING, order=900)
+def administration(*, user):
+    if not user.has_perm("teams.manage_users"):
+        return None
+    return _("Manage users, teams, roles and the settings everyone works with.")

@@ -43,6 +43,8 @@ OWNER_ROLES = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.DIRECTOR})
 SHARE_ROLES = frozenset({Role.SALES_REP, Role.SALES_MANAGER})
 # Managers and above: bulk actions, merges, handover, reassigning.
 MANAGING_ROLES = frozenset({Role.SALES_MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN})
+# The reps whose follow-up cadence their managers chase (the home page's cadence debt).
+CADENCE_DEBT_ROLES = OWNER_ROLES - MANAGING_ROLES
 # Who edits any customer without owning it.
 EDITS_ALL = frozenset({Role.DIRECTOR, Role.ADMIN})
 # The second check of A grades (二次核对) and the quarterly grade review.

@@ -42,7 +42,7 @@ class HomeView(TemplateView):
         user = self.request.user
         return {
             **super().get_context_data(**kwargs),
-            "role_intro": home.ROLE_INTROS.get(user.role, ""),
+            "greeting": home.greeting_for(user),
             "panels": home.panels_for(user),
         }
 

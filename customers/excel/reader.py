@@ -16,7 +16,15 @@ from openpyxl.utils.datetime import from_excel
 from .. import normalize, validation, xlsx
 from ..models import Customer, Grade, Industry, Tag
 from ..selectors import owner_choices
-from .columns import COLUMNS, ImportRow, Problem, _choice_lookup, _fold, allowed_labels
+from .columns import (
+    COLUMNS,
+    ImportRow,
+    Problem,
+    _choice_lookup,
+    _fold,
+    allowed_labels,
+    column_header,
+)
 from .duplicates import duplicate_problems
 
 DECIMAL_MAX = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
@@ -224,6 +232,7 @@ class _Reader:
             text = unicodedata.normalize("NFKC", str(value or "")).strip().rstrip("*").strip()
             if not text:
                 continue
+            text = column_header(text)  # an English export's header reads as the template's
             self.header_at[index] = text
             if text in index_of:
                 self.problems.append(

@@ -1,6 +1,6 @@
 """Writing workbooks: the empty import template, and the customer list's export."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -95,20 +95,40 @@ def _describe(column):
 
 # --- export -------------------------------------------------------------------------------
 
-EXPORT_HEADERS = [
-    *HEADERS[: HEADERS.index("负责人(用户名)") + 1],
-    "负责人",
-    "备注",
-    "联系人姓名",
-    "联系人职务",
-    "联系人电话",
-    "联系人邮箱",
-    "联系人微信",
-    "决策角色",
-    "最近跟进",
-    "下次跟进日期",
-    "创建时间",
+_OWNER_AT = HEADERS.index("负责人(用户名)") + 1
+# (Chinese header, English header, width in characters) of each exported column.
+EXPORT_COLUMNS = [
+    *((c.header, c.english) for c in COLUMNS[:_OWNER_AT]),
+    ("负责人", "Owner"),
+    *((c.header, c.english) for c in COLUMNS[_OWNER_AT:]),
+    ("最近跟进", "Last follow-up"),
+    ("下次跟进日期", "Next follow-up due"),
+    ("创建时间", "Created"),
 ]
+EXPORT_HEADERS = [zh for zh, _en in EXPORT_COLUMNS]
+# Widths (in characters) that show a typical value whole; the rest get WIDTH_DEFAULT.
+EXPORT_WIDTHS = {
+    "客户名称": 32,
+    "统一社会信用代码": 22,
+    "注册地址": 36,
+    "主营业务": 30,
+    "采购决策流程": 30,
+    "初步需求": 30,
+    "备注": 36,
+    "标签": 24,
+    "联系人邮箱": 26,
+    "最近跟进": 18,
+    "创建时间": 18,
+}
+WIDTH_DEFAULT = 14
+
+
+def export_headers(language=None):
+    """The export's headers in `language` (the active one by default): Chinese for Chinese,
+    English otherwise. The import reads either."""
+    language = language or translation.get_language() or "zh-hans"
+    chinese = language.lower().startswith("zh")
+    return [zh if chinese else en for zh, en in EXPORT_COLUMNS]
 
 
 def safe_cell(value):
@@ -185,11 +205,17 @@ def write_customers(customers, out, progress=None, *, viewer=None):
         ]
     }
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("客户")
+    sheet = workbook.create_sheet(_("Customers"))
+    # A frozen, styled header row and widths that show the values: set before any row.
+    sheet.freeze_panes = "B2"
+    for index, zh in enumerate(EXPORT_HEADERS, start=1):
+        width = max(EXPORT_WIDTHS.get(zh, WIDTH_DEFAULT), len(zh) * 2 + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = width
     header = []
-    for text in EXPORT_HEADERS:
+    for text in export_headers():
         cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         header.append(cell)
     sheet.append(header)
     count = 0

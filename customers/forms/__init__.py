@@ -14,6 +14,7 @@ from .followups import (
     NeedLineFormSet,
     NeedsSurveyForm,
     QuickLogForm,
+    TaskForm,
 )
 from .grading import GradeDecisionForm, GradingSettingsForm
 from .lists import CustomerBulkForm, SavedViewForm
@@ -38,4 +39,5 @@ __all__ = [
     "QuickLogForm",
     "SavedViewForm",
     "ShareForm",
+    "TaskForm",
 ]

@@ -9,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from .. import validation
 from ..models import Contact
 from ..selectors import colleague_choices
-from .fields import UserField
+from .fields import NamedEmptyChoices, UserField
 from .records import _valid_phone
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(NamedEmptyChoices, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email", "wechat", "decision_role", "is_key"]
         error_messages = {"name": {"required": _("Give the contact's name.")}}
+        labels = {"name": _("Full name")}  # 姓名: a person's name, not a company's 名称
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +40,7 @@ class ContactForm(forms.ModelForm):
         return _valid_phone(self.cleaned_data["phone"])
 
 
-class ShareForm(forms.Form):
+class ShareForm(NamedEmptyChoices, forms.Form):
     """Share a customer with a colleague (协作人): `validation.colleague` says who."""
 
     READ, EDIT = "read", "edit"

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import excel, xlsx
+from .fields import NamedEmptyChoices
 
 
-class CustomerImportForm(forms.Form):
+class CustomerImportForm(NamedEmptyChoices, forms.Form):
     """An .xlsx in the layout of the import template, at most 10 MB. Every row is checked
     before anything is written: after `is_valid()`, `rows` holds the rows for
     `services.customers_import`, or `problems` lists each row, column and message."""

@@ -237,3 +237,33 @@ def drill_filters(form, names, data):
         return []
     cleaned = form.cleaned_data if form.is_valid() else {}
     return [DrillFilter(form[name], cleaned.get(name)) for name in names if data.get(name)]
+
+
+# Django's empty choice, "---------", reads as a broken field: selects say what to do instead.
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def name_empty_choices(form, label=None):
+    """Replace Django's "---------" empty choice of every select of `form` with `label`
+    (请选择 by default)."""
+    label = label or _("Please choose")
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            choices = list(field.choices)
+            if choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+                field.choices = [("", label), *choices[1:]]
+
+
+class NamedEmptyChoices:
+    """A form mixin (first among the bases): `name_empty_choices` once the fields exist."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self)

@@ -10,10 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import User
 
-from .. import validation
+from .. import masking, normalize, validation
 from ..models import Contact, Customer, FollowUp, NeedLine, NeedsSurvey
 from ..selectors import people_for
-from .fields import LOCAL_MINUTE, DateInput, LocalDateTimeInput, PersonChoiceField
+from .fields import (
+    LOCAL_MINUTE,
+    DateInput,
+    LocalDateTimeInput,
+    NamedEmptyChoices,
+    PersonChoiceField,
+)
 
 METHOD_ICONS = {
     FollowUp.Method.VISIT: "geo-alt",
@@ -74,7 +80,7 @@ def _check_followup_fields(form, cleaned, *, day):
         )
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(NamedEmptyChoices, forms.ModelForm):
     """The full follow-up record (客户跟进记录表) from the customer page."""
 
     next_action_owner = PersonChoiceField(
@@ -158,11 +164,31 @@ class QuickLogForm(CheckInForm):
     )
     next_action = forms.CharField(label=_("next action"), max_length=200, required=False)
     next_action_due = forms.DateField(label=_("next action due"), required=False, widget=DateInput)
+    # Whom the visit met: one of the customer's contacts, or a new one (name and phone).
+    contact = forms.ModelChoiceField(
+        label=_("contact"),
+        queryset=Contact.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a contact of this customer.")},
+    )
+    new_contact_name = forms.CharField(label=_("new contact's name"), max_length=60, required=False)
+    new_contact_phone = forms.CharField(
+        label=_("new contact's phone"), max_length=30, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["customer"].queryset = Customer.objects.visible_to(user).select_related("owner")
+        self.fields["contact"].queryset = Contact.objects.visible_to(user)
+
+    def contacts_of(self, customer):
+        """The contact choices of `customer` (key contacts first) and the chosen one's pk."""
+        if customer is None:
+            return [], ""
+        contacts = list(customer.contacts.order_by("-is_key", "name", "pk"))
+        masking.mask_customer(self.user, customer, contacts)
+        return contacts, str(self["contact"].value() or "")
 
     def method_buttons(self):
         """The methods as big buttons: value, label, icon, checked."""
@@ -184,10 +210,64 @@ class QuickLogForm(CheckInForm):
         cleaned = super().clean()
         _check_followup_fields(self, cleaned, day=timezone.localdate())
         self.clean_location(cleaned, cleaned.get("method"))
+        customer, contact = cleaned.get("customer"), cleaned.get("contact")
+        if contact is not None and customer is not None and contact.customer_id != customer.pk:
+            self.add_error("contact", _("Choose a contact of this customer."))
+        name = (cleaned.get("new_contact_name") or "").strip()
+        phone = (cleaned.get("new_contact_phone") or "").strip()
+        if phone and not name:
+            self.add_error("new_contact_name", _("Give the new contact's name."))
+        if name and contact is not None:
+            self.add_error("new_contact_name", _("Pick a contact or add a new one, not both."))
+        if phone and not normalize.is_valid_phone(phone):
+            self.add_error(
+                "new_contact_phone",
+                _("Enter a phone number of 7 to 15 digits, e.g. 021-6234 5678 or 138 0013 8000."),
+            )
+        cleaned["new_contact_name"], cleaned["new_contact_phone"] = name, phone
         return cleaned
 
 
-class NeedsSurveyForm(forms.ModelForm):
+class TaskForm(NamedEmptyChoices, forms.Form):
+    """A task made by hand: what, by when, and for which customer (none: free-standing)."""
+
+    title = forms.CharField(
+        label=_("task"),
+        max_length=200,
+        error_messages={"required": _("Say what the task is.")},
+    )
+    due_date = forms.DateField(
+        label=_("due"),
+        widget=DateInput,
+        error_messages={"required": _("Give the task a due date.")},
+    )
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=Customer.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Pick a customer from the search results.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["customer"].queryset = Customer.objects.visible_to(user).select_related("owner")
+        self.initial.setdefault("due_date", timezone.localdate())
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("A new task cannot be due in the past."))
+        return due
+
+    def clean_customer(self):
+        customer = self.cleaned_data["customer"]
+        if customer is not None and not self.user.has_perm("customers.log_followup", customer):
+            raise forms.ValidationError(_("You may read this customer but not add tasks to it."))
+        return customer
+
+
+class NeedsSurveyForm(NamedEmptyChoices, forms.ModelForm):
     """需求调研表 (template 2), without its need lines (NeedLineFormSet)."""
 
     surveyor = PersonChoiceField(label=capfirst(_("surveyor")), queryset=User.objects.none())
@@ -238,7 +318,7 @@ class NeedsSurveyForm(forms.ModelForm):
         return cleaned
 
 
-class NeedLineForm(forms.ModelForm):
+class NeedLineForm(NamedEmptyChoices, forms.ModelForm):
     class Meta:
         model = NeedLine
         fields = ["description", "priority"]

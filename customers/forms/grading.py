@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..cadence import CADENCE_FIELDS
 from ..models import GradeProposal, GradingSettings
-from .fields import _IdListField
+from .fields import NamedEmptyChoices, _IdListField
 
 
-class GradingSettingsForm(forms.ModelForm):
+class GradingSettingsForm(NamedEmptyChoices, forms.ModelForm):
     """Thresholds X and Y (万元) and the cadence per grade; Y must stay below X."""
 
     class Meta:
@@ -75,7 +75,7 @@ class GradingSettingsForm(forms.ModelForm):
         return cleaned
 
 
-class GradeDecisionForm(forms.Form):
+class GradeDecisionForm(NamedEmptyChoices, forms.Form):
     """Confirm or reject the checked proposals; ids the user may not see are ignored."""
 
     CONFIRM, REJECT = "confirm", "reject"

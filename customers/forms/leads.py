@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DisqualifyReason, LeadScreening
+from .fields import NamedEmptyChoices
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(NamedEmptyChoices, forms.Form):
     industry_fit = forms.TypedChoiceField(
         label=_("Industry fit"), choices=LeadScreening.MARKS, coerce=int
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import validation
 from ..models import Customer, SavedView, Tag
 from ..selectors import owner_choices
-from .fields import FastSelect, UserField
+from .fields import FastSelect, NamedEmptyChoices, UserField
 
 
 class TagChoiceField(forms.ModelChoiceField):
@@ -14,7 +14,7 @@ class TagChoiceField(forms.ModelChoiceField):
         return f"{obj.get_dimension_display()} · {obj.name}"
 
 
-class CustomerBulkForm(forms.Form):
+class CustomerBulkForm(NamedEmptyChoices, forms.Form):
     """Bulk actions of managers on the checked rows; a row they do not manage refuses all."""
 
     REASSIGN, TAG_ADD, TAG_REMOVE = "reassign", "tag_add", "tag_remove"
@@ -79,7 +79,7 @@ class CustomerBulkForm(forms.Form):
         return cleaned
 
 
-class SavedViewForm(forms.Form):
+class SavedViewForm(NamedEmptyChoices, forms.Form):
     """Name the current filter of the list. `query` is the filter's query string."""
 
     name = forms.CharField(label=_("Name of this view"), max_length=60)

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from .. import validation
 from ..models import Customer
 from ..selectors import handover_sources, owner_choices
-from .fields import UserField
+from .fields import NamedEmptyChoices, UserField
 
 
 class HandoverUserField(forms.ModelChoiceField):
@@ -22,7 +22,7 @@ class HandoverUserField(forms.ModelChoiceField):
         return label
 
 
-class HandoverSourceForm(forms.Form):
+class HandoverSourceForm(NamedEmptyChoices, forms.Form):
     """Step one: whose customers are handed over (`?from=<user id>`)."""
 
     def __init__(self, *args, user, **kwargs):
@@ -39,7 +39,7 @@ class HandoverSourceForm(forms.Form):
         )
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(NamedEmptyChoices, forms.Form):
     """Step two: which of their customers, to whom, and why."""
 
     customers = forms.ModelMultipleChoiceField(
@@ -75,7 +75,7 @@ class HandoverForm(forms.Form):
         return validation.owner(self.user, self.cleaned_data["to_user"])
 
 
-class MergeConfirmForm(forms.Form):
+class MergeConfirmForm(NamedEmptyChoices, forms.Form):
     share_with_merged_owner = forms.BooleanField(
         label=_("Let the owner of the merged customer keep working on it (as a colleague)"),
         required=False,

@@ -8,9 +8,10 @@ from teams import policy
 from teams.models import Team, User
 
 from ..models import Customer, Grade, OwnershipChange, Pool
+from .fields import NamedEmptyChoices
 
 
-class PoolFilterForm(forms.Form):
+class PoolFilterForm(NamedEmptyChoices, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     pool = forms.ModelChoiceField(label=_("Pool"), queryset=Pool.objects.none(), required=False)
     grade = forms.ChoiceField(label=_("Grade"), required=False)
@@ -43,7 +44,7 @@ class PoolFilterForm(forms.Form):
         return customers
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(NamedEmptyChoices, forms.Form):
     reason = forms.CharField(
         label=_("Why do you return this customer?"),
         max_length=300,
@@ -51,7 +52,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedEmptyChoices, forms.Form):
     """Whom a pool customer goes to: for a manager, the reps of their teams in the pool's teams;
     for directors and admins, anyone who may own customers."""
 
@@ -69,7 +70,7 @@ class AssignForm(forms.Form):
         self.fields["to_user"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
 
 
-class PoolForm(forms.ModelForm):
+class PoolForm(NamedEmptyChoices, forms.ModelForm):
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams that may claim"),
         queryset=Team.objects.order_by("name"),
@@ -107,7 +108,7 @@ class PoolForm(forms.ModelForm):
                 field.widget.attrs["min"] = 0
 
 
-class OwnershipLogFilterForm(forms.Form):
+class OwnershipLogFilterForm(NamedEmptyChoices, forms.Form):
     how = forms.ChoiceField(label=_("How"), required=False)
     user = forms.ModelChoiceField(
         label=_("From or to"), queryset=User.objects.order_by("username"), required=False

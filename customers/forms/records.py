@@ -14,7 +14,7 @@ from .. import normalize, validation
 from ..models import Contact, Customer, Industry
 from ..permissions import can_change_owner, manages_customers
 from ..selectors import find_duplicates
-from .fields import DateInput, UserField
+from .fields import DateInput, NamedEmptyChoices, UserField
 
 
 def _valid_phone(value):
@@ -26,7 +26,7 @@ def _valid_phone(value):
     return value
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(NamedEmptyChoices, forms.ModelForm):
     """Template 1 (客户信息登记表), tags and grade; the first contact on create.
 
     Duplicate detection runs over ALL customers; `duplicates` lists only the name and owner
@@ -44,14 +44,14 @@ class CustomerForm(forms.ModelForm):
     save_anyway = forms.BooleanField(
         label=_("This is a different company: save anyway"), required=False
     )
-    contact_name = forms.CharField(label=capfirst(_("name")), max_length=60, required=False)
+    contact_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
     contact_title = forms.CharField(label=capfirst(_("title")), max_length=60, required=False)
     contact_phone = forms.CharField(label=capfirst(_("phone")), max_length=30, required=False)
     contact_email = forms.EmailField(label=capfirst(_("email")), required=False)
     contact_wechat = forms.CharField(label=_("WeChat"), max_length=60, required=False)
     contact_decision_role = forms.ChoiceField(
         label=capfirst(_("role in the decision")),
-        choices=[("", "---------"), *Contact.DecisionRole.choices],
+        choices=[("", _("Please choose")), *Contact.DecisionRole.choices],
         required=False,
     )
     contact_is_key = forms.BooleanField(

@@ -89,10 +89,17 @@ class FollowUp(models.Model):
 
 
 class Task(models.Model):
-    """A next action with an owner and a deadline ("my tasks")."""
+    """A next action with an owner and a deadline ("my tasks"): from a follow-up, or created
+    by hand for a customer or free-standing (no customer: only its owner's and their
+    managers')."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tasks"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        null=True,
+        blank=True,
     )
     followup = models.OneToOneField(
         FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="task"

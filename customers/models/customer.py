@@ -39,11 +39,15 @@ class Industry(models.Model):
 
 
 class Tag(models.Model):
+    """A label in a dimension. Industry and lead source are fields of the customer, so tags
+    never repeat them: the industry dimension holds segments within an industry (离散制造
+    within 制造业), and there is no source dimension (the lead source field says it once; the
+    old source tags became custom tags)."""
+
     class Dimension(models.TextChoices):
-        INDUSTRY = "industry", _("Industry")
+        INDUSTRY = "industry", _("Industry segment")
         NEED = "need", _("Need")
         RELATIONSHIP = "relationship", _("Relationship")
-        SOURCE = "source", _("Source")
         CUSTOM = "custom", _("Custom")
 
     name = models.CharField(_("name"), max_length=40)

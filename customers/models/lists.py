@@ -84,6 +84,8 @@ class ExportLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     query = models.CharField(max_length=1000, blank=True)
+    # The language the export was asked in: a worker writes the headers in it.
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DONE)
     # Rows matching when the export was asked for; row_count grows as the worker writes.
     total = models.PositiveIntegerField(default=0)

@@ -35,7 +35,14 @@ from .excel import (
     customers_export_write,
     customers_import,
 )
-from .followups import customer_refresh_cadence, followup_log, needs_survey_create, task_complete
+from .followups import (
+    customer_refresh_cadence,
+    followup_log,
+    needs_survey_create,
+    task_complete,
+    task_create,
+    task_reopen,
+)
 from .grading import (
     customers_recompute_cadence,
     grade_proposals_decide,
@@ -106,4 +113,6 @@ __all__ = [
     "saved_view_create",
     "saved_view_delete",
     "task_complete",
+    "task_create",
+    "task_reopen",
 ]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -173,7 +173,11 @@ def customers_export_queue(*, by, query, total):
         if running:
             return running
         log = ExportLog.objects.create(
-            user=by, query=query, total=total, status=ExportLog.Status.QUEUED
+            user=by,
+            query=query,
+            total=total,
+            status=ExportLog.Status.QUEUED,
+            language=translation.get_language() or "",
         )
         from ..tasks import export_customers_task
 
@@ -217,8 +221,9 @@ def customers_export_write(*, log_id):
     def progress(count):
         ExportLog.objects.filter(pk=log.pk).update(row_count=count, progress_at=timezone.now())
 
+    language = log.language or settings.LANGUAGE_CODE  # the headers' language
     try:
-        with tempfile.TemporaryFile() as out:
+        with tempfile.TemporaryFile() as out, translation.override(language):
             count = excel.write_customers(
                 filterset.qs.visible_to(user), out, progress=progress, viewer=user
             )

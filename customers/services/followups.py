@@ -9,11 +9,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teams import policy
 from teams.models import User
 
-from .. import cadence, validation
+from .. import cadence, normalize, validation
 from ..errors import CustomerError
 from ..models import (
+    Contact,
     Customer,
     CustomerStatusChange,
     FollowUp,
@@ -22,7 +24,12 @@ from ..models import (
     NeedsSurvey,
     Task,
 )
-from ..permissions import can_add_survey, can_edit_customer, can_log_followup
+from ..permissions import (
+    can_add_survey,
+    can_edit_customer,
+    can_log_followup,
+    manages_customers,
+)
 from ..querysets import customer_viewers_q
 from .common import _change_status, _lock_customer
 
@@ -104,20 +111,37 @@ def followup_log(
     next_action="",
     next_action_due=None,
     next_action_owner=None,
+    new_contact=None,
     **fields,
 ):
     """Log a follow-up; a record entered more than 24 h after the contact is marked late.
 
     `fields` are the other FollowUp fields (contact, executive, goal, feedback, latitude,
-    longitude, location_accuracy). The next action, when given with a date, becomes a task
-    for its owner (the author by default). The customer's next due date moves; the returned
-    follow-up's `customer` carries the new `next_followup_due`.
+    longitude, location_accuracy); `new_contact` ({"name", "phone"}) adds the person met as
+    a contact of the customer and records the follow-up with them. The next action, when
+    given with a date, becomes a task for its owner (the author by default). The customer's
+    next due date moves; the returned follow-up's `customer` carries the new
+    `next_followup_due`.
     """
     customer = _lock_customer(customer.pk, "owner")
     if not can_log_followup(by, customer):
         raise PermissionDenied
     if not (summary or "").strip():
         raise CustomerError(_("Write the key points of the follow-up."))
+    if new_contact and new_contact.get("name"):
+        if fields.get("contact") is not None:
+            raise CustomerError(_("Pick a contact or add a new one, not both."))
+        if not can_edit_customer(by, customer):
+            raise CustomerError(_("You may not add contacts to this customer."))
+        contact = Contact(
+            customer=customer,
+            name=new_contact["name"].strip()[:60],
+            phone=(new_contact.get("phone") or "").strip()[:30],
+        )
+        contact.phone_key = normalize.phone_key(contact.phone)
+        contact._history_user = by
+        contact.save()
+        fields["contact"] = contact
     now = timezone.now()
     _check_followup(
         customer=customer,
@@ -159,19 +183,69 @@ def followup_log(
     return followup
 
 
+# How long "undo" may reopen a task just marked done (the page offers it for a few seconds;
+# the server allows a slow phone some more).
+UNDO_WINDOW = timedelta(seconds=60)
+
+
+def _may_close(by, task):
+    """The owner; for a customer's task, who may edit the customer; for a free-standing one,
+    a manager who reaches its owner."""
+    if task.owner_id == by.pk:
+        return True
+    if task.customer_id is not None:
+        return can_edit_customer(by, task.customer)
+    return manages_customers(by) and policy.reaches_owner(by, task.owner)
+
+
+@transaction.atomic
+def task_create(*, by, title, due_date, customer=None):
+    """A task made by hand (下一步行动), for `by`: for a customer they may log follow-ups on,
+    or free-standing when `customer` is None."""
+    title = (title or "").strip()
+    if not title:
+        raise CustomerError(_("Say what the task is."))
+    if due_date is None:
+        raise CustomerError(_("Give the task a due date."))
+    if customer is not None:
+        customer = _lock_customer(customer.pk, "owner")
+        if not can_log_followup(by, customer):
+            raise PermissionDenied
+    return Task.objects.create(customer=customer, owner=by, title=title[:200], due_date=due_date)
+
+
 @transaction.atomic
 def task_complete(*, by, task):
     """Mark a task done: its owner, or someone who may edit its customer; only once."""
     task = (
         Task.objects.select_for_update(of=("self",))
-        .select_related("customer__owner")
+        .select_related("customer__owner", "owner")
         .get(pk=task.pk)
     )
-    if task.owner_id != by.pk and not can_edit_customer(by, task.customer):
+    if not _may_close(by, task):
         raise PermissionDenied
     if task.done_at is not None:
         raise CustomerError(_("This task is already done."))
     task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, by, task):
+    """Undo "done": only who may close it, and only within UNDO_WINDOW of closing it."""
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("customer__owner", "owner")
+        .get(pk=task.pk)
+    )
+    if not _may_close(by, task):
+        raise PermissionDenied
+    if task.done_at is None:
+        raise CustomerError(_("This task is open already."))
+    if timezone.now() - task.done_at > UNDO_WINDOW:
+        raise CustomerError(_("Too late to undo: reopen it by creating the task again."))
+    task.done_at = None
     task.save(update_fields=["done_at"])
     return task
 

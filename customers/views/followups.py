@@ -12,16 +12,41 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from .. import forms, services
+from .. import forms, masking, selectors, services
 from ..models import Customer, FollowUp, NeedsSurvey, Task
 from ..selectors import customer_search
 from .mixins import LoggableCustomerMixin
 
 
-class TaskCompleteView(View):
-    """POST only. From htmx it answers the task's row as done; otherwise it redirects."""
+def _safe_next_url(request):
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("home")
+    return next_url
+
+
+def task_counts_for(request, task):
+    """The counts a task list shows after `task` changed: the customer's open tasks on its
+    page (`counts=customer`), else the user's own (my tasks, the home panel)."""
+    tasks = Task.objects.visible_to(request.user)
+    if request.POST.get("counts") == "customer" and task.customer_id:
+        tasks = tasks.filter(customer_id=task.customer_id)
+    else:
+        tasks = tasks.filter(owner=request.user)
+    return selectors.task_counts(tasks, timezone.localdate())
+
+
+class _TaskChangeView(View):
+    """POST only. From htmx it answers the task's row and the list's counts (out of band);
+    otherwise it redirects to `next` with a message."""
 
     http_method_names = ["post"]
+
+    def change(self, task):
+        raise NotImplementedError
+
+    def success_message(self, task):
+        raise NotImplementedError
 
     def post(self, request, pk):
         task = get_object_or_404(
@@ -29,21 +54,88 @@ class TaskCompleteView(View):
         )
         error = None
         try:
-            services.task_complete(by=request.user, task=task)
+            self.change(task)
         except services.CustomerError as problem:
             error = str(problem)
         if request.htmx:
             task.refresh_from_db()
-            context = {"task": task, "error": error}
-            return render(request, "customers/partials.html#task_row", context)
+            context = {
+                "task": task,
+                "error": error,
+                "undo": error is None and task.done_at is not None,
+                "counts": task_counts_for(request, task),
+                "counts_scope": request.POST.get("counts", ""),
+                "next": request.POST.get("next", ""),
+                "oob": True,
+            }
+            return render(request, "customers/partials.html#task_changed", context)
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, _("Task “%(title)s” is done.") % {"title": task.title})
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            next_url = reverse("home")
-        return redirect(next_url)
+            messages.success(request, self.success_message(task))
+        return redirect(_safe_next_url(request))
+
+
+class TaskCompleteView(_TaskChangeView):
+    def change(self, task):
+        services.task_complete(by=self.request.user, task=task)
+
+    def success_message(self, task):
+        return _("Task “%(title)s” is done.") % {"title": task.title}
+
+
+class TaskReopenView(_TaskChangeView):
+    """Undo "done" for a few seconds after it (UNDO_WINDOW in services/followups.py)."""
+
+    def change(self, task):
+        services.task_reopen(by=self.request.user, task=task)
+
+    def success_message(self, task):
+        return _("Task “%(title)s” is open again.") % {"title": task.title}
+
+
+class TaskCreateView(PermissionRequiredMixin, FormView):
+    """A task made by hand: for a customer (its page's form, or picked here) or free-standing."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    form_class = forms.TaskForm
+    template_name = "customers/task_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        customer_id = self.request.GET.get("customer", "")
+        return {"customer": customer_id} if customer_id.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        picked = str(form["customer"].value() or "")
+        context["picked"] = (
+            form.fields["customer"].queryset.filter(pk=picked).first() if picked.isdigit() else None
+        )
+        context["next"] = self.request.POST.get("next") or self.request.GET.get("next", "")
+        return context
+
+    def form_valid(self, form):
+        try:
+            task = services.task_create(by=self.request.user, **form.cleaned_data)
+        except services.CustomerError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Task “%(title)s” added, due %(due)s.")
+            % {"title": task.title, "due": task.due_date.isoformat()},
+        )
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return redirect(next_url)
+        if task.customer_id:
+            return redirect("customers:customer-detail", pk=task.customer_id)
+        return redirect("customers:task-list")
 
 
 def _followup_logged(request, followup, old_due):
@@ -103,20 +195,46 @@ class QuickLogView(PermissionRequiredMixin, FormView):
         context["picked"] = (
             form.fields["customer"].queryset.filter(pk=picked).first() if picked.isdigit() else None
         )
+        context["contacts"], context["contact_picked"] = form.contacts_of(context["picked"])
         return context
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         customer = data.pop("customer")
+        new_contact = {"name": data.pop("new_contact_name"), "phone": data.pop("new_contact_phone")}
         old_due = customer.next_followup_due
         try:
             followup = services.followup_log(
-                by=self.request.user, customer=customer, occurred_at=timezone.now(), **data
+                by=self.request.user,
+                customer=customer,
+                occurred_at=timezone.now(),
+                new_contact=new_contact,
+                **data,
             )
         except services.CustomerError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         return _followup_logged(self.request, followup, old_due)
+
+
+class QuickLogContactsView(PermissionRequiredMixin, TemplateView):
+    """htmx, GET ?customer=: the picked customer's contacts to choose whom the visit met."""
+
+    permission_required = "customers.work_with_customers"
+    raise_exception = True
+    template_name = "customers/partials.html#quicklog_contacts"
+
+    def get_context_data(self, **kwargs):
+        picked = self.request.GET.get("customer", "")
+        customer = (
+            get_object_or_404(Customer.objects.visible_to(self.request.user), pk=picked)
+            if picked.isdigit()
+            else None
+        )
+        contacts = list(customer.contacts.order_by("-is_key", "name", "pk")) if customer else []
+        if customer is not None:
+            masking.mask_customer(self.request.user, customer, contacts)
+        return {**super().get_context_data(**kwargs), "contacts": contacts, "picked": customer}
 
 
 class CustomerSearchView(PermissionRequiredMixin, TemplateView):
@@ -164,6 +282,7 @@ class TaskListView(PermissionRequiredMixin, ListView):
         return Task.objects.visible_to(self.request.user).filter(owner=self.request.user)
 
     def get_queryset(self):
+        # The counts above say how many; the paginator need not count again.
         return self.mine().open().select_related("customer").order_by("due_date", "pk")
 
     def get_context_data(self, **kwargs):
@@ -174,11 +293,14 @@ class TaskListView(PermissionRequiredMixin, ListView):
             .select_related("customer")
             .order_by("-done_at", "-pk")[:20]
         )
+        today = timezone.localdate()
         return {
             **super().get_context_data(**kwargs),
-            "today": timezone.localdate(),
+            "today": today,
             "done": list(done),
             "done_days": self.done_days,
+            "counts": selectors.task_counts(self.mine(), today),
+            "counts_scope": "mine",
         }
 
 

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView
 
 from crm_site.transitions import InvalidTransition
 
-from .. import cadence, forms, masking, sections, services, timeline
+from .. import cadence, forms, masking, sections, selectors, services, timeline
 from ..models import Customer, GradingSettings
 from .mixins import CustomerScopeMixin, OneCustomerMixin, _safe_next
 
@@ -32,6 +32,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
     without this view knowing them."""
 
     template_name = "customers/customer_detail.html"
+    task_rows = 10
 
     def get_queryset(self):
         return (
@@ -57,10 +58,22 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
         # follows from CustomerTimelineView (htmx, on load); "Show older events" (and a
         # browser without JavaScript) reads all of them here.
         full = self.request.GET.get("timeline") == "all"
+        # The work first: the customer's open tasks (next actions), soonest first.
+        open_tasks, counts = selectors.open_tasks_with_counts(
+            customer.tasks.select_related("customer"), today, self.task_rows
+        )
+        call = next((c.phone for c in contacts if c.phone), "") or customer.phone
+        if masking.masks_contacts(user, customer):
+            call = ""
         return {
             **super().get_context_data(**kwargs),
             "can": can,
             "today": today,
+            "open_tasks": open_tasks,
+            "counts": counts,
+            "counts_scope": "customer",
+            "call_number": call,
+            "task_form": forms.TaskForm(user=user, auto_id="task_%s") if can["log"] else None,
             "overdue": customer.is_overdue,
             "tag_groups": _tag_groups(customer.tags.all()),
             "contacts": contacts,

@@ -1,6 +1,7 @@
 """Follow-up cadence by grade (个性化跟进策略): the rule as a table, the services that keep the
 next due date, and the home panels that show who is overdue."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -236,6 +237,12 @@ def test_a_rep_sees_their_overdue_customers(client, rep, other_rep):
     assert '<span class="badge text-bg-danger">3</span>' in panel_html
 
 
+def _debt(user):
+    """The cadence-debt panel's (rep, overdue count) rows, team after team."""
+    teams = home.cadence_debt(user=user).context["teams"]
+    return [(row["owner_user"], row["overdue"]) for group in teams for row in group["rows"]]
+
+
 def test_a_rep_on_cadence_is_told_so(client, rep):
     CustomerFactory(owner=rep)
     client.force_login(rep)
@@ -253,25 +260,38 @@ def test_a_manager_sees_cadence_debt_per_rep_of_their_team_only(
     CustomerFactory.create_batch(1, owner=teammate, overdue=True)
     CustomerFactory.create_batch(2, owner=other_rep, overdue=True)  # another team
 
-    rows = home.cadence_debt(user=manager).context["rows"]
-    assert [(row["owner_user"], row["overdue"]) for row in rows] == [(rep, 3), (teammate, 1)]
+    assert _debt(manager) == [(rep, 3), (teammate, 1)]
 
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
     panel = html[html.index('id="panel-cadence-debt"') :]
-    panel = panel[: panel.index("</table>")]
+    panel = panel[: panel.index("</ul>")]
     assert rep.display_name in panel
     assert teammate.display_name in panel
     assert other_rep.display_name not in panel
-    assert f'overdue=true&amp;owner={rep.pk}">3</a>' in panel
-    assert f'overdue=true&amp;owner={teammate.pk}">1</a>' in panel
+    assert re.search(rf'overdue=true&amp;owner={rep.pk}"[^>]*>3</a>', panel)
+    assert re.search(rf'overdue=true&amp;owner={teammate.pk}"[^>]*>1</a>', panel)
+
+
+def test_cadence_debt_lists_reps_not_managers_grouped_by_team_with_totals(
+    manager, director, rep, other_rep, org
+):
+    CustomerFactory.create_batch(2, owner=rep, overdue=True)
+    CustomerFactory.create_batch(3, owner=other_rep, overdue=True)
+    CustomerFactory.create_batch(4, owner=manager, overdue=True)  # a manager's own: not debt
+    panel = home.cadence_debt(user=director).context
+    assert [(group["team"], group["total"]) for group in panel["teams"]] == [
+        (other_rep.team, 3),
+        (rep.team, 2),
+    ]
+    assert panel["total"] == 5
+    assert manager not in [owner for owner, _count in _debt(director)]
 
 
 def test_the_director_sees_every_team_debt(director, rep, other_rep):
     CustomerFactory.create_batch(2, owner=rep, overdue=True)
     CustomerFactory.create_batch(4, owner=other_rep, overdue=True)
-    rows = home.cadence_debt(user=director).context["rows"]
-    assert [(row["owner_user"], row["overdue"]) for row in rows] == [(other_rep, 4), (rep, 2)]
+    assert _debt(director) == [(other_rep, 4), (rep, 2)]
 
 
 def test_logging_clears_a_customer_from_the_overdue_panel(rep):
@@ -297,5 +317,5 @@ def test_cadence_debt_panel_queries_do_not_grow_with_reps(
     for _ in range(15):
         CustomerFactory(owner=UserFactory(team=org["team_a"]), overdue=True)
     with django_assert_max_num_queries(5) as many:
-        assert len(home.cadence_debt(user=User.objects.get(pk=manager.pk)).context["rows"]) == 16
+        assert len(_debt(User.objects.get(pk=manager.pk))) == 16
     assert len(few.captured_queries) == len(many.captured_queries)

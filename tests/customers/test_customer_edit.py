@@ -169,7 +169,7 @@ def test_edit_with_bad_input_changes_nothing(client, rep, customer):
 
 
 def test_tags_are_replaced_on_edit(client, rep, customer):
-    old, new = TagFactory(name="旧"), TagFactory(name="新", dimension=Tag.Dimension.SOURCE)
+    old, new = TagFactory(name="旧"), TagFactory(name="新", dimension=Tag.Dimension.NEED)
     customer.tags.set([old])
     client.force_login(rep)
     response = client.get(update_url(customer))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crm_site import hooks
 from customers import sections, services, timeline
-from customers.models import CustomerShare, Tag
+from customers.models import Customer, CustomerShare, Tag
 from teams.models import Role
 from tests.factories import (
     ContactFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     FollowUpFactory,
     NeedsSurveyFactory,
     TagFactory,
+    TaskFactory,
     UserFactory,
 )
 
@@ -89,7 +90,7 @@ def test_header_shows_grade_source_status_owner_and_tags_by_dimension(client, re
     assert customer.get_status_display() in text
     assert rep.display_name in text
     groups = dict(response.context["tag_groups"])
-    assert [t.name for t in groups["Industry"]] == ["制造业"]
+    assert [t.name for t in groups["Industry segment"]] == ["制造业"]
     assert [t.name for t in groups["Need"]] == ["新品采购"]
     assert [t.name for t in groups["Relationship"]] == ["高层对接"]
     assert "91310000MA1FL1234X" in text and "上海市浦东新区张江路100号" in text
@@ -251,6 +252,73 @@ def test_page_query_count_is_constant(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(detail(customer))
     assert len(response.context["contacts"]) == 50
-    # The customers' own page and the later apps' sections (the timeline loads after the
-    # page, pinned in test_customer_timeline_paging.py): a new section must stay in it.
-    assert len(first.captured_queries) <= 22, len(first.captured_queries)
+    # The customers' own page (its open tasks with their counts: one query) and the later
+    # apps' sections (the timeline loads after the page, pinned in
+    # test_customer_timeline_paging.py): a new section must stay in it.
+    assert len(first.captured_queries) <= 23, len(first.captured_queries)
+
+
+# --- the work first (issue 9 point 5) ----------------------------------------------------
+
+
+def test_the_work_comes_first_then_the_timeline_then_the_details(client, rep, customer):
+    today = timezone.localdate()
+    TaskFactory(
+        customer=customer, owner=rep, title="逾期的回访", due_date=today - timedelta(days=2)
+    )
+    TaskFactory(customer=customer, owner=rep, title="今天的报价", due_date=today)
+    client.force_login(rep)
+    response = client.get(detail(customer))
+    html = page_text(response)
+    positions = [
+        html.index(f'id="{name}"')
+        for name in ("customer-facts", "work", "timeline", "details", "contacts", "colleagues")
+    ]
+    assert positions == sorted(positions)
+    work = html[html.index('id="work"') : html.index('id="timeline"')]
+    assert work.index("逾期的回访") < work.index("今天的报价")
+    assert "task-overdue" in work and "task-today" in work
+    assert response.context["counts"] == {"open": 2, "overdue": 1, "today": 1}
+    assert 'id="add-task-form"' in work
+
+
+def test_a_read_only_colleague_gets_no_task_form(client, customer, other_rep):
+    CustomerShare.objects.create(customer=customer, user=other_rep, can_edit=False)
+    client.force_login(other_rep)
+    html = page_text(client.get(detail(customer)))
+    assert 'id="work"' in html
+    assert ('id="add-task-form"' in html) == other_rep.has_perm("customers.log_followup", customer)
+
+
+def test_the_phone_bar_calls_the_key_contact_logs_and_navigates(client, rep, customer):
+    ContactFactory(customer=customer, name="李四", phone="")
+    ContactFactory(customer=customer, name="王伟", phone="138 0013 8000", is_key=True)
+    client.force_login(rep)
+    html = page_text(client.get(detail(customer)))
+    bar = html[html.index('id="phone-bar"') :]
+    assert 'href="tel:13800138000"' in bar
+    assert f"{reverse('customers:quick-log')}?customer={customer.pk}" in bar
+    assert "uri.amap.com/search?keyword=" in bar
+    assert "d-md-none fixed-bottom" in html  # only on a phone
+
+
+def test_the_phone_bar_leaves_out_what_the_customer_lacks(client, rep):
+    bare = CustomerFactory(owner=rep, phone="", address="")
+    client.force_login(rep)
+    html = page_text(client.get(detail(bare)))
+    bar = html[html.index('id="phone-bar"') :]
+    assert "tel:" not in bar and "amap" not in bar
+    assert 'id="bar-log"' in bar
+
+
+def test_last_follow_up_reads_as_days_ago_in_chinese(rep, customer):
+    from django.test import Client
+
+    Customer.objects.filter(pk=customer.pk).update(
+        last_followup_at=timezone.now() - timedelta(days=3, hours=2)
+    )
+    chinese = Client(headers={"accept-language": "zh-hans"})
+    chinese.force_login(rep)
+    html = page_text(chinese.get(detail(customer))).replace("\xa0", " ")
+    assert "3 天前" in html
+    assert "日，" not in html

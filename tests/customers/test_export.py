@@ -4,14 +4,16 @@ neutralised, every export logged."""
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from customers import excel, services
 from customers.excel import writer
 from customers.models import Customer, CustomerShare, ExportLog, Tag
-from tests.customers.helpers import export
-from tests.factories import ContactFactory, CustomerFactory, TagFactory
+from tests.customers.helpers import export, good_row, xlsx
+from tests.factories import ContactFactory, CustomerFactory, IndustryFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,10 @@ def sheet_rows(response):
     assert response["Content-Disposition"].startswith('attachment; filename="customers-')
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    # The test client reads English: the headers come back to the file format's Chinese.
+    chinese = {en: zh for zh, en in writer.EXPORT_COLUMNS}
+    header = [chinese.get(text, text) for text in rows[0]]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
 def names(response):
@@ -79,7 +84,7 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(client, rep, 
     response = export(client, rep)
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
+    header = writer.EXPORT_HEADERS  # the English client's headers, in the same order
     for column in ("客户名称", "注册地址", "备注", "联系人姓名", "联系人职务"):
         cell = sheet.cell(row=2, column=header.index(column) + 1)
         assert cell.value == "'" + text, column
@@ -155,3 +160,76 @@ def test_the_export_reads_in_chunks_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.post(URL)
     assert len(sheet_rows(response)) == 25
+
+
+# --- the file as people open it (issue 9 point 10) ----------------------------------------
+
+
+def _workbook(response):
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_export_freezes_its_header_row_and_sizes_its_columns(client, rep):
+    CustomerFactory(name="上海精密机械有限公司", owner=rep)
+    sheet = _workbook(export(client, rep)).worksheets[0]
+    assert sheet.freeze_panes == "B2"  # the header row and the customer's name stay in view
+    widths = {
+        zh: sheet.column_dimensions[get_column_letter(i)].width
+        for i, zh in enumerate(writer.EXPORT_HEADERS, start=1)
+    }
+    assert widths["客户名称"] >= 30
+    assert widths["注册地址"] >= 30
+    assert all(width >= 10 for width in widths.values())
+    assert sheet["A1"].font.bold
+
+
+def test_the_export_headers_follow_the_users_language(client, rep):
+    CustomerFactory(owner=rep)
+    client.force_login(rep)
+    english = _workbook(client.post(URL)).worksheets[0]
+    assert [c.value for c in english[1]][:3] == [
+        "Customer name",
+        "Unified social credit code",
+        "Industry",
+    ]
+    chinese_client = Client(headers={"accept-language": "zh-hans"})
+    chinese = _workbook(export(chinese_client, rep)).worksheets[0]
+    assert [c.value for c in chinese[1]][:3] == ["客户名称", "统一社会信用代码", "行业"]
+
+
+def test_the_import_reads_english_headers_as_well(client, rep):
+    """The import template keeps its Chinese headers and also reads the English ones an
+    English export writes."""
+    IndustryFactory(name="制造业")
+    english = {column.header: column.english for column in excel.COLUMNS}
+    row = {english[header]: value for header, value in good_row(1).items()}
+    client.force_login(rep)
+    response = client.post(
+        reverse("customers:customer-import"),
+        {"file": xlsx([row], headers=[english[h] for h in excel.HEADERS])},
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get().name == "导入测试1号机械有限公司"
+
+
+def test_a_queued_export_is_written_in_the_language_it_was_asked_in(rep, settings):
+    from django.utils import translation
+
+    CustomerFactory(owner=rep)
+    with translation.override("en"):
+        log = services.customers_export_queue(by=rep, query="", total=1)
+    assert log.language == "en"
+    with translation.override("zh-hans"):
+        services.customers_export_write(log_id=log.pk)
+    log.refresh_from_db()
+    sheet = load_workbook(log.file.open("rb")).worksheets[0]
+    assert sheet["A1"].value == "Customer name"
+
+
+def test_the_list_says_when_a_direct_download_starts(client, rep):
+    client.force_login(rep)
+    html = client.get(reverse("customers:customer-list")).content.decode()
+    assert 'data-export-notice="#export-notice"' in html
+    assert 'id="export-notice" role="status"' in html
+    assert "will download in a moment" in html
+    assert 'aria-label="Export to Excel"' in html

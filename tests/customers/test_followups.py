@@ -565,3 +565,101 @@ def test_followup_page_shows_late_and_the_task(client, rep, customer):
     assert 'id="late-badge"' in html
     assert "发送方案初稿" in html
     assert "Checked in" not in html
+
+
+# --- whom the visit met (issue 9 point 5) ----------------------------------------------------
+
+
+def test_the_quick_log_offers_the_picked_customers_contacts(client, rep, customer, contact):
+    other = ContactFactory(customer=CustomerFactory(owner=rep), name="别家的人")
+    client.force_login(rep)
+    page = client.get(reverse("customers:quick-log"), {"customer": customer.pk})
+    html = page.content.decode()
+    assert f'name="contact" value="{contact.pk}"' in html
+    assert other.name not in html
+    assert 'name="new_contact_name"' in html
+    picked = client.get(reverse("customers:quick-log-contacts"), {"customer": customer.pk})
+    assert f'name="contact" value="{contact.pk}"' in picked.content.decode()
+
+
+def test_the_contact_choices_of_a_customer_one_may_not_see_do_not_exist(client, rep, other_rep):
+    theirs = CustomerFactory(owner=other_rep)
+    ContactFactory(customer=theirs, name="别人的联系人")
+    client.force_login(rep)
+    url = reverse("customers:quick-log-contacts")
+    assert client.get(url, {"customer": theirs.pk}).status_code == 404
+
+
+def test_a_quick_log_records_whom_the_visit_met(client, rep, customer, contact):
+    client.force_login(rep)
+    response = client.post(reverse("customers:quick-log"), quick_form(customer, contact=contact.pk))
+    assert response.status_code == 302
+    assert FollowUp.objects.get().contact == contact
+
+
+def test_a_quick_log_adds_the_new_contact_it_met(client, rep, customer):
+    client.force_login(rep)
+    data = quick_form(customer, new_contact_name="赵敏", new_contact_phone="139 1234 5678")
+    assert client.post(reverse("customers:quick-log"), data).status_code == 302
+    followup = FollowUp.objects.get()
+    assert (followup.contact.name, followup.contact.phone) == ("赵敏", "139 1234 5678")
+    assert followup.contact.customer == customer
+    assert followup.contact.phone_key == "13912345678"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        (
+            {"new_contact_phone": "139 1234 5678"},
+            "new_contact_name",
+            "Give the new contact's name.",
+        ),
+        (
+            {"new_contact_name": "赵敏", "new_contact_phone": "12"},
+            "new_contact_phone",
+            "Enter a phone number of 7 to 15 digits, e.g. 021-6234 5678 or 138 0013 8000.",
+        ),
+    ],
+)
+def test_a_bad_new_contact_is_refused_and_nothing_logged(
+    client, rep, customer, extra, field, message
+):
+    client.force_login(rep)
+    response = client.post(reverse("customers:quick-log"), quick_form(customer, **extra))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert not FollowUp.objects.exists()
+    assert customer.contacts.count() == 0
+
+
+def test_a_contact_of_another_customer_is_refused(client, rep, customer):
+    elsewhere = ContactFactory(customer=CustomerFactory(owner=rep))
+    client.force_login(rep)
+    data = quick_form(customer, contact=elsewhere.pk)
+    response = client.post(reverse("customers:quick-log"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["contact"] == ["Choose a contact of this customer."]
+    assert not FollowUp.objects.exists()
+
+
+def test_picking_a_contact_and_a_new_one_is_refused(client, rep, customer, contact):
+    client.force_login(rep)
+    data = quick_form(customer, contact=contact.pk, new_contact_name="赵敏")
+    response = client.post(reverse("customers:quick-log"), data)
+    assert response.context["form"].errors["new_contact_name"] == [
+        "Pick a contact or add a new one, not both."
+    ]
+
+
+def test_the_contact_choices_run_a_constant_number_of_queries(
+    client, rep, customer, django_assert_num_queries
+):
+    client.force_login(rep)
+    url = reverse("customers:quick-log-contacts")
+    client.get(url, {"customer": customer.pk})
+    with django_assert_num_queries(4) as one:
+        client.get(url, {"customer": customer.pk})
+    ContactFactory.create_batch(20, customer=customer)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url, {"customer": customer.pk})

@@ -126,6 +126,11 @@ def test_done_tasks_are_not_reminded_and_the_owner_is_the_tasks(rep, manager):
     assert Task.objects.count() == 2
 
 
+def test_a_free_standing_task_is_reminded_without_a_customer(rep):
+    TaskFactory(customer=None, owner=rep, title="Write the report", due_date=date(2026, 12, 2))
+    assert run("customers.tasks_due", WED) == [("rep", "Task due 2026-12-02: Write the report")]
+
+
 def test_a_deactivated_user_with_no_manager_is_skipped(org):
     loner = UserFactory(username="loner", team=org["team_c"], is_active=False)
     TaskFactory(customer=CustomerFactory(owner=loner), due_date=date(2026, 12, 2))

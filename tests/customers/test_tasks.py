@@ -163,3 +163,177 @@ def test_handing_over_moves_open_tasks_with_the_customer(rep, manager, org):
     task.refresh_from_db()
     assert task.owner == newcomer
     assert list(Task.objects.visible_to(newcomer).open().filter(owner=newcomer)) == [task]
+
+
+# --- tasks by hand, counts in place, undo (issue 9 point 6) -----------------------------------
+
+
+def test_a_rep_adds_a_task_for_a_customer_from_its_page(client, rep):
+    customer = CustomerFactory(owner=rep)
+    page = reverse("customers:customer-detail", args=[customer.pk])
+    client.force_login(rep)
+    due = timezone.localdate() + timedelta(days=2)
+    response = client.post(
+        reverse("customers:task-create"),
+        {"title": "寄样品", "due_date": due.isoformat(), "customer": customer.pk, "next": page},
+    )
+    assert response.status_code == 302 and response.url == page
+    task = Task.objects.get()
+    assert (task.customer, task.owner, task.title, task.due_date) == (customer, rep, "寄样品", due)
+    assert task.followup is None
+    assert "寄样品" in client.get(page).content.decode()
+
+
+def test_a_free_standing_task_is_its_owners_and_their_managers_only(
+    client, rep, other_rep, manager
+):
+    client.force_login(rep)
+    response = client.post(
+        reverse("customers:task-create"),
+        {"title": "整理月报", "due_date": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302 and response.url == reverse("customers:task-list")
+    task = Task.objects.get(customer=None)
+    assert task.owner == rep
+    assert list(Task.objects.visible_to(rep)) == [task]
+    assert list(Task.objects.visible_to(manager)) == [task]
+    assert list(Task.objects.visible_to(other_rep)) == []
+    html = client.get(reverse("customers:task-list")).content.decode()
+    assert "整理月报" in html and "No customer" in html
+    client.force_login(other_rep)
+    assert client.post(reverse("customers:task-complete", args=[task.pk])).status_code == 404
+
+
+def test_a_task_cannot_be_added_to_a_customer_one_may_not_see(client, rep, other_rep):
+    theirs = CustomerFactory(owner=other_rep)
+    client.force_login(rep)
+    response = client.post(
+        reverse("customers:task-create"),
+        {"title": "偷看", "due_date": timezone.localdate().isoformat(), "customer": theirs.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["customer"] == [
+        "Pick a customer from the search results."
+    ]
+    assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"title": "", "due_date": "2099-01-01"}, "title", "Say what the task is."),
+        ({"title": "回访", "due_date": ""}, "due_date", "Give the task a due date."),
+        (
+            {"title": "回访", "due_date": "2001-01-01"},
+            "due_date",
+            "A new task cannot be due in the past.",
+        ),
+    ],
+)
+def test_a_bad_task_is_refused_with_a_message(client, rep, data, field, message):
+    client.force_login(rep)
+    response = client.post(reverse("customers:task-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert not Task.objects.exists()
+
+
+def test_the_new_task_page_is_for_who_works_with_customers(client, rep, legal):
+    client.force_login(legal)
+    assert client.get(reverse("customers:task-create")).status_code == 403
+    client.force_login(rep)
+    assert client.get(reverse("customers:task-create")).status_code == 200
+
+
+def test_done_with_htmx_updates_the_counts_in_place(client, rep):
+    customer = CustomerFactory(owner=rep)
+    today = timezone.localdate()
+    late = TaskFactory(customer=customer, owner=rep, due_date=today - timedelta(days=3))
+    TaskFactory(customer=customer, owner=rep, due_date=today)
+    TaskFactory(customer=customer, owner=rep, due_date=today + timedelta(days=3))
+    client.force_login(rep)
+    assert client.get(reverse("customers:task-list")).context["counts"] == {
+        "open": 3,
+        "overdue": 1,
+        "today": 1,
+    }
+    response = client.post(
+        reverse("customers:task-complete", args=[late.pk]),
+        {"counts": "mine"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.context["counts"] == {"open": 2, "overdue": 0, "today": 1}
+    html = response.content.decode()
+    assert 'id="task-counts" hx-swap-oob="true"' in html
+    assert (
+        "2 open" in html and "1 due today" in html and "overdue" not in html.split("task-counts")[1]
+    )
+
+
+def test_undo_reopens_a_task_just_done(client, rep, task):
+    client.force_login(rep)
+    done = client.post(
+        reverse("customers:task-complete", args=[task.pk]), headers={"HX-Request": "true"}
+    )
+    assert reverse("customers:task-reopen", args=[task.pk]) in done.content.decode()
+    undone = client.post(
+        reverse("customers:task-reopen", args=[task.pk]), headers={"HX-Request": "true"}
+    )
+    assert undone.status_code == 200
+    task.refresh_from_db()
+    assert task.done_at is None
+    assert reverse("customers:task-complete", args=[task.pk]) in undone.content.decode()
+    assert undone.context["counts"]["open"] == 1
+
+
+def test_undo_is_only_for_a_few_seconds(client, rep, task):
+    task.done_at = timezone.now() - services.followups.UNDO_WINDOW - timedelta(seconds=1)
+    task.save()
+    client.force_login(rep)
+    response = client.post(reverse("customers:task-reopen", args=[task.pk]), {"next": "/"})
+    assert messages_of(response) == ["Too late to undo: reopen it by creating the task again."]
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+
+def test_another_rep_can_neither_close_nor_reopen_my_task(client, other_rep, task):
+    client.force_login(other_rep)
+    assert client.post(reverse("customers:task-complete", args=[task.pk])).status_code == 404
+    assert client.post(reverse("customers:task-reopen", args=[task.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["customers:task-complete", "customers:task-reopen"])
+def test_done_and_undo_run_a_constant_number_of_queries(
+    client, rep, url_name, django_assert_num_queries
+):
+    customer = CustomerFactory(owner=rep)
+    tasks = TaskFactory.create_batch(30, customer=customer, owner=rep)
+    for one in tasks:
+        if url_name.endswith("reopen"):
+            one.done_at = timezone.now()
+            one.save()
+    client.force_login(rep)
+    client.post(reverse(url_name, args=[tasks[0].pk]), headers={"HX-Request": "true"})  # warm
+    with django_assert_num_queries(10) as first:
+        client.post(reverse(url_name, args=[tasks[1].pk]), headers={"HX-Request": "true"})
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.post(reverse(url_name, args=[tasks[2].pk]), headers={"HX-Request": "true"})
+
+
+def test_the_new_task_page_runs_a_constant_number_of_queries(
+    client, rep, django_assert_num_queries
+):
+    client.force_login(rep)
+    client.get(reverse("customers:task-create"))
+    with django_assert_num_queries(2):  # the session and the user
+        client.get(reverse("customers:task-create"))
+
+
+def test_a_free_standing_task_shows_in_the_agenda_linking_to_my_tasks(rep):
+    from customers import agenda
+
+    today = timezone.localdate()
+    TaskFactory(customer=None, owner=rep, title="整理月报", due_date=today)
+    [item] = agenda.tasks_due(owner_ids=[rep.pk], start=today, end=today, today=today)
+    assert item.title == "整理月报"
+    assert item.url == reverse("customers:task-list")

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from customers import services
 from customers.models import (
@@ -380,6 +381,47 @@ def test_nobody_else_can_mark_a_task_done(request, client, customer, role_fixtur
     assert response.status_code == status
     task.refresh_from_db()
     assert task.done_at is None
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "status"),
+    [("other_rep", 404), ("legal", 404), ("delivery", 404), ("aftersales", 404)],
+)
+def test_nobody_else_can_undo_a_task_done(request, client, customer, role_fixture, status):
+    task = TaskFactory(customer=customer, title="发送报价单", done_at=timezone.now())
+    client.force_login(request.getfixturevalue(role_fixture))
+    response = client.post(reverse("customers:task-reopen", args=[task.pk]))
+    assert response.status_code == status
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "status"),
+    [
+        ("rep", 200),
+        ("manager", 200),
+        ("other_rep", 404),
+        ("legal", 403),
+        ("delivery", 403),
+        ("aftersales", 403),
+    ],
+)
+def test_who_reads_a_customers_contacts_in_the_quick_log(
+    request, client, customer, role_fixture, status
+):
+    client.force_login(request.getfixturevalue(role_fixture))
+    url = reverse("customers:quick-log-contacts")
+    assert client.get(url, {"customer": customer.pk}).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "status"),
+    [("rep", 200), ("manager", 200), ("legal", 403), ("delivery", 403), ("aftersales", 403)],
+)
+def test_who_adds_a_task_by_hand(request, client, role_fixture, status):
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(reverse("customers:task-create")).status_code == status
 
 
 @pytest.mark.parametrize(
