@@ -40,7 +40,8 @@ def mask_customer(user, customer, contacts=()):
     shown, never saved). Returns whether anything was masked."""
     if not masks_contacts(user, customer):
         return False
-    customer.phone = mask_phone(customer.phone)
+    if "phone" not in customer.get_deferred_fields():  # a list row leaves it unread
+        customer.phone = mask_phone(customer.phone)
     for name in ("key_contact_phone",):  # the list's annotation
         if getattr(customer, name, None):
             setattr(customer, name, mask_phone(getattr(customer, name)))

@@ -310,3 +310,28 @@ def test_the_export_of_the_pool_filter_stays_masked(client, manager, waiting):
     cells = [str(c) for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
     assert "青禾食品有限公司" in cells and "经理的客户" not in cells
     assert MASKED in cells and PHONE not in cells and EMAIL not in cells
+
+
+def test_pooled_rows_on_the_customer_list_cost_no_query_each(client, rep, pool):
+    """A pooled customer's phone is masked on the list without reading the number it leaves
+    unread (one query per row before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(rep)
+    url = reverse("customers:customer-list")
+    pooled(pool, phone="13800001111")
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    one, _ = count()
+    for n in range(10):
+        pooled(pool, phone=f"1390000{n:04d}")
+    many, page = count()
+    assert many == one
+    assert "13900000001" not in page
