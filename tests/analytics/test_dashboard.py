@@ -12,10 +12,11 @@ from analytics.kpis import drill
 from analytics.kpis.compute import compute
 from analytics.kpis.scope import Scope
 from analytics.models import KpiSettings
+from tests.analytics.databases import READS, needs_replica
 
 from .kpi_data import MARCH, build
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"])
+pytestmark = pytest.mark.django_db(databases=READS)
 
 URL = reverse("analytics:dashboard")
 MARCH_QUERY = {"period": "month", "month": "2025-03"}
@@ -142,6 +143,7 @@ def test_the_funnel_links_list_the_opportunities_of_each_stage(client, data, dir
         assert _list_count(client, row["url"]) == row["count"]
 
 
+@needs_replica
 def test_the_dashboard_runs_a_constant_number_of_queries_on_the_replica(
     client, director, rep, other_rep, django_assert_num_queries
 ):
@@ -154,6 +156,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries_on_the_replica(
         client.get(URL, {**MARCH_QUERY, "cut": "region"})
 
 
+@needs_replica
 def test_the_dashboard_reads_go_to_the_replica_alias(client, data, director):
     client.force_login(director)
     client.get(URL)

@@ -8,10 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from analytics.models import AnalyticsExport
+from tests.analytics.databases import READS
 
 from .kpi_data import build
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"])
+pytestmark = pytest.mark.django_db(databases=READS)
 
 URL = reverse("analytics:analysis-export")
 MARCH = {"period": "month", "month": "2025-03", "cut": "region"}

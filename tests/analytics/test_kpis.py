@@ -8,12 +8,13 @@ import pytest
 from analytics.kpis import charts
 from analytics.kpis.compute import compute
 from analytics.kpis.scope import Scope, year_before
+from tests.analytics.databases import READS
 from tests.factories.contracts import ContractFactory
 from tests.factories.customers import CustomerFactory
 
 from .kpi_data import MARCH, build
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"])
+pytestmark = pytest.mark.django_db(databases=READS)
 
 
 @pytest.fixture
