@@ -5,6 +5,7 @@ error, threw an uncaught exception or had something blocked by the Content Secur
 the CSP must never block anything we ship.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -109,11 +110,20 @@ def _new_page(browser, browser_errors, options):
     return context, page
 
 
+def _settle(page):
+    """Let the page's last requests (htmx loads, the bell) end before the test's database is
+    flushed: a request still reading held a lock the flush waited for (a deadlock)."""
+    # A page that never settles is closed all the same.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=5000)
+
+
 @pytest.fixture
-def page(browser, browser_errors):
+def page(live_server, browser, browser_errors):
     """A desktop page (1280×800, Chinese browser) in a fresh context."""
     context, page = _new_page(browser, browser_errors, DESKTOP)
     yield page
+    _settle(page)
     context.close()
     assert not browser_errors.errors, "the browser reported errors:\n" + "\n".join(
         browser_errors.errors
@@ -121,10 +131,11 @@ def page(browser, browser_errors):
 
 
 @pytest.fixture
-def phone_page(browser, browser_errors):
+def phone_page(live_server, browser, browser_errors):
     """An iPhone-sized page (390×844, touch, Chinese browser) in a fresh context."""
     context, page = _new_page(browser, browser_errors, PHONE)
     yield page
+    _settle(page)
     context.close()
     assert not browser_errors.errors, "the browser reported errors:\n" + "\n".join(
         browser_errors.errors
