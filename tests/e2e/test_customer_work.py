@@ -81,7 +81,9 @@ def test_a_rep_on_a_phone_works_a_customer_from_the_top_of_its_page(
     expect(page.locator("#task-counts")).to_contain_text("待办 2")
     expect(page.locator("#task-counts")).to_contain_text("逾期 1")
     expect(page.locator("#task-counts")).to_contain_text("今日到期 1")
-    # the work comes before the timeline and the company details
+    # the work comes before the timeline and the company details (measured once htmx has
+    # put the loaded timeline in place of its placeholder)
+    expect(page.locator("#timeline .list-group")).to_be_visible()
     top = {s: page.locator(s).bounding_box()["y"] for s in ("#work", "#timeline", "#details")}
     assert top["#work"] < top["#timeline"] < top["#details"]
     bar = page.locator("#phone-bar")
