@@ -150,7 +150,9 @@ def login():
         # A request the last page still had going, answered after its cookies were cleared,
         # would set a second CSRF cookie that no longer matches the login form's token.
         _settle(page)
-        page.context.clear_cookies()
+        # The session and its CSRF cookie only: the language chosen stays.
+        for name in ("sessionid", "csrftoken"):
+            page.context.clear_cookies(name=name)
         page.goto(f"{live_server.url}/accounts/login/")
         _settle(page)
         page.locator("#id_username").fill(user.username)
