@@ -159,7 +159,7 @@ def write(organisation, *, contracts, instalments_per, seed=1, log=print, pool_s
         owners = {u.pk: u for u in organisation.owners}
         approver = _approvers(owners.values())
         decider = {roles.Role.LEGAL: legal.pk, roles.Role.GENERAL_MANAGER: gm.pk}
-        state = {"legal_waiting": 0, "n": done, "pool_step": pool_step}
+        state = {"legal_waiting": 0, "n": done, "slot": done, "pool_step": pool_step}
         for start in range(0, len(customers), BATCH):
             rows = {m: [] for m in _Writer.tables}
             chunk = customers[start : start + BATCH]
@@ -219,9 +219,11 @@ def _contract(
 ):
     n = state["n"]
     state["n"] += 1
-    status = PLAN[n % len(PLAN)]
+    status = PLAN[state["slot"] % len(PLAN)]
     if status in IN_PLAY and customers_volume.set_aside_for_pool(customer_id, state["pool_step"]):
-        status = S.COMPLETED
+        status = S.COMPLETED  # the slot in play goes to the next customer: the mix stays whole
+    else:
+        state["slot"] += 1
     owner_approver = approver.get(owner_id)
     if status in REACHED_APPROVAL and owner_approver is None:
         status = S.DRAFT  # nobody above this owner to approve
