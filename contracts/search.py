@@ -17,7 +17,7 @@ def contracts(*, user, text, limit):
         return None
     rows = (
         Contract.objects.visible_to(user)
-        .filter(Q(number__icontains=text) | Q(title__icontains=text))
+        .filter(Q(number__icontains_indexed=text) | Q(title__icontains_indexed=text))
         .select_related("customer")
         .only("pk", "number", "title", "status", "customer_id", "customer__name")
         .order_by("-number")[: limit + 1]

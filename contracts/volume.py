@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm_site import bulk_insert
+from customers import volume as customers_volume
 from customers.models import Customer
 from teams import roles
 from teams.models import Team, User
@@ -54,6 +55,9 @@ PLAN = (
 )
 REACHED_APPROVAL = {S.IN_APPROVAL, S.APPROVED, S.SIGNED, S.IN_DELIVERY, S.COMPLETED}
 SIGNED = {S.SIGNED, S.IN_DELIVERY, S.COMPLETED}
+# What keeps a customer out of the pools (hooks.POOL_BLOCKING_STATES): a customer set aside
+# for the pools (customers.volume.pool_step) gets a completed contract instead.
+IN_PLAY = {S.IN_APPROVAL, S.APPROVED, S.SIGNED, S.IN_DELIVERY}
 PREFIX = "HT2099"  # volume numbers: never a real month
 
 
@@ -80,7 +84,12 @@ def seed(*, options, organisation, log):
     if contracts < 0 or per < 1:
         raise CommandError("--contracts cannot be negative; --instalments-per is at least 1.")
     counts = write(
-        organisation, contracts=contracts, instalments_per=per, seed=options["seed"], log=log
+        organisation,
+        contracts=contracts,
+        instalments_per=per,
+        seed=options["seed"],
+        log=log,
+        pool_step=customers_volume.pool_step(options=options, total=Customer.objects.count()),
     )
     return (
         f"Volume contracts: {counts['contracts']:,} with {counts['changes']:,} status changes, "
@@ -117,7 +126,7 @@ def _split(amount, parts):
     return [share] * (parts - 1) + [amount - share * (parts - 1)]
 
 
-def write(organisation, *, contracts, instalments_per, seed=1, log=print):
+def write(organisation, *, contracts, instalments_per, seed=1, log=print, pool_step=0):
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     now = timezone.now()
     today = timezone.localdate(now)
@@ -150,7 +159,7 @@ def write(organisation, *, contracts, instalments_per, seed=1, log=print):
         owners = {u.pk: u for u in organisation.owners}
         approver = _approvers(owners.values())
         decider = {roles.Role.LEGAL: legal.pk, roles.Role.GENERAL_MANAGER: gm.pk}
-        state = {"legal_waiting": 0, "n": done}
+        state = {"legal_waiting": 0, "n": done, "slot": done, "pool_step": pool_step}
         for start in range(0, len(customers), BATCH):
             rows = {m: [] for m in _Writer.tables}
             chunk = customers[start : start + BATCH]
@@ -210,7 +219,11 @@ def _contract(
 ):
     n = state["n"]
     state["n"] += 1
-    status = PLAN[n % len(PLAN)]
+    status = PLAN[state["slot"] % len(PLAN)]
+    if status in IN_PLAY and customers_volume.set_aside_for_pool(customer_id, state["pool_step"]):
+        status = S.COMPLETED  # the slot in play goes to the next customer: the mix stays whole
+    else:
+        state["slot"] += 1
     owner_approver = approver.get(owner_id)
     if status in REACHED_APPROVAL and owner_approver is None:
         status = S.DRAFT  # nobody above this owner to approve

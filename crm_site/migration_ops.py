@@ -38,6 +38,50 @@ def upper_trigram_indexes(*indexes):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
+# Every two-character piece of a text ("上海科技" → {上海, 海科, 科技}): what a bigram index
+# holds (crm_site/lookups.py `icontains_indexed`). IMMUTABLE, so an expression index can be
+# built on it; PL/pgSQL, about twice as quick as a SQL ARRAY(SELECT … generate_series) where a
+# row is checked against it without the index (a filter).
+BIGRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_bigrams(t text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    found text[] := '{}';
+BEGIN
+    FOR i IN 1 .. char_length(t) - 1 LOOP
+        found := found || substr(t, i, 2);
+    END LOOP;
+    RETURN found;
+END
+$$
+"""
+
+
+def upper_bigram_indexes(*indexes):
+    """A RunPython that builds bigram indexes on UPPER(column) on PostgreSQL (GIN over
+    `crm_bigrams(UPPER(column))`), with the function first: what a two-character
+    `icontains_indexed` asks (a trigram index cannot serve a two-character text: it reads
+    every row). `indexes` are (name, table, column); nothing on SQLite."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(BIGRAMS_FUNCTION)
+        for name, table, column in indexes:
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                f'USING gin (crm_bigrams(UPPER("{column}"::text)))'
+            )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, _table, _column in indexes:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
 def _without_indexes(state, app_label, model_name, names):
     state = state.clone()
     model = state.models[app_label, model_name]

@@ -16,7 +16,7 @@ def opportunities(*, user, text, limit):
     if not user.has_perm("opportunities.work_with_opportunities"):
         return None
     rows = (
-        search.ranked(Opportunity.objects.visible_to(user).filter(name__icontains=text))
+        search.ranked(Opportunity.objects.visible_to(user).filter(name__icontains_indexed=text))
         .select_related("customer", "stage")
         .only("pk", "name", "customer__name", "stage__name")[: limit + 1]
     )

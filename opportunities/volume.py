@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm_site import bulk_insert
+from customers import volume as customers_volume
 from customers.models import Customer
 from teams.models import Team
 
@@ -45,9 +46,12 @@ from .models import (
     Stage,
     StageChange,
 )
-from .volume_rows import BATCH, PLAN, PROJECTS, Batch, Context
+from .volume_rows import BATCH, OPEN_PATH, PLAN, PROJECTS, Batch, Context
 
 PRODUCTS = 200
+# The stages a customer set aside for the pools gets instead of an open one (won and lost
+# in PLAN's proportion).
+CLOSED = [code for code in PLAN if code not in OPEN_PATH]
 
 
 @dataclass
@@ -90,6 +94,7 @@ def seed(*, options, organisation, log):
         lines_per=lines_per,
         seed=options["seed"],
         log=log,
+        pool_step=customers_volume.pool_step(options=options, total=Customer.objects.count()),
     )
     stages = ", ".join(f"{name} {n:,}" for name, n in counts.by_stage.items())
     return (
@@ -100,8 +105,11 @@ def seed(*, options, organisation, log):
     )
 
 
-def write(organisation, *, opportunities_per, quotes_per, lines_per, seed=1, log=print):
-    """Write the rows for the customers without opportunities yet; returns Counts."""
+def write(
+    organisation, *, opportunities_per, quotes_per, lines_per, seed=1, log=print, pool_step=0
+):
+    """Write the rows for the customers without opportunities yet; returns Counts. The
+    customers set aside for the pools (`pool_step`, customers.volume) get closed deals only."""
     counts = Counts()
     started = time.perf_counter()
     models = (Opportunity, Quote, StageChange, QuoteReview, ForecastCommit, Product)
@@ -139,7 +147,12 @@ def write(organisation, *, opportunities_per, quotes_per, lines_per, seed=1, log
                 # Round after round over the customers, each round a step further in PLAN:
                 # a customer's opportunities are in different stages.
                 rounds, index = divmod(n, len(customers))
-                batch.plan(n, customers[index], PLAN[(n + rounds) % len(PLAN)])
+                code = PLAN[(n + rounds) % len(PLAN)]
+                if code in OPEN_PATH and customers_volume.set_aside_for_pool(
+                    customers[index][0], pool_step
+                ):
+                    code = CLOSED[n % len(CLOSED)]
+                batch.plan(n, customers[index], code)
             batch.write(share, counts)
             log(
                 f"opportunities {counts.opportunities:,}/{total:,}, quotes {counts.quotes:,}, "

@@ -41,6 +41,9 @@ def main():
     texts = {
         "a name's start": customer.name[:4],
         "a name's middle": customer.name[2:5],
+        # Two characters: no trigram index serves them (the bigram indexes do).
+        "two characters": "科技",
+        "two, no match": "不存",
         "a contact's phone": contact.phone_key[-8:] if contact else "13912345678",
         "nothing": "不存在的公司",
         "a contract number": "HT2026",

@@ -161,8 +161,12 @@ class Opportunity(models.Model):
             models.Index(fields=["expected_close_date", "id"], name="opportunity_close_sort"),
             models.Index(fields=["expected_amount", "id"], name="opportunity_amount_sort"),
             # Open deals by amount, the pipeline meeting's usual view (won deals are larger).
+            # The customer id rides along (PostgreSQL: INCLUDE) so a filter on the customer's
+            # grade joins from the index without reading each deal's row.
             models.Index(
-                fields=["status", "expected_amount", "id"], name="opportunity_status_amount_sort"
+                fields=["status", "expected_amount", "id"],
+                include=["customer"],
+                name="opportunity_status_amount_sort",
             ),
             models.Index(fields=["probability", "id"], name="opportunity_probability_sort"),
             models.Index(fields=["name", "id"], name="opportunity_name_sort"),

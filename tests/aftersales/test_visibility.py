@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from aftersales import services
-from aftersales.models import AftersalesRecord, Complaint
+from aftersales.models import AftersalesAssignment, AftersalesRecord, Complaint
 from customers.models import Customer
 from teams.roles import Role
-from tests.factories import UserFactory
+from tests.factories import PoolFactory, UserFactory, pooled
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +174,24 @@ def test_a_shared_customer_s_complaints_show_to_the_colleague_and_their_manager(
     CustomerShare.objects.create(customer=served, user=south_manager)
     for user in (other_rep, south_manager):
         assert Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
+
+
+def test_a_pool_customer_s_complaints_show_to_the_pool_s_teams_only(aftersales, manager, org):
+    """A customer waiting in a pool (公海) is seen by the pool's teams, so are its complaints
+    (matched by the pool through the customer, customers.querysets
+    customer_visibility_through); another team's manager sees neither."""
+    pool = PoolFactory(name="华东公海", teams=[org["team_a"]])
+    waiting = pooled(pool, name="青禾食品有限公司")
+    AftersalesAssignment.objects.create(customer=waiting, user=aftersales, by_hand=True)
+    found = services.complaint_create(
+        by=aftersales,
+        customer=waiting,
+        subject="设备异响",
+        description="运行时噪音大",
+        channel=Complaint.Channel.PHONE,
+        category=Complaint.Category.PRODUCT,
+        severity=Complaint.Severity.LOW,
+    )
+    south_manager = UserFactory(role=Role.SALES_MANAGER, team=org["team_c"])
+    assert list(Complaint.objects.visible_to(manager)) == [found]
+    assert not Complaint.objects.visible_to(south_manager).exists()
