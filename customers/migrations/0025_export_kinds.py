@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0022_export_written_in_the_asking_language'),
+        ('customers', '0024_search_bigram_indexes'),
     ]
 
     operations = [
