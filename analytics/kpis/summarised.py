@@ -212,15 +212,37 @@ def funnel_reach(scope, start, end):
     )
 
 
-def rep_sales(scope, start, end):
-    """{rep id: {"amount", "count"}} of the contracts signed in the period. One query per
-    part (whole months, odd days)."""
+def _parts(start, end):
+    """[(model, filter)]: the whole months of the period from the monthly rows, its odd days
+    from the daily rows."""
     whole, edges = split_months(start, end)
     parts = [(DailySummary, Q(day__gte=first, day__lte=last)) for first, last in edges]
     if whole:
         parts.append((MonthlySummary, Q(month__gte=whole[0], month__lte=whole[1])))
+    return parts
+
+
+def rep_sums(start, end, rep_ids, names):
+    """{rep id: {name: sum}} of the reps over the period. One query per part."""
     found = {}
-    for model, when in parts:
+    for model, when in _parts(start, end):
+        for row in (
+            model.objects.filter(when, rep_id__in=list(rep_ids))
+            .order_by()
+            .values("rep")
+            .annotate(**{name: Sum(name) for name in names})
+        ):
+            into = found.setdefault(row.pop("rep"), {})
+            for name, value in row.items():
+                into[name] = into.get(name, 0) + (value or 0)
+    return found
+
+
+def rep_sales(scope, start, end):
+    """{rep id: {"amount", "count"}} of the contracts signed in the period. One query per
+    part (whole months, odd days)."""
+    found = {}
+    for model, when in _parts(start, end):
         for row in (
             model.objects.filter(scope.q("rep"), when, signed__gt=0)
             .order_by()
@@ -233,4 +255,12 @@ def rep_sales(scope, start, end):
     return found
 
 
-__all__ = ["as_of", "customer_counts", "funnel_reach", "rep_sales", "sums", "trend"]
+__all__ = [
+    "as_of",
+    "customer_counts",
+    "funnel_reach",
+    "rep_sales",
+    "rep_sums",
+    "sums",
+    "trend",
+]

@@ -34,6 +34,8 @@ class Sums(models.Model):
     # Follow-ups that took place that day (on the rep's customers), and those recorded in time.
     followups = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
+    # Follow-ups the rep wrote (as their author) that took place that day (the scorecards).
+    authored = models.PositiveIntegerField(default=0)
     # Approval rounds approved that day and their total wait from submission.
     approvals = models.PositiveIntegerField(default=0)
     approval_total = models.DurationField(default=timedelta)

@@ -20,6 +20,7 @@ PostgreSQL only (bit strings); elsewhere nothing is built and the dashboard read
 
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -143,6 +144,12 @@ def _day_rows(days):
             "customer__owner_id",
             followups=Count("pk"),
             on_time=Count("pk", filter=Q(is_late=False)),
+        ),
+        _grouped(
+            FollowUp.objects.filter(_on_days("occurred_at", days, moment=True)),
+            TruncDate("occurred_at"),
+            "author_id",
+            authored=Count("pk"),
         ),
         _grouped(
             ApprovalRound.objects.filter(
@@ -374,10 +381,34 @@ def changed_since(since, last_satisfaction_id):
     return days, customer_ids, max(top, last_satisfaction_id)
 
 
+# The advisory lock a refresh or rebuild holds: two at once would both insert the same days.
+LOCK_KEY = 15_0001
+
+
+@contextmanager
+def _alone():
+    """True when this session holds the summaries' lock (released at the end), False when
+    another refresh holds it (this one then does nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
 def rebuild():
     """Every summary from scratch (the first build, and nightly)."""
     if not available():
         return None
+    with _alone() as alone:
+        return _rebuild() if alone else {"busy": True}
+
+
+def _rebuild():
     started = timezone.now()
     top = Satisfaction.objects.aggregate(top=Max("pk"))["top"] or 0
     _write_days(None)
@@ -394,9 +425,14 @@ def refresh():
     """Only what changed since the last refresh (a full build the first time)."""
     if not available():
         return None
+    with _alone() as alone:
+        return _refresh() if alone else {"busy": True}
+
+
+def _refresh():
     state = SummaryState.objects.filter(pk=1).first()
     if state is None or state.refreshed_at is None:
-        return rebuild()
+        return _rebuild()
     started = timezone.now()
     days, customer_ids, top = changed_since(
         state.refreshed_at - OVERLAP, state.last_satisfaction_id

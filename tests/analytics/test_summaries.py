@@ -6,16 +6,21 @@ pinned number of queries."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from analytics import periods
 from analytics.kpis import charts, summarised
 from analytics.kpis.compute import compute
 from analytics.kpis.scope import Scope
 from analytics.models import DailySummary, KpiSettings, MonthlySummary, SummaryState
+from analytics.selectors import scorecards as scorecard_selectors
+from analytics.selectors.metrics import rep_figures
 from analytics.services import summaries
 from contracts.models import Contract, Payment
 from customers.models import Customer, FollowUp
@@ -303,3 +308,69 @@ def test_the_summarised_dashboard_runs_a_constant_number_of_queries_on_the_repli
     # A custom range of whole months and odd days reads the daily rows too.
     with django_assert_num_queries(20, connection=connections["replica"]):
         client.get(URL, {"period": "custom", "start": "2025-02-15", "end": "2025-04-10"})
+
+
+def test_the_command_refreshes_and_rebuilds(data):
+    out = StringIO()
+    call_command("refresh_summaries", stdout=out)
+    assert "Summaries as of" in out.getvalue()
+    first = SummaryState.as_of()
+    call_command("refresh_summaries", "--full", stdout=StringIO())
+    assert SummaryState.as_of() > first
+
+
+def test_a_refresh_while_another_runs_does_nothing(data):
+    """Two at once would insert the same days twice: the second one waits for the next turn."""
+    other = connection.copy()  # another session of the same database
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [summaries.LOCK_KEY])
+            assert cursor.fetchone()[0]
+        assert summaries.refresh() == {"busy": True}
+        assert summarised.as_of() is None
+    finally:
+        other.close()
+    assert summaries.refresh()["as_of"]
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+def test_the_scorecards_figures_from_the_summaries_equal_the_live_ones(
+    data, rep, other_rep, manager, start, end
+):
+    summaries.rebuild()
+    ids = [rep.pk, other_rep.pk, manager.pk]
+    live = rep_figures(start, end, ids)
+    summed = rep_figures(start, end, ids, summaries=True)
+    assert {k: v for k, v in live.items() if v} == {k: v for k, v in summed.items() if v}
+
+
+@pytest.mark.parametrize(
+    "period", [periods.month(2025, 3), periods.quarter(2025, 1), periods.year(2025)]
+)
+def test_the_scorecards_from_the_summaries_equal_the_live_ones(data, rep, other_rep, period):
+    summaries.rebuild()
+
+    def seen(cards):
+        return [
+            (
+                card.rep.pk,
+                card.total,
+                card.company_rank,
+                card.team_rank,
+                card.previous_total,
+                [(line.metric, line.value, line.score) for line in card.lines],
+            )
+            for card in cards
+        ]
+
+    live = scorecard_selectors.scorecards(period)
+    assert seen(live) == seen(scorecard_selectors.scorecards(period, summaries=True))
+    assert any(line.value for card in live for line in card.lines)
+
+
+def test_the_scorecards_page_shows_when_its_data_is_as_of(client, data, director):
+    client.force_login(director)
+    url = reverse("analytics:scorecards") + "?period=2025-03"
+    assert 'id="data-as-of"' not in client.get(url).content.decode()
+    summaries.rebuild()
+    assert 'id="data-as-of"' in client.get(url).content.decode()
