@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", dashboard.AnalysisExportView.as_view(), name="analysis-export"),
     path("targets/", targets.company_targets, name="targets"),
     path("targets/split/", targets.target_split, name="target-split"),
+    path("targets/split/customers/", targets.customer_split, name="customer-split"),
     path("targets/history/", targets.target_history, name="target-history"),
     path("expenses/", expenses.expense_list, name="expense-list"),
     path("expenses/new/", expenses.expense_create, name="expense-create"),

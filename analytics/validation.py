@@ -104,6 +104,14 @@ def split_members(rep_ids, member_ids):
         )
 
 
+def key_customers(customer_ids, rep_customer_ids):
+    """ValidationError when a customer of the split is not one of the rep's."""
+    if set(customer_ids) - set(rep_customer_ids):
+        raise ValidationError(
+            _("A target can only be split to the rep's own customers."), code="not_reps_customer"
+        )
+
+
 def rating(value):
     if (
         isinstance(value, bool)

@@ -12,6 +12,7 @@ from teams import policy, roles
 from teams.models import User
 
 from .. import targets as target_api
+from . import summarised
 from .scope import months_back
 
 
@@ -19,10 +20,18 @@ def _month_end(first):
     return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
-def trend(scope, end):
+def trend(scope, end, *, summaries=False):
     """Sales amount and collected payments per month, the 12 months up to `end`'s month."""
     months = months_back(end)
     start, last = months[0], _month_end(months[-1])
+    if summaries:
+        found = summarised.trend(scope, months, last)
+        keys = [m.strftime("%Y-%m") for m in months]
+        return {
+            "months": keys,
+            "sales": [float((found.get(k) or (0, 0))[0] or 0) for k in keys],
+            "collected": [float((found.get(k) or (0, 0))[1] or 0) for k in keys],
+        }
     signed = (
         Contract.objects.signed()
         .filter(scope.q("owner"), signed_on__gte=start, signed_on__lte=last)
@@ -52,31 +61,14 @@ def trend(scope, end):
     }
 
 
-def funnel(scope, start, end):
+def funnel(scope, start, end, *, summaries=False):
     """The opportunities created in the period that reached each stage on the way to won, and
     the conversion from each stage to the next. One query for the stages, one for the counts."""
-    from customers.querysets import day_after, day_start
-
     stages = list(Stage.objects.active().filter(is_lost=False).order_by("order", "pk"))
-    created = Opportunity.objects.filter(
-        scope.q("owner"), created_at__gte=day_start(start), created_at__lt=day_after(end)
-    )
-    # Each opportunity's furthest stage on the way to won (now or in its history), counted per
-    # stage in one grouped query; a stage's figure is the count at it or beyond.
-    furthest = Subquery(
-        StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage__is_lost=False)
-        .order_by()
-        .values("opportunity")
-        .annotate(top=Max("to_stage__order"))
-        .values("top")
-    )
-    current = Case(When(stage__is_lost=False, then=F("stage__order")), default=Value(0))
-    reached = dict(
-        created.order_by()
-        .annotate(reach=Greatest(Coalesce(furthest, Value(0)), current))
-        .values_list("reach")
-        .annotate(n=Count("pk"))
-    )
+    if summaries:
+        reached = summarised.funnel_reach(scope, start, end)
+    else:
+        reached = _reached(scope, start, end)
     counts = {
         f"s{stage.pk}": sum(n for order, n in reached.items() if order >= stage.order)
         for stage in stages
@@ -95,7 +87,32 @@ def funnel(scope, start, end):
     return rows
 
 
-def ranking(scope, start, end):
+def _reached(scope, start, end):
+    """{furthest stage order: opportunities created in the period}, from the records."""
+    from customers.querysets import day_after, day_start
+
+    created = Opportunity.objects.filter(
+        scope.q("owner"), created_at__gte=day_start(start), created_at__lt=day_after(end)
+    )
+    # Each opportunity's furthest stage on the way to won (now or in its history), counted per
+    # stage in one grouped query; a stage's figure is the count at it or beyond.
+    furthest = Subquery(
+        StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage__is_lost=False)
+        .order_by()
+        .values("opportunity")
+        .annotate(top=Max("to_stage__order"))
+        .values("top")
+    )
+    current = Case(When(stage__is_lost=False, then=F("stage__order")), default=Value(0))
+    return dict(
+        created.order_by()
+        .annotate(reach=Greatest(Coalesce(furthest, Value(0)), current))
+        .values_list("reach")
+        .annotate(n=Count("pk"))
+    )
+
+
+def ranking(scope, start, end, *, summaries=False):
     """The reps of the scope by sales amount in the period, with their targets; a rep reads
     their own row only. Three queries."""
     users = User.objects.filter(
@@ -106,14 +123,17 @@ def ranking(scope, start, end):
     elif scope.team:
         users = users.filter(team_id__in=scope.team_ids())
     people = list(users.only("pk", "username", "first_name", "last_name", "team_id"))
-    figures = {
-        row["owner"]: row
-        for row in Contract.objects.signed()
-        .filter(scope.q("owner"), signed_on__gte=start, signed_on__lte=end)
-        .order_by()
-        .values("owner")
-        .annotate(amount=Sum("amount"), count=Count("pk"))
-    }
+    if summaries:
+        figures = summarised.rep_sales(scope, start, end)
+    else:
+        figures = {
+            row["owner"]: row
+            for row in Contract.objects.signed()
+            .filter(scope.q("owner"), signed_on__gte=start, signed_on__lte=end)
+            .order_by()
+            .values("owner")
+            .annotate(amount=Sum("amount"), count=Count("pk"))
+        }
     targets = target_api.targets_for(
         "sales_amount", start, end, by="rep", ids=[p.pk for p in people]
     )

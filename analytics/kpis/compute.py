@@ -17,6 +17,7 @@ from opportunities.models import Opportunity
 from .. import expenses as expense_api
 from .. import targets as target_api
 from ..models import KpiSettings
+from . import summarised
 from .definitions import BY_CODE, KPIS
 from .scope import year_before
 
@@ -167,10 +168,13 @@ def _values(raw, suffix):
     }
 
 
-def compute(*, scope, start, end, cut=None, settings=None):
+def compute(*, scope, start, end, cut=None, settings=None, summaries=False):
     """The figures of `scope` (analytics.kpis.scope.Scope) from `start` to `end` (dates,
     inclusive) with those of the same period a year before, and, with `cut` (a dimension),
-    the figures per value of it."""
+    the figures per value of it. With `summaries` (not cut), the sums and the customer counts
+    are read from the summary tables (analytics.kpis.summarised), as of their last refresh."""
+    if summaries and cut is None:
+        return _from_summaries(scope, start, end, settings or KpiSettings.load())
     settings = settings or KpiSettings.load()
     previous = year_before(start, end)
     periods = ((start, end), previous)
@@ -302,6 +306,29 @@ def compute(*, scope, start, end, cut=None, settings=None):
     # Expenses and budget (analytics.expenses): the scope's team or rep; not cut.
     _expenses(scope, periods, raw)
 
+    return _result(scope, start, end, previous, cut, raw, rows)
+
+
+def _from_summaries(scope, start, end, settings):
+    previous = year_before(start, end)
+    periods = ((start, end), previous)
+    raw = summarised.sums(scope, periods)
+    raw.update(
+        summarised.customer_counts(
+            scope,
+            periods,
+            signings=settings.active_counts_signings,
+            churn_days=settings.churn_days,
+        )
+    )
+    raw["overdue_c"] = (
+        Customer.objects.filter(scope.q("owner")).overdue(timezone.localdate()).order_by().count()
+    )
+    _expenses(scope, periods, raw)
+    return _result(scope, start, end, previous, None, raw, {})
+
+
+def _result(scope, start, end, previous, cut, raw, rows):
     result = Result(start=start, end=end, previous=previous, cut=cut, raw=raw)
     current, before = _values(raw, "_c"), _values(raw, "_p")
     targets = _targets(scope, start, end)

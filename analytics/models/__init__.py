@@ -11,20 +11,27 @@ from .scorecards import (
     ScoreMetric,
     TeamworkRating,
 )
+from .summaries import Buyer, CustomerYear, DailyFunnel, DailySummary, MonthlySummary, SummaryState
 from .targets import Metric, Target
 
 __all__ = [
     "METRIC_GROUP",
     "AnalyticsExport",
     "Budget",
+    "Buyer",
     "Category",
+    "CustomerYear",
+    "DailyFunnel",
+    "DailySummary",
     "Expense",
     "KpiSettings",
     "Metric",
+    "MonthlySummary",
     "ScoreGroup",
     "ScoreMetric",
     "ScorecardSettings",
     "ScorecardWeight",
+    "SummaryState",
     "Target",
     "TeamworkRating",
 ]

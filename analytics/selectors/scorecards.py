@@ -99,10 +99,10 @@ def _share(value, basis):
     return max(ZERO, min(HUNDRED, value * HUNDRED / basis))
 
 
-def score_period(period, reps, weight_of):
+def score_period(period, reps, weight_of, *, summaries=False):
     """[Card] for `reps` over `period`, ranked. Not cut to any reader."""
     ids = [rep.pk for rep in reps]
-    figures = rep_figures(period.start, period.end, ids)
+    figures = rep_figures(period.start, period.end, ids, summaries=summaries)
     rep_targets = {
         metric: targets.targets_for(metric, period.start, period.end, by="rep", ids=ids)
         for metric in TARGET_METRICS
@@ -178,13 +178,17 @@ def _rank(cards):
         _competition_ranks(members, "team_rank")
 
 
-def scorecards(period):
+def scorecards(period, *, summaries=False):
     """[Card] of every scored rep for `period`, ranked, with the previous period's ranks and
-    totals; sorted by company rank."""
+    totals; sorted by company rank. With `summaries`, the figures are read from the KPI
+    summaries (as of their last refresh)."""
     reps = scored_reps()
     weight_of = weights()
-    cards = score_period(period, reps, weight_of)
-    before = {card.rep.pk: card for card in score_period(period.previous(), reps, weight_of)}
+    cards = score_period(period, reps, weight_of, summaries=summaries)
+    before = {
+        card.rep.pk: card
+        for card in score_period(period.previous(), reps, weight_of, summaries=summaries)
+    }
     for card in cards:
         old = before.get(card.rep.pk)
         if old is not None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from teams.models import Team
 
 from ..models import Metric, Target
-from ..services.targets import split_members
+from ..services.targets import key_customers, split_members
 
 ZERO = Decimal("0.00")
 
@@ -50,6 +50,13 @@ class Split:
     @property
     def has_parent(self):
         return any(c.parent is not None for c in self.columns)
+
+    @property
+    def started(self):
+        """Whether any share is set (an optional split not begun is not incomplete)."""
+        return any(
+            value is not None for _k, _l, values in self.children for value in values.values()
+        )
 
 
 def _split(period, parent_rows, child_rows, children, key_of, parent_label):
@@ -97,6 +104,24 @@ def rep_split(period, team):
         [(rep.pk, rep.display_name) for rep in reps],
         lambda row: row.rep_id,
         parent_label=team.name,
+    )
+
+
+def customer_split(period, rep):
+    """`rep`'s target for `period` split to their key customers (optional). Three queries."""
+    rows = list(
+        _period_rows(period, level=Target.Level.CUSTOMER, rep=rep).only(
+            "customer_id", "metric", "amount"
+        )
+    )
+    customers = list(key_customers(rep, extra_ids={row.customer_id for row in rows}))
+    return _split(
+        period,
+        _period_rows(period, level=Target.Level.REP, rep=rep),
+        rows,
+        [(customer.pk, customer.name) for customer in customers],
+        lambda row: row.customer_id,
+        parent_label=rep.display_name,
     )
 
 

@@ -1,12 +1,15 @@
 """Setting targets: the company's per year, quarter and month (the director), the split of a
-period's company target to teams (the director) and of a team's target to its reps (the
-team's manager). An empty value removes the row. Every rule is checked before anything is
-written; each saved row keeps its history (simple_history, with who)."""
+period's company target to teams (the director), of a team's target to its reps and,
+optionally, of a rep's target to their key customers (the team's manager). An empty value
+removes the row. Every rule is checked before anything is written; each saved row keeps its
+history (simple_history, with who)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from customers.models import Customer, Grade
 from teams import roles
 from teams.models import Team, User
 
@@ -138,6 +141,60 @@ def rep_targets_set(*, by, team, period, values):
                 level=Target.Level.REP,
                 team=team,
                 rep_id=rep_id,
+                metric=metric,
+                granularity=period.granularity,
+                period_start=period.start,
+                period_end=period.end,
+            ),
+        )
+
+
+def key_customers(rep, *, extra_ids=()):
+    """The customers a rep's target may be split to: the rep's grade-A (high value) customers,
+    and any of the rep's customers given in `extra_ids` (those already holding a target)."""
+    return (
+        Customer.objects.filter(owner=rep)
+        .filter(Q(grade=Grade.A) | Q(pk__in=list(extra_ids)))
+        .order_by("name", "pk")
+    )
+
+
+def customer_targets_set(*, by, rep, period, values):
+    """A rep's target for `period` split to their key customers (optional): `values`
+    {(customer id, metric): amount}. A customer who is not the rep's is refused, and so is a
+    rep outside the manager's teams (nothing is written)."""
+    team = rep.team
+    if not permissions.can_split_team(by, team):
+        raise NotAllowed(_("Only the team's manager splits its targets."))
+    if not split_members(team).filter(pk=rep.pk).exists():
+        raise InvalidInput({"__all__": [_("A target can only be split to the reps of the team.")]})
+    rep_customers = set(
+        Customer.objects.filter(owner=rep, pk__in={key for key, _m in values}).values_list(
+            "pk", flat=True
+        )
+    )
+    try:
+        validation.key_customers({key for key, _m in values}, rep_customers)
+    except ValidationError as error:
+        raise InvalidInput({"__all__": error.messages}) from None
+    checked = _checked(values)
+    with transaction.atomic():
+        rows = Target.objects.select_for_update().filter(
+            level=Target.Level.CUSTOMER,
+            rep=rep,
+            granularity=period.granularity,
+            period_start=period.start,
+        )
+        existing = {(row.customer_id, row.metric): row for row in rows}
+        _write(
+            by=by,
+            existing=existing,
+            values=checked,
+            make=lambda customer_id, metric, amount: Target(
+                level=Target.Level.CUSTOMER,
+                team=team,
+                rep=rep,
+                customer_id=customer_id,
                 metric=metric,
                 granularity=period.granularity,
                 period_start=period.start,

@@ -15,7 +15,7 @@ from opportunities.models import Product, Source
 from teams.models import Team, User
 
 from ..forms.dashboard import DashboardForm
-from ..kpis import charts, compute, drill, export
+from ..kpis import charts, compute, drill, export, summarised
 from ..kpis.access import can_view_dashboard
 from ..kpis.definitions import KPIS
 from ..models import KpiSettings
@@ -75,7 +75,12 @@ def dashboard_data(user, params):
     scope = form.scope()
     cut = form.chosen_cut()
     settings = KpiSettings.load()
-    result = compute.compute(scope=scope, start=start, end=end, cut=cut, settings=settings)
+    # The summaries once built (as of their last refresh), except for a cut: read live.
+    as_of = summarised.as_of() if cut is None else None
+    summaries = as_of is not None
+    result = compute.compute(
+        scope=scope, start=start, end=end, cut=cut, settings=settings, summaries=summaries
+    )
     links = {"start": start, "end": end, "scope": scope, "settings": settings}
     sections = []
     for name, codes in SECTIONS:
@@ -107,10 +112,10 @@ def dashboard_data(user, params):
                     ],
                 }
             )
-    funnel = charts.funnel(scope, start, end)
+    funnel = charts.funnel(scope, start, end, summaries=summaries)
     for row in funnel:
         row["url"] = drill.funnel_url(row["stage"].order, scope=scope, start=start, end=end)
-    trend = charts.trend(scope, end)
+    trend = charts.trend(scope, end, summaries=summaries)
     return {
         "form": form,
         "start": start,
@@ -124,7 +129,8 @@ def dashboard_data(user, params):
         "cut_rows": cut_rows,
         "funnel": funnel,
         "trend": trend,
-        "ranking": charts.ranking(scope, start, end),
+        "ranking": charts.ranking(scope, start, end, summaries=summaries),
+        "as_of": as_of,
         "kpis": KPIS,
         "settings": settings,
     }

@@ -23,6 +23,7 @@ from teams.models import Team
 
 from .. import exports, permissions, validation
 from ..errors import InvalidInput
+from ..kpis import summarised
 from ..models import METRIC_GROUP, ScorecardSettings, ScoreGroup, ScoreMetric, TeamworkRating
 from ..selectors import scorecards as selectors
 from ..services import scorecards as services
@@ -57,7 +58,8 @@ def scorecard_page(request):
     user = request.user
     period = period_from(request.GET, default_granularity="month")
     team_id = _team_param(request)
-    cards = selectors.scorecards(period)
+    as_of = summarised.as_of()
+    cards = selectors.scorecards(period, summaries=as_of is not None)
     seen = _visible_cards(user, cards, team_id)
     is_rep = not permissions.sees_analytics(user)
     team_positions = []
@@ -103,6 +105,7 @@ def scorecard_page(request):
             "teams": teams,
             "team_id": team_id,
             "company_size": len(cards),
+            "as_of": as_of,
         },
     )
 
@@ -117,7 +120,10 @@ def rankings_export(request):
         team = Team.objects.filter(policy.teams_q(request.user), pk=team_id).first()
         if team is None:
             raise Http404
-    seen = _visible_cards(request.user, selectors.scorecards(period), team_id)
+    as_of = summarised.as_of()
+    seen = _visible_cards(
+        request.user, selectors.scorecards(period, summaries=as_of is not None), team_id
+    )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
     exports.write_rankings(seen, out, period=period)
     exports.log(by=request.user, period=period, team=team, rows=len(seen))

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from teams import policy
-from teams.models import Team
+from teams import policy, roles
+from teams.models import Team, User
 
 from .. import periods, permissions
 from ..errors import AnalyticsError, InvalidInput
@@ -143,6 +143,62 @@ def target_split(request):
             "team": team,
             "teams": selectors.splittable_teams(request.user),
             "split": split,
+            "errors": errors,
+            "posted": request.POST if errors else None,
+        },
+    )
+
+
+@permission_required("analytics.split_targets", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def customer_split(request):
+    """`?period=2026-Q2&rep=<id>`: a rep's target split to their key customers (optional), by
+    the rep's team manager; a rep outside the manager's teams is not found."""
+    period = period_from(request.GET)
+    rep_id = request.GET.get("rep", "")
+    if not rep_id.isdigit():
+        raise Http404
+    rep = get_object_or_404(
+        User.objects.select_related("team").filter(
+            team__in=selectors.splittable_teams(request.user),
+            pk__in=User.objects.filter(is_active=True, role__in=roles.SELLS).values("pk"),
+        ),
+        pk=rep_id,
+    )
+    errors = {}
+    if request.method == "POST":
+        values = {}
+        try:
+            for (key, metric), value in _inputs(request.POST, "c").items():
+                if not key.isdigit():
+                    raise InvalidInput(
+                        {"__all__": [_("A target can only be split to the rep's own customers.")]}
+                    )
+                values[(int(key), metric)] = value
+            services.customer_targets_set(by=request.user, rep=rep, period=period, values=values)
+        except InvalidInput as error:
+            errors = _named(error.errors, "c")
+            messages.error(
+                request,
+                str(error)
+                if "__all__" in errors
+                else _("Nothing was saved: correct the targets marked below."),
+            )
+        except AnalyticsError as error:
+            raise PermissionDenied(str(error)) from error
+        else:
+            messages.success(request, _("The split was saved."))
+            return redirect(
+                f"{reverse('analytics:customer-split')}?period={period.code}&rep={rep.pk}"
+            )
+    return render(
+        request,
+        "analytics/target_customer_split.html",
+        {
+            "period": period,
+            "periods": period_choices(period),
+            "rep": rep,
+            "split": selectors.customer_split(period, rep),
             "errors": errors,
             "posted": request.POST if errors else None,
         },

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics import periods, targets
@@ -13,7 +15,7 @@ from analytics.models import Metric, Target
 from analytics.selectors import targets as selectors
 from analytics.services import targets as services
 from teams.models import Role
-from tests.factories import UserFactory
+from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +203,163 @@ def test_the_history_page(client, director, manager, rep):
         assert "1,000.00" in response.content.decode()
     client.force_login(rep)
     assert client.get(reverse("analytics:target-history")).status_code == 403
+
+
+# --- key customers (optional split of a rep's target) -------------------------------------------
+
+
+def _rep_target(director, manager, rep, org, amount="1000"):
+    services.team_targets_set(by=director, period=Q1, values={(org["team_a"].pk, SALES): amount})
+    services.rep_targets_set(
+        by=manager, team=org["team_a"], period=Q1, values={(rep.pk, SALES): amount}
+    )
+
+
+def test_a_manager_splits_a_reps_target_to_key_customers(director, manager, rep, org):
+    _rep_target(director, manager, rep, org)
+    big = CustomerFactory(owner=rep, grade="A", name="Big Co")
+    small = CustomerFactory(owner=rep, grade="C", name="Small Co")
+    # Not begun: optional, the difference is the whole target, not marked as started.
+    split = selectors.customer_split(Q1, rep)
+    assert [label for _k, label, _v in split.children] == ["Big Co"]  # grade A only
+    assert not split.started and not split.complete
+    services.customer_targets_set(
+        by=manager, rep=rep, period=Q1, values={(big.pk, SALES): "600", (small.pk, SALES): "100"}
+    )
+    split = selectors.customer_split(Q1, rep)
+    # A customer holding a target stays listed whatever its grade.
+    assert [label for _k, label, _v in split.children] == ["Big Co", "Small Co"]
+    column = next(c for c in split.columns if c.metric == SALES)
+    assert (column.parent, column.total, column.difference) == (
+        Decimal("1000.00"),
+        Decimal("700.00"),
+        Decimal("300.00"),
+    )
+    assert split.started and not split.complete
+    services.customer_targets_set(by=manager, rep=rep, period=Q1, values={(small.pk, SALES): "400"})
+    assert selectors.customer_split(Q1, rep).complete
+    row = Target.objects.get(level=Target.Level.CUSTOMER, customer=small)
+    assert (row.team, row.rep, row.set_by) == (org["team_a"], rep, manager)
+    # The rep's own target is unchanged by the split below it.
+    assert targets.target_for(SALES, Q1.start, Q1.end, rep=rep) == Decimal("1000.00")
+
+
+def test_a_key_customer_split_that_does_not_add_up_is_never_complete(director, manager, rep, org):
+    _rep_target(director, manager, rep, org)
+    big = CustomerFactory(owner=rep, grade="A")
+    services.customer_targets_set(by=manager, rep=rep, period=Q1, values={(big.pk, SALES): "1200"})
+    split = selectors.customer_split(Q1, rep)
+    column = next(c for c in split.columns if c.metric == SALES)
+    assert column.difference == Decimal("-200.00") and not split.complete
+
+
+def test_a_key_customer_split_to_another_reps_customer_changes_nothing(
+    director, manager, rep, other_rep, org
+):
+    _rep_target(director, manager, rep, org)
+    mine = CustomerFactory(owner=rep, grade="A")
+    theirs = CustomerFactory(owner=other_rep, grade="A")
+    with pytest.raises(InvalidInput, match="rep's own customers"):
+        services.customer_targets_set(
+            by=manager,
+            rep=rep,
+            period=Q1,
+            values={(mine.pk, SALES): "100", (theirs.pk, SALES): "100"},
+        )
+    assert not Target.objects.filter(level=Target.Level.CUSTOMER).exists()
+
+
+def test_a_negative_key_customer_target_changes_nothing(director, manager, rep, org):
+    _rep_target(director, manager, rep, org)
+    a, b = CustomerFactory(owner=rep, grade="A"), CustomerFactory(owner=rep, grade="A")
+    with pytest.raises(InvalidInput, match="cannot be negative"):
+        services.customer_targets_set(
+            by=manager, rep=rep, period=Q1, values={(a.pk, SALES): "100", (b.pk, SALES): "-1"}
+        )
+    assert not Target.objects.filter(level=Target.Level.CUSTOMER).exists()
+
+
+def test_another_teams_manager_cannot_split_to_key_customers(org, rep):
+    other = UserFactory(username="mgr_c", role=Role.SALES_MANAGER, team=org["team_c"])
+    customer = CustomerFactory(owner=rep, grade="A")
+    with pytest.raises(NotAllowed):
+        services.customer_targets_set(
+            by=other, rep=rep, period=Q1, values={(customer.pk, SALES): "1"}
+        )
+    assert not Target.objects.exists()
+
+
+def test_who_may_open_the_key_customer_split_page(client, director, manager, rep, other_rep, org):
+    url = f"{reverse('analytics:customer-split')}?period=2026-Q1"
+    client.force_login(rep)
+    assert client.get(f"{url}&rep={rep.pk}").status_code == 403
+    assert client.post(f"{url}&rep={rep.pk}", {}).status_code == 403
+    client.force_login(manager)
+    assert client.get(f"{url}&rep={rep.pk}").status_code == 200
+    assert client.get(f"{url}&rep={manager.pk}").status_code == 200
+    assert client.get(f"{url}&rep={other_rep.pk}").status_code == 404  # another team's rep
+    assert client.get(f"{url}&rep=x").status_code == 404
+    other = UserFactory(username="mgr_c", role=Role.SALES_MANAGER, team=org["team_c"])
+    client.force_login(other)
+    assert client.get(f"{url}&rep={rep.pk}").status_code == 404
+    assert client.post(f"{url}&rep={rep.pk}", {}).status_code == 404
+    client.force_login(director)
+    assert client.get(f"{url}&rep={other_rep.pk}").status_code == 200
+
+
+def test_the_key_customer_split_page_saves_and_shows_the_difference(
+    client, director, manager, rep, org
+):
+    _rep_target(director, manager, rep, org)
+    big = CustomerFactory(owner=rep, grade="A", name="Big Co")
+    client.force_login(manager)
+    url = f"{reverse('analytics:customer-split')}?period=2026-Q1&rep={rep.pk}"
+    page = client.get(url).content.decode()
+    assert "Big Co" in page and "split-not-started" in page
+    response = client.post(url, {f"c-{big.pk}-sales_amount": "400"})
+    assert response.status_code == 302 and response.url == url
+    page = client.get(url).content.decode()
+    assert "split-incomplete" in page and "600" in page
+    # The team's split links to each rep's key customers.
+    team_page = client.get(
+        f"{reverse('analytics:target-split')}?period=2026-Q1&team={org['team_a'].pk}"
+    ).content.decode()
+    assert f"{reverse('analytics:customer-split')}?period=2026-Q1&amp;rep={rep.pk}" in team_page
+
+
+def test_the_key_customer_split_page_refuses_bad_input_and_saves_nothing(
+    client, director, manager, rep, other_rep, org
+):
+    _rep_target(director, manager, rep, org)
+    big = CustomerFactory(owner=rep, grade="A")
+    theirs = CustomerFactory(owner=other_rep, grade="A")
+    client.force_login(manager)
+    url = f"{reverse('analytics:customer-split')}?period=2026-Q1&rep={rep.pk}"
+    response = client.post(url, {f"c-{big.pk}-sales_amount": "-5"})
+    assert response.status_code == 200
+    assert "A target cannot be negative." in response.content.decode()
+    response = client.post(
+        url, {f"c-{big.pk}-sales_amount": "5", f"c-{theirs.pk}-sales_amount": "5"}
+    )
+    assert response.status_code == 200
+    assert "A target can only be split to the rep&#x27;s own customers." in (
+        response.content.decode()
+    )
+    assert not Target.objects.filter(level=Target.Level.CUSTOMER).exists()
+
+
+def test_the_key_customer_split_page_runs_a_constant_number_of_queries(
+    client, director, manager, rep, org
+):
+    _rep_target(director, manager, rep, org)
+    client.force_login(manager)
+    url = f"{reverse('analytics:customer-split')}?period=2026-Q1&rep={rep.pk}"
+    CustomerFactory(owner=rep, grade="A")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        CustomerFactory(owner=rep, grade="A")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)

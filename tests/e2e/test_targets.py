@@ -98,3 +98,40 @@ def test_a_rep_reads_their_scorecard_and_the_team_as_positions(
     expect(page.locator("#scorecard-total")).to_have_text("10.00")
     expect(page.locator("#ranking-table")).to_contain_text(rep.display_name)
     screenshot(page, "scorecards-02-director-desktop")
+
+
+def test_manager_splits_a_reps_target_to_key_customers(
+    phone_page, live_server, login, screenshot, director, manager, rep, org, password
+):
+    from tests.factories import CustomerFactory
+
+    quarter = periods.containing("quarter", timezone.localdate())
+    target_services.team_targets_set(
+        by=director, period=quarter, values={(org["team_a"].pk, Metric.SALES_AMOUNT): "900000"}
+    )
+    target_services.rep_targets_set(
+        by=manager,
+        team=org["team_a"],
+        period=quarter,
+        values={(rep.pk, Metric.SALES_AMOUNT): "400000"},
+    )
+    big = CustomerFactory(owner=rep, grade="A", name="上海华东精密机械有限公司")
+    CustomerFactory(owner=rep, grade="A", name="苏州新材料科技有限公司")
+    phone = phone_page
+    login(phone, live_server, manager, password)
+    phone.goto(
+        f"{live_server.url}/analytics/targets/split/?period={quarter.code}&team={org['team_a'].pk}"
+    )
+    with phone.expect_navigation():
+        phone.locator(f".key-customers-link[href*='rep={rep.pk}']").tap()
+    expect(phone.locator("#split-status .split-not-started")).to_be_visible()
+    phone.get_by_label(f"{big.name} 销售额", exact=True).fill("250000")
+    with phone.expect_navigation():
+        phone.locator("#save-split").tap()
+    expect(phone.locator("#split-status .split-incomplete")).to_be_visible()
+    expect(phone.locator(".split-difference[data-metric=sales_amount]")).to_have_text("150,000.00")
+    _fits_the_phone(phone)
+    screenshot(phone, "targets-04-key-customers-incomplete-phone")
+    with phone.expect_navigation():
+        phone.locator("#back-to-team").tap()
+    expect(phone.locator("#split-table")).to_be_visible()
