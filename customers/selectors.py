@@ -1,16 +1,19 @@
 """Reads beyond `visible_to()`: the customer search, duplicate search, the merge preview,
-and the people a form offers (owners, colleagues, handover sources, who may take on work)."""
+the people a form offers (owners, colleagues, handover sources, who may take on work), and a
+customer's cadence requirements one by one."""
 
 import re
+from datetime import datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from teams import policy
 from teams.models import User
 
-from . import moves, normalize
-from .models import Contact, Customer, Pool
+from . import cadence, moves, normalize
+from .models import Contact, Customer, FollowUp, GradingSettings, Pool
 from .querysets import customer_viewers_q, pool_teams
 
 # Input made only of digits and phone punctuation is also looked up as a phone number.
@@ -191,3 +194,32 @@ def visible_pools(user):
     if teams is None:
         return Pool.objects.none()
     return Pool.objects.filter(teams__in=teams).distinct()
+
+
+def cadence_requirements(customer, *, rules=None, today=None):
+    """Each requirement of the customer's cadence (cadence.requirements) on `today`: when it
+    was last met, when it is due, how overdue; one query for the follow-ups (and one for the
+    rules unless given)."""
+    rules = rules or GradingSettings.load()
+    today = today or timezone.localdate()
+    since = timezone.make_aware(datetime.combine(cadence.window_start(today), time.min))
+    stats = customer.followups.aggregate(
+        last_contact=Max("occurred_at"),
+        last_visit=Max("occurred_at", filter=Q(method=FollowUp.Method.VISIT)),
+        last_executive=Max("occurred_at", filter=Q(method=FollowUp.Method.VISIT, executive=True)),
+        in_window=Count("pk", filter=Q(occurred_at__gte=since)),
+    )
+
+    def day(value):
+        return timezone.localdate(value) if value else None
+
+    return cadence.requirements(
+        grade=customer.grade,
+        rules=rules,
+        created=timezone.localdate(customer.created_at),
+        today=today,
+        last_contact=day(stats["last_contact"]),
+        last_visit=day(stats["last_visit"]),
+        last_executive=day(stats["last_executive"]),
+        contacts_in_window=stats["in_window"],
+    )

@@ -37,6 +37,11 @@ urlpatterns = [
         records.CustomerSecondCheckConfirmView.as_view(),
         name="customer-second-check-confirm",
     ),
+    path(
+        "<int:pk>/second-check/reject/",
+        records.CustomerSecondCheckRejectView.as_view(),
+        name="customer-second-check-reject",
+    ),
     path("<int:pk>/merge/", ownership.CustomerMergeView.as_view(), name="customer-merge"),
     path(
         "<int:pk>/merge/<int:other>/",

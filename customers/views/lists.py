@@ -30,6 +30,7 @@ OPTIONAL_COLUMNS = {
     "team": _lazy("Sales team"),
     "last_followup": _lazy("Last follow-up"),
     "due": _lazy("Next due"),
+    "overdue_days": _lazy("Days overdue"),
     "contact": _lazy("Key contact"),
 }
 SAVED_VIEW_FIELDS = (
@@ -71,6 +72,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "name": "name",
         "grade": "grade",
         "due": "due",
+        "overdue_days": "-overdue_days",
         "last_followup": "-last_followup",
     }
     saved_view_form = None
@@ -83,6 +85,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "status",
         "last_followup_at",
         "next_followup_due",
+        "next_followup_for",
         "updated_at",
         "owner__username",
         "owner__first_name",
