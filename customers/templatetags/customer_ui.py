@@ -53,6 +53,12 @@ def due_note(customer):
     )
 
 
+@register.simple_tag
+def overdue_text(customer):
+    """ "高层拜访逾期 23 天" for the customer's stored requirement ("" when not overdue)."""
+    return cadence.overdue_text(customer.next_followup_for, customer.days_overdue)
+
+
 @register.filter
 def requirement_text(requirement):
     """One requirement of cadence.requirements: its state, and A's routine contacts' count."""

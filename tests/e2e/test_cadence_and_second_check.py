@@ -111,7 +111,26 @@ def test_a_manager_rejects_an_a_grade_check_with_a_comment(
     assert (customer.grade, customer.second_check) == ("B", Customer.SecondCheck.CONFIRMED)
     assert Notification.objects.filter(recipient=rep).count() == 1
 
+    # The rep's list on a 1366-pixel laptop: what is due, and days overdue as a column whose
+    # header stays whole and on screen.
+    late = CustomerFactory(owner=rep, name="逾期的客户有限公司", grade_a=True)
+    Customer.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(days=53))
+    late.refresh_from_db()
+    services.customer_refresh_cadence(customer=late)
     login(page, live_server, rep, password)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/customers/?o=-overdue_days")
+    row = page.locator(f"#customer-{late.pk}")
+    expect(row.locator("td.col-due .due-for")).to_have_text("常规联系")
+    expect(row.locator("td.col-overdue-days")).to_have_text("38")
+    expect(row.locator("td.col-overdue-days span")).to_have_attribute("title", "常规联系逾期 38 天")
+    header = page.locator("th.col-overdue-days")
+    expect(header).to_have_text("逾期天数")
+    box = header.bounding_box()
+    assert box["x"] + box["width"] <= 1366, "the days-overdue header is off screen"
+    assert box["height"] < 40, "the days-overdue header wraps"
+    screenshot(page, "cadence-04-laptop-list-days-overdue")
+
     page.goto(f"{live_server.url}/notifications/")
     expect(page.locator("body")).to_contain_text(f"{customer.name} 的 A 级被")
     screenshot(page, "second-check-04-rep-notified")
