@@ -148,7 +148,8 @@ def test_the_list_reads_days_overdue_without_a_query_per_row(
         a_customer_whose_executive_visit_is_overdue(rep, name=f"客户{n}")
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(LIST_URL, {"o": "-overdue_days"}).content.decode()
-    assert page.count("Executive visit overdue by 23 days") == 12
+    # Each row's days cell says what is overdue (and a phone's badge says it again).
+    assert page.count('title="Executive visit overdue by 23 days"') == 12
 
 
 # --- the customer page, the home panel, the follow-up form -----------------------------------
@@ -203,3 +204,15 @@ def test_a_quick_log_that_meets_what_was_overdue_says_what_is_next(client, rep):
     assert "still overdue" not in message
     customer.refresh_from_db()
     assert f"to {customer.next_followup_due.isoformat()} (Routine contact)." in message
+
+
+def test_the_merge_and_handover_pages_show_what_is_due_beside_the_date(client, manager, rep):
+    late = a_customer_whose_executive_visit_is_overdue(rep)
+    other = CustomerFactory(name="华夏重工（重复）", owner=rep)
+    since = late.next_followup_due.isoformat()
+    client.force_login(manager)
+    merge = client.get(reverse("customers:customer-merge-confirm", args=[other.pk, late.pk]))
+    assert f"Executive visit overdue by 23 days, since {since}" in merge.content.decode()
+    handover = client.get(reverse("customers:handover"), {"from": rep.pk}).content.decode()
+    row = handover[handover.index(late.name) :]
+    assert since in row[:2000] and "Executive visit" in row[:2000]
