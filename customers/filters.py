@@ -37,6 +37,8 @@ class CustomerOrderingFilter(django_filters.OrderingFilter):
         ("-grade", _("Grade (C first)")),
         ("due", _("Next follow-up due (soonest first)")),
         ("-due", _("Next follow-up due (latest first)")),
+        ("-overdue_days", _("Days overdue (most first)")),
+        ("overdue_days", _("Days overdue (fewest first)")),
         ("-last_followup", _("Last follow-up (newest first)")),
         ("last_followup", _("Last follow-up (oldest first)")),
         ("updated", _("Least recently updated")),
@@ -54,6 +56,13 @@ class CustomerOrderingFilter(django_filters.OrderingFilter):
     NULLABLE = {"next_followup_due", "last_followup_at"}
 
     def get_ordering_value(self, param):
+        if param.removeprefix("-") == "overdue_days":
+            # Days overdue = today - next due date: the most overdue are the earliest due, so
+            # the due date's index serves this sort too (no per-row arithmetic).
+            column = F("next_followup_due")
+            if param.startswith("-"):
+                return column.asc(nulls_last=True)
+            return column.desc(nulls_last=True)
         value = super().get_ordering_value(param)
         name = value.removeprefix("-")
         if name not in self.NULLABLE:

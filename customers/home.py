@@ -30,6 +30,7 @@ CUSTOMER_COLUMNS = (
     "status",
     "second_check",
     "next_followup_due",
+    "next_followup_for",
     "last_followup_at",
     "owner",
     "second_check_requested_by",

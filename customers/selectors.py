@@ -1,16 +1,22 @@
 """Reads beyond `visible_to()`: the customer search, duplicate search, the merge preview,
-and the people a form offers (owners, colleagues, handover sources, who may take on work)."""
+the people a form offers (owners, colleagues, handover sources, who may take on work), and a
+customer's cadence requirements one by one."""
 
 import re
+from collections import defaultdict
+from datetime import datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from crm_site import hooks
 from teams import policy
 from teams.models import User
 
-from . import moves, normalize
-from .models import Contact, Customer, Pool
+from . import cadence, moves, normalize
+from .models import Contact, Customer, FollowUp, GradingSettings, Pool
 from .querysets import customer_viewers_q, pool_teams
 
 # Input made only of digits and phone punctuation is also looked up as a phone number.
@@ -195,3 +201,72 @@ def visible_pools(user):
     if teams is None:
         return Pool.objects.none()
     return Pool.objects.filter(teams__in=teams).distinct()
+
+
+def cadence_requirements(customer, *, rules=None, today=None):
+    """Each requirement of the customer's cadence (cadence.requirements) on `today`: when it
+    was last met, when it is due, how overdue; one query for the follow-ups (and one for the
+    rules unless given)."""
+    rules = rules or GradingSettings.load()
+    today = today or timezone.localdate()
+    since = timezone.make_aware(datetime.combine(cadence.window_start(today), time.min))
+    stats = customer.followups.aggregate(
+        last_contact=Max("occurred_at"),
+        last_visit=Max("occurred_at", filter=Q(method=FollowUp.Method.VISIT)),
+        last_executive=Max("occurred_at", filter=Q(method=FollowUp.Method.VISIT, executive=True)),
+        in_window=Count("pk", filter=Q(occurred_at__gte=since)),
+    )
+
+    def day(value):
+        return timezone.localdate(value) if value else None
+
+    return cadence.requirements(
+        grade=customer.grade,
+        rules=rules,
+        created=timezone.localdate(customer.created_at),
+        today=today,
+        last_contact=day(stats["last_contact"]),
+        last_visit=day(stats["last_visit"]),
+        last_executive=day(stats["last_executive"]),
+        contacts_in_window=stats["in_window"],
+    )
+
+
+def reassign_split(customers, to_user):
+    """Bulk reassign's rule for which rows it skips: `(moving, skipped)`, skipped as
+    `(customer, reason msgid, args)` (a customer already theirs)."""
+    moving = [customer for customer in customers if customer.owner_id != to_user.pk]
+    skipped = [
+        (customer, gettext_noop("already belongs to %(name)s"), {"name": to_user.display_name})
+        for customer in customers
+        if customer.owner_id == to_user.pk
+    ]
+    return moving, skipped
+
+
+def bulk_reassign_preview(*, by, customers, to_user):
+    """What bulk reassign would do, for its confirm page: the customers that move (per old
+    owner), what moves along with them (the CUSTOMER_HANDOVER hooks, dry) and the rows it
+    skips with why."""
+    moving, skipped = reassign_split(customers, to_user)
+    per_owner = defaultdict(list)
+    for customer in moving:
+        per_owner[customer.owner_id].append(customer.pk)
+    owners = User.objects.in_bulk([pk for pk in per_owner if pk is not None])
+    along = hooks.tally(
+        moved
+        for owner_id, pks in per_owner.items()
+        if owner_id is not None
+        for moved in moves.handover_moves(
+            customer_ids=pks, from_user=owners[owner_id], to_user=to_user, by=by, dry_run=True
+        )
+    )
+    return {
+        "moving": moving,
+        "skipped": skipped,
+        "owners": [
+            {"owner": owners.get(owner_id), "count": len(pks)}
+            for owner_id, pks in per_owner.items()
+        ],
+        "along": hooks.describe(along),
+    }

@@ -12,7 +12,7 @@ read more rows than that (a customer with 200 follow-ups reads 21, not 100).
 from contextvars import ContextVar
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -96,7 +96,8 @@ def followups(*, customer, user):
 
 
 def grade_changes(*, customer, user):
-    for change in customer.grade_changes.select_related("changed_by")[: min(wanted(), 50)]:
+    changes = customer.grade_changes.exclude(from_grade=F("to_grade"))  # confirmations: below
+    for change in changes.select_related("changed_by")[: min(wanted(), 50)]:
         yield Event(
             when=change.changed_at,
             kind="grade",

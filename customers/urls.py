@@ -20,6 +20,11 @@ urlpatterns = [
     # list
     path("", lists.CustomerListView.as_view(), name="customer-list"),
     path("bulk/", lists.CustomerBulkView.as_view(), name="customer-bulk"),
+    path(
+        "bulk/reassign/",
+        lists.BulkReassignConfirmView.as_view(),
+        name="customer-bulk-reassign",
+    ),
     path("saved-views/", lists.SavedViewCreateView.as_view(), name="savedview-create"),
     path("columns/", lists.ListColumnsView.as_view(), name="list-columns"),
     path(
@@ -36,6 +41,11 @@ urlpatterns = [
         "<int:pk>/second-check/confirm/",
         records.CustomerSecondCheckConfirmView.as_view(),
         name="customer-second-check-confirm",
+    ),
+    path(
+        "<int:pk>/second-check/reject/",
+        records.CustomerSecondCheckRejectView.as_view(),
+        name="customer-second-check-reject",
     ),
     path("<int:pk>/merge/", ownership.CustomerMergeView.as_view(), name="customer-merge"),
     path(

@@ -120,7 +120,7 @@ def _customer_followups(rng, *, customer_id, owner_id, grade, created, count, ru
             if applies and (last[kind] is None or day > last[kind]):
                 last[kind] = day
     last_at = max((r["occurred_at"] for r in rows), default=None)
-    due = cadence.next_due(
+    due = cadence.due(
         grade=grade,
         rules=rules,
         created=created,
@@ -217,7 +217,8 @@ def _customer(ctx, batch, *, n, customer_id):
             "created_at": created_at,
             "updated_at": max(created_at, last_at or created_at),
             "last_followup_at": last_at,
-            "next_followup_due": due,
+            "next_followup_due": due.date,
+            "next_followup_for": due.requirement,
         }
     )
     for c in range(ctx.contacts_per):
@@ -242,7 +243,7 @@ def _customer(ctx, batch, *, n, customer_id):
         batch.shares.append(
             {"customer": customer_id, "user": colleague.pk, "can_edit": rng.random() < 0.5}
         )
-    return due < ctx.today
+    return due.date < ctx.today
 
 
 def add_options(*, parser):

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     PHASE_LATE = "phase_late", _("Delivery phase late")
     REVISITS_DUE = "revisits_due", _("Quarterly revisits due")
     COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated to me")
+    GRADE_CHECK_REJECTED = "grade_check_rejected", _("My A grade was rejected in the second check")
 
 
 class Channel(models.TextChoices):
@@ -47,4 +48,5 @@ DEFAULT_CHANNEL = {
     Kind.PHASE_LATE: Channel.EMAIL,
     Kind.REVISITS_DUE: Channel.DIGEST,
     Kind.COMPLAINT_ESCALATED: Channel.EMAIL,
+    Kind.GRADE_CHECK_REJECTED: Channel.IN_APP,
 }

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_site.transitions import StatusChange, Transitions
@@ -124,6 +125,14 @@ class Customer(models.Model):
         COMPUTED = "computed", _("Computed")
         MANUAL = "manual", _("Set by hand")
 
+    class DueFor(models.TextChoices):
+        """The cadence requirement that makes `next_followup_due` (cadence.py)."""
+
+        EXECUTIVE_VISIT = "executive_visit", pgettext_lazy("cadence", "Executive visit")
+        ROUTINE_CONTACT = "routine_contact", pgettext_lazy("cadence", "Routine contact")
+        CONTACT = "contact", pgettext_lazy("cadence", "Contact")
+        VISIT = "visit", pgettext_lazy("cadence", "Visit")
+
     class SecondCheck(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         PENDING = "pending", _("Pending review")
@@ -213,6 +222,9 @@ class Customer(models.Model):
     # Kept up to date by the follow-up and grading services (cadence.py has the rule).
     last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
     next_followup_due = models.DateField(_("next follow-up due"), null=True, blank=True)
+    next_followup_for = models.CharField(
+        _("next follow-up due for"), max_length=16, choices=DueFor, blank=True
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -223,7 +235,9 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["name_key", "phone_key", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "phone_key", "updated_at", "next_followup_for"]
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -295,6 +309,12 @@ class Customer(models.Model):
         """Past its next follow-up due date (cadence.py has the rule)."""
         due = self.next_followup_due
         return due is not None and due < timezone.localdate()
+
+    @property
+    def days_overdue(self):
+        """Days past the next follow-up due date (0 when not overdue)."""
+        due = self.next_followup_due
+        return max((timezone.localdate() - due).days, 0) if due is not None else 0
 
     @property
     def in_pool(self):

@@ -53,6 +53,8 @@ class GradeChange(models.Model):
         MANUAL = "manual", _("Changed by hand")
         REVIEW = "review", _("Quarterly review")
         COMPUTED = "computed", _("Computed")
+        # 二次核对: a confirmation (from A to A) or a rejection (A back to the grade before).
+        SECOND_CHECK = "check", _("Second check")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="grade_changes")
     from_grade = models.CharField(_("from"), max_length=1, choices=Grade, blank=True)

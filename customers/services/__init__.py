@@ -67,7 +67,9 @@ from .records import (
     customer_change_status,
     customer_confirm_second_check,
     customer_create,
+    customer_reject_second_check,
     customer_update,
+    grade_before_a,
 )
 
 __all__ = [
@@ -90,6 +92,8 @@ __all__ = [
     "contact_update",
     "customer_change_status",
     "customer_confirm_second_check",
+    "customer_reject_second_check",
+    "grade_before_a",
     "customer_create",
     "customer_merge",
     "customer_refresh_cadence",

@@ -79,7 +79,7 @@ def customers_import(*, by, rows, filename=""):
                 amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
             )
         _mark_for_second_check(customer, None, by)
-        customer.next_followup_due = cadence.next_due(
+        customer.next_followup_due, customer.next_followup_for = cadence.due(
             grade=customer.grade, rules=rules_, created=today
         )
         customers.append(customer)

@@ -49,7 +49,7 @@ def customer_refresh_cadence(*, customer, rules=None):
         return timezone.localdate(value) if value else None
 
     customer.last_followup_at = stats["last_contact"]
-    customer.next_followup_due = cadence.next_due(
+    customer.next_followup_due, customer.next_followup_for = cadence.due(
         grade=customer.grade,
         rules=rules,
         created=timezone.localdate(customer.created_at),
@@ -60,6 +60,7 @@ def customer_refresh_cadence(*, customer, rules=None):
     Customer.objects.filter(pk=customer.pk).update(
         last_followup_at=customer.last_followup_at,
         next_followup_due=customer.next_followup_due,
+        next_followup_for=customer.next_followup_for,
     )
     return customer.next_followup_due
 

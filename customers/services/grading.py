@@ -64,9 +64,14 @@ def customers_recompute_cadence(*, batch_size=RECOMPUTE_BATCH):
         batch = list(
             Customer.objects.filter(pk__gt=last_pk)
             .order_by("pk")
-            .values_list("pk", "grade", "created_at", "last_followup_at", "next_followup_due")[
-                :batch_size
-            ]
+            .values_list(
+                "pk",
+                "grade",
+                "created_at",
+                "last_followup_at",
+                "next_followup_due",
+                "next_followup_for",
+            )[:batch_size]
         )
         if not batch:
             return changed_count
@@ -86,9 +91,9 @@ def customers_recompute_cadence(*, batch_size=RECOMPUTE_BATCH):
             .values_list("customer_id", "last_contact", "last_visit", "last_executive")
         }
         changed = []
-        for pk, grade, created_at, old_last, old_due in batch:
+        for pk, grade, created_at, old_last, old_due, old_for in batch:
             last_contact, last_visit, last_executive = stats.get(pk, (None, None, None))
-            due = cadence.next_due(
+            due, due_for = cadence.due(
                 grade=grade,
                 rules=rules_,
                 created=day(created_at),
@@ -96,29 +101,35 @@ def customers_recompute_cadence(*, batch_size=RECOMPUTE_BATCH):
                 last_visit=day(last_visit),
                 last_executive=day(last_executive),
             )
-            if due != old_due or last_contact != old_last:
-                changed.append((pk, due, last_contact))
+            if due != old_due or due_for != old_for or last_contact != old_last:
+                changed.append((pk, due, due_for, last_contact))
         if changed:
             _customers_set_cadence(changed)
             changed_count += len(changed)
 
 
 def _customers_set_cadence(rows):
-    """One UPDATE for many `(pk, next_followup_due, last_followup_at)` rows."""
+    """One UPDATE for many `(pk, next_followup_due, next_followup_for, last_followup_at)`
+    rows."""
     if connection.vendor == "postgresql":
-        pks, dues, lasts = zip(*rows, strict=True)
+        pks, dues, dues_for, lasts = zip(*rows, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE customers_customer AS c"
-                " SET next_followup_due = v.due, last_followup_at = v.last"
-                " FROM unnest(%s::bigint[], %s::date[], %s::timestamptz[]) AS v(id, due, last)"
+                " SET next_followup_due = v.due, next_followup_for = v.due_for,"
+                " last_followup_at = v.last"
+                " FROM unnest(%s::bigint[], %s::date[], %s::varchar[], %s::timestamptz[])"
+                " AS v(id, due, due_for, last)"
                 " WHERE c.id = v.id",
-                [list(pks), list(dues), list(lasts)],
+                [list(pks), list(dues), list(dues_for), list(lasts)],
             )
         return
     Customer.objects.bulk_update(
-        [Customer(pk=pk, next_followup_due=due, last_followup_at=last) for pk, due, last in rows],
-        ["next_followup_due", "last_followup_at"],
+        [
+            Customer(pk=pk, next_followup_due=due, next_followup_for=due_for, last_followup_at=last)
+            for pk, due, due_for, last in rows
+        ],
+        ["next_followup_due", "next_followup_for", "last_followup_at"],
     )
 
 

@@ -11,13 +11,14 @@ from teams.history import encode_reason
 
 from ..errors import CustomerError
 from ..models import Customer, ListColumns, SavedView
-from .ownership import _bulk_scope
+from .ownership import BulkResult, _bulk_scope
 
 
 @transaction.atomic
 def customers_bulk_tag(*, by, customers, tag, add):
-    """Add `tag` to (or remove it from) the selected customers. Returns how many changed; the
-    customers' history records who did it."""
+    """Add `tag` to (or remove it from) the selected customers; the customers' history records
+    who did it. Returns a BulkResult: those changed, and those skipped (already tagged, or
+    without the tag to remove)."""
     found = _bulk_scope(by, customers)
     through = Customer.tags.through
     tagged = set(
@@ -25,12 +26,22 @@ def customers_bulk_tag(*, by, customers, tag, add):
     )
     if add:
         changed = [customer for customer in found if customer.pk not in tagged]
+        skipped = [
+            (c, gettext_noop("already has the tag %(tag)s"), {"tag": tag.name})
+            for c in found
+            if c.pk in tagged
+        ]
         through.objects.bulk_create(
             [through(customer_id=customer.pk, tag_id=tag.pk) for customer in changed],
             ignore_conflicts=True,
         )
     else:
         changed = [customer for customer in found if customer.pk in tagged]
+        skipped = [
+            (c, gettext_noop("does not have the tag %(tag)s"), {"tag": tag.name})
+            for c in found
+            if c.pk not in tagged
+        ]
         through.objects.filter(customer__in=changed, tag=tag).delete()
     if changed:
         now = timezone.now()
@@ -43,7 +54,7 @@ def customers_bulk_tag(*, by, customers, tag, add):
         bulk_update_with_history(
             changed, Customer, ["updated_at"], default_user=by, default_change_reason=reason
         )
-    return len(changed)
+    return BulkResult(changed, skipped)
 
 
 @transaction.atomic

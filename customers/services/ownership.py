@@ -2,6 +2,7 @@
 customers change owner (`_give_customers`)."""
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +20,7 @@ from .. import moves, validation
 from ..errors import CustomerError
 from ..models import Customer, CustomerShare, Handover, Merge, OwnershipChange
 from ..permissions import can_merge_customer, manages_customers
+from ..selectors import reassign_split
 from .common import _apply_keys
 from .followups import customer_refresh_cadence
 
@@ -231,16 +233,28 @@ def _bulk_scope(by, customers):
     return found
 
 
+class BulkResult(NamedTuple):
+    """What a bulk action did: the customers it changed, and each one it skipped with why
+    (a msgid, read in the reader's language, and its arguments)."""
+
+    changed: list
+    skipped: list  # [(customer, reason msgid, args)]
+
+    @property
+    def count(self):
+        return len(self.changed)
+
+
 @transaction.atomic
 def customers_bulk_reassign(*, by, customers, to_user):
     """Give the selected customers to `to_user`. As in a handover, each old owner's open work
-    on them moves too (the CUSTOMER_HANDOVER hooks, once per old owner). Returns how many
-    customers changed owner."""
+    on them moves too (the CUSTOMER_HANDOVER hooks, once per old owner). Returns a
+    BulkResult: the customers that changed owner, and those skipped (already theirs)."""
     found = _bulk_scope(by, customers)
     _check_receiver(by, to_user)
-    moving = [customer for customer in found if customer.owner_id != to_user.pk]
+    moving, skipped = reassign_split(found, to_user)
     if not moving:
-        return 0
+        return BulkResult([], skipped)
     _give_customers(
         moving,
         to_user,
@@ -248,4 +262,4 @@ def customers_bulk_reassign(*, by, customers, to_user):
         reason=gettext_noop("Bulk reassign"),
         how=OwnershipChange.How.REASSIGN,
     )
-    return len(moving)
+    return BulkResult(moving, skipped)

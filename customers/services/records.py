@@ -3,13 +3,24 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from notifications.kinds import Kind
+from notifications.services import notify
+
 from .. import cadence, grading, normalize, validation
 from ..errors import CustomerError
-from ..models import Customer, CustomerStatusChange, GradingSettings, OwnershipChange
+from ..models import (
+    Customer,
+    CustomerStatusChange,
+    Grade,
+    GradeChange,
+    GradingSettings,
+    OwnershipChange,
+)
 from ..permissions import (
     can_change_owner,
     can_confirm_second_check,
@@ -55,7 +66,7 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
             amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
         )
     _mark_for_second_check(customer, None, by)
-    customer.next_followup_due = cadence.next_due(
+    customer.next_followup_due, customer.next_followup_for = cadence.due(
         grade=customer.grade, rules=rules_, created=timezone.localdate()
     )
     customer.save()
@@ -137,15 +148,114 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
     return customer
 
 
-@transaction.atomic
-def customer_confirm_second_check(*, by, customer):
-    customer = _lock_customer(customer.pk)
+def _lock_for_second_check(by, customer):
+    customer = _lock_customer(customer.pk, "second_check_requested_by")
     if customer.second_check != Customer.SecondCheck.PENDING:
         raise CustomerError(_("This customer is not waiting for a second check."))
     if not can_confirm_second_check(by, customer):
         raise PermissionDenied
+    return customer
+
+
+@transaction.atomic
+def customer_confirm_second_check(*, by, customer, comment=""):
+    """二次核对, yes: the A grade becomes official; the comment (optional) is kept in the
+    grade history."""
+    customer = _lock_for_second_check(by, customer)
+    comment = comment.strip()[:SECOND_CHECK_COMMENT_LENGTH]
     customer.second_check = Customer.SecondCheck.CONFIRMED
     customer.second_check_requested_by = None
     customer._change_reason = gettext_noop("A grade confirmed")
     customer.save(update_fields=["second_check", "second_check_requested_by", "updated_at"])
+    GradeChange.objects.create(
+        customer=customer,
+        from_grade=customer.grade,
+        to_grade=customer.grade,
+        source=GradeChange.Source.SECOND_CHECK,
+        reason=(
+            gettext_noop("Confirmed in the second check: %(comment)s")
+            if comment
+            else gettext_noop("Confirmed in the second check.")
+        ),
+        reason_args={"comment": comment} if comment else {},
+        changed_by=by,
+    )
+    return customer
+
+
+# A rejection's or confirmation's comment (GradeChange.reason holds 300 characters).
+SECOND_CHECK_COMMENT_LENGTH = 250
+
+
+def grade_before_a(customer):
+    """The grade the customer had before it was made A (its latest change to A); for one
+    entered as A, the grade its declared purchases give without strategic intent, and at
+    most B."""
+    change = (
+        customer.grade_changes.filter(to_grade=Grade.A)
+        .exclude(from_grade__in=("", Grade.A))
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    if change is not None:
+        return change.from_grade
+    computed = grading.computed_grade(
+        amount=customer.annual_purchase_estimate,
+        strategic=False,
+        rules=GradingSettings.load(),
+    )
+    return Grade.B if computed == Grade.A else computed
+
+
+@transaction.atomic
+def customer_reject_second_check(*, by, customer, comment):
+    """二次核对, no: the grade goes back to what it was before it was made A (set by hand from
+    now on, so a recompute does not make it A again), the grade history keeps why, and the
+    person who made it A is told."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CustomerError(_("Say why the A grade is rejected."))
+    customer = _lock_for_second_check(by, customer)
+    requested_by = customer.second_check_requested_by
+    old_grade = customer.grade
+    customer.grade = grade_before_a(customer)
+    customer.grade_source = Customer.GradeSource.MANUAL
+    customer.second_check = Customer.SecondCheck.CONFIRMED
+    customer.second_check_requested_by = None
+    customer._change_reason = gettext_noop("A grade rejected")
+    customer.save(
+        update_fields=[
+            "grade",
+            "grade_source",
+            "second_check",
+            "second_check_requested_by",
+            "updated_at",
+        ]
+    )
+    comment = comment[:SECOND_CHECK_COMMENT_LENGTH]
+    _record_grade(
+        customer,
+        old=old_grade,
+        by=by,
+        source=GradeChange.Source.SECOND_CHECK,
+        reason=gettext_noop("Rejected in the second check: %(comment)s"),
+        reason_args={"comment": comment},
+    )
+    customer_refresh_cadence(customer=customer)
+    if requested_by is not None and requested_by.is_active and requested_by.pk != by.pk:
+        notify(
+            recipient=requested_by,
+            kind=Kind.GRADE_CHECK_REJECTED,
+            key=f"customers.second_check_rejected/{customer.pk}/{customer.grade_changes.first().pk}",
+            title=gettext_noop("Grade A of %(customer)s was rejected by %(by)s"),
+            body=gettext_noop("Back to grade %(grade)s. Why: %(comment)s"),
+            args={
+                "customer": customer.name,
+                "by": by.display_name,
+                "grade": customer.grade,
+                "comment": comment,
+            },
+            target=customer,
+            url=reverse("customers:customer-detail", args=[customer.pk]),
+        )
     return customer

@@ -1,7 +1,11 @@
 """The customer pieces every page shows the same way: `{% load customer_ui %}`, then
 
 - `{% grade_badge customer.grade %}`: the grade's letter in its colour;
-- `{% overdue_flag customer.next_followup_due %}`: "Overdue by N days" when the date is past;
+- `{% overdue_flag customer.next_followup_due customer.next_followup_for %}`: "高层拜访逾期
+  23 天" (without a requirement, "已逾期 23 天") when the date is past, since when on hover;
+- `{% due_note customer %}`: the customer's next due requirement beside its date, overdue or
+  not ("常规联系 2026-12-20 到期"), from stored fields only (no query);
+- `{{ requirement|requirement_text }}`: one requirement of cadence.requirements in words;
 - `{% task_row task %}`: one task of a list, open (with its done button) or done;
 - `{{ when|ago }}`: "3 天前", one unit, "just now" under a minute (Django's `timesince`
   reads "3 日，2 小时" in Chinese).
@@ -18,6 +22,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from .. import cadence
 from ..models import Grade
 
 register = template.Library()
@@ -31,15 +36,36 @@ def grade_badge(grade):
     return {"grade": grade, "label": GRADE_LABELS.get(grade, grade)}
 
 
-# From this many days late on, an overdue flag counts months (逾期 2 个月), not 75 days.
-MONTHS_FROM_DAYS = 60
-
-
 @register.inclusion_tag(f"{PARTIALS}#overdue_flag")
-def overdue_flag(due):
-    """Nothing unless `due` (a date) is past."""
+def overdue_flag(due, requirement=""):
+    """Nothing unless `due` (a date) is past; `requirement` a cadence requirement's code."""
     days = (timezone.localdate() - due).days if due else 0
-    return {"days": days, "months": days // 30 if days >= MONTHS_FROM_DAYS else 0}
+    return {"days": days, "text": cadence.overdue_text(requirement, days), "since": due}
+
+
+@register.simple_tag
+def due_note(customer):
+    """ "高层拜访逾期 23 天，自 2026-11-10 起" or "常规联系 2026-12-20 到期" ("" without a date)."""
+    if customer.next_followup_due is None:
+        return ""
+    return cadence.due_text(
+        customer.next_followup_for, customer.next_followup_due, timezone.localdate()
+    )
+
+
+@register.simple_tag
+def overdue_text(customer):
+    """ "高层拜访逾期 23 天" for the customer's stored requirement ("" when not overdue)."""
+    return cadence.overdue_text(customer.next_followup_for, customer.days_overdue)
+
+
+@register.filter
+def requirement_text(requirement):
+    """One requirement of cadence.requirements: its state, and A's routine contacts' count."""
+    parts = [cadence.due_text(requirement.code, requirement.due, requirement.today)]
+    if requirement.needed is not None:
+        parts.append(cadence.progress_text(requirement))
+    return _("; ").join(str(part) for part in parts)
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from .. import forms, masking, selectors, services
+from .. import cadence, forms, masking, selectors, services
 from ..models import Customer, FollowUp, NeedsSurvey, Task
 from ..selectors import customer_search
 from .mixins import LoggableCustomerMixin
@@ -139,14 +139,29 @@ class TaskCreateView(PermissionRequiredMixin, FormView):
 
 
 def _followup_logged(request, followup, old_due):
-    """The success message: where the next due date went (both dates, ISO)."""
-    new_due = followup.customer.next_followup_due
+    """The success message: what is still overdue (the follow-up did not meet it), where the
+    next due date went (both dates, ISO) and for what, and A's routine contacts so far."""
+    customer = followup.customer
+    new_due = customer.next_followup_due
+    requirements = selectors.cadence_requirements(customer)
+    still = [r for r in requirements if r.is_overdue]
+    parts = [
+        _("Logged; %(what)s still overdue since %(date)s.")
+        % {"what": cadence.label(r.code), "date": r.due.isoformat()}
+        for r in still
+    ] or [_("Follow-up logged.")]
     if old_due and new_due and old_due != new_due:
-        text = _("Follow-up logged. Next follow-up due moved from %(old)s to %(new)s.")
+        text = _("Next follow-up due moved from %(old)s to %(new)s (%(what)s).")
     else:
-        text = _("Follow-up logged. Next follow-up due: %(new)s.")
-    values = {"old": old_due.isoformat() if old_due else "—", "new": new_due.isoformat()}
-    messages.success(request, text % values)
+        text = _("Next follow-up due: %(new)s (%(what)s).")
+    values = {
+        "old": old_due.isoformat() if old_due else "—",
+        "new": new_due.isoformat(),
+        "what": cadence.label(customer.next_followup_for),
+    }
+    parts.append(text % values)
+    progress = [cadence.progress_text(r) for r in requirements if r.needed is not None]
+    messages.success(request, " ".join(str(part) for part in [*parts, *progress]))
     if followup.is_late:
         messages.warning(request, _("Recorded more than 24 hours after the contact: marked late."))
     return redirect("customers:customer-detail", pk=followup.customer_id)

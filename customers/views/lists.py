@@ -3,19 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views import View
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from crm_site import hooks, paging
 
-from .. import forms, masking, services
+from .. import forms, masking, selectors, services
 from ..filters import CustomerFilter
 from ..models import Contact, Industry, ListColumns, SavedView, Tag
 from ..selectors import visible_pools
@@ -30,6 +32,7 @@ OPTIONAL_COLUMNS = {
     "team": _lazy("Sales team"),
     "last_followup": _lazy("Last follow-up"),
     "due": _lazy("Next due"),
+    "overdue_days": _lazy("Days overdue"),
     "contact": _lazy("Key contact"),
 }
 SAVED_VIEW_FIELDS = (
@@ -71,6 +74,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "name": "name",
         "grade": "grade",
         "due": "due",
+        "overdue_days": "-overdue_days",
         "last_followup": "-last_followup",
     }
     saved_view_form = None
@@ -83,6 +87,7 @@ class CustomerListView(PermissionRequiredMixin, CustomerScopeMixin, FilterView):
         "status",
         "last_followup_at",
         "next_followup_due",
+        "next_followup_for",
         "updated_at",
         "owner__username",
         "owner__first_name",
@@ -333,7 +338,9 @@ class SavedViewDeleteView(PermissionRequiredMixin, View):
 
 class CustomerBulkView(PermissionRequiredMixin, View):
     """POST only: a manager reassigns or tags the checked rows, then returns to the same list
-    page (htmx follows the redirect and swaps in the updated rows)."""
+    page (htmx follows the redirect and swaps in the updated rows). A reassign first shows
+    what will happen (BulkReassignConfirmView) and is done once confirmed there; every row
+    skipped is reported with why."""
 
     permission_required = "customers.manage_customers"
     raise_exception = True
@@ -341,43 +348,112 @@ class CustomerBulkView(PermissionRequiredMixin, View):
 
     def post(self, request):
         form = forms.CustomerBulkForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                messages.success(request, self.apply(form))
-            except services.CustomerError as error:
-                messages.error(request, str(error))
-        else:
+        back = _list_url(request.GET.urlencode())
+        if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(_list_url(request.GET.urlencode()))
+            return redirect(back)
+        if form.cleaned_data["action"] == form.REASSIGN and not request.POST.get("confirm"):
+            confirm_url = _reassign_confirm_url(form.cleaned_data, request.GET.urlencode())
+            if request.htmx:  # a page of its own, not rows
+                return HttpResponse(headers={"HX-Redirect": confirm_url})
+            return redirect(confirm_url)
+        try:
+            result, text = self.apply(form)
+        except services.CustomerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, text)
+            if result.skipped:
+                messages.warning(request, skipped_text(result.skipped))
+        return redirect(back)
 
     def apply(self, form):
         data, user = form.cleaned_data, self.request.user
         if data["action"] == form.REASSIGN:
-            count = services.customers_bulk_reassign(
+            result = services.customers_bulk_reassign(
                 by=user, customers=data["ids"], to_user=data["to_user"]
             )
-            return ngettext(
+            return result, ngettext(
                 "%(count)s customer now belongs to %(name)s.",
                 "%(count)s customers now belong to %(name)s.",
-                count,
-            ) % {"count": count, "name": data["to_user"].display_name}
+                result.count,
+            ) % {"count": result.count, "name": data["to_user"].display_name}
         add = data["action"] == form.TAG_ADD
-        count = services.customers_bulk_tag(
+        result = services.customers_bulk_tag(
             by=user, customers=data["ids"], tag=data["tag"], add=add
         )
         if add:
             message = ngettext(
                 "Tag “%(tag)s” added to %(count)s customer.",
                 "Tag “%(tag)s” added to %(count)s customers.",
-                count,
+                result.count,
             )
         else:
             message = ngettext(
                 "Tag “%(tag)s” removed from %(count)s customer.",
                 "Tag “%(tag)s” removed from %(count)s customers.",
-                count,
+                result.count,
             )
-        return message % {"count": count, "tag": data["tag"].name}
+        return result, message % {"count": result.count, "tag": data["tag"].name}
+
+
+def skipped_text(skipped):
+    """ "Skipped 2: 甲 (already belongs to 王五); 乙 (…)": every row, with why."""
+    rows = pgettext("between items of a list", "; ").join(
+        _("%(name)s (%(why)s)") % {"name": customer.name, "why": _(reason) % args}
+        for customer, reason, args in skipped
+    )
+    return ngettext(
+        "Skipped %(count)s: %(rows)s.", "Skipped %(count)s: %(rows)s.", len(skipped)
+    ) % {
+        "count": len(skipped),
+        "rows": rows,
+    }
+
+
+def _reassign_confirm_url(data, list_query):
+    query = QueryDict(mutable=True)
+    query.setlist("ids", [str(customer.pk) for customer in data["ids"]])
+    query["to_user"] = str(data["to_user"].pk)
+    if list_query:
+        query["list"] = list_query
+    return f"{reverse('customers:customer-bulk-reassign')}?{query.urlencode()}"
+
+
+class BulkReassignConfirmView(PermissionRequiredMixin, TemplateView):
+    """GET ?ids=&to_user=: what a bulk reassign will do (how many customers, from whom, what
+    moves along, to whom, which rows are skipped and why) and the POST that does it."""
+
+    permission_required = "customers.manage_customers"
+    raise_exception = True
+    template_name = "customers/bulk_reassign_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        data = request.GET.copy()
+        data["action"] = forms.CustomerBulkForm.REASSIGN
+        form = forms.CustomerBulkForm(data, user=request.user)
+        list_query = request.GET.get("list", "")
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(_list_url(list_query))
+        customers = list(form.cleaned_data["ids"].select_related("owner").order_by("name", "pk"))
+        to_user = form.cleaned_data["to_user"]
+        preview = selectors.bulk_reassign_preview(
+            by=request.user, customers=customers, to_user=to_user
+        )
+        skipped = [
+            {"customer": customer, "why": _(reason) % args}
+            for customer, reason, args in preview["skipped"]
+        ]
+        return self.render_to_response(
+            self.get_context_data(
+                preview=preview,
+                skipped=skipped,
+                to_user=to_user,
+                list_query=list_query,
+                back=_list_url(list_query),
+            )
+        )
 
 
 class ListColumnsView(PermissionRequiredMixin, View):

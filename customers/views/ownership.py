@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from crm_site import hooks
 
-from .. import forms, moves, normalize, selectors, services
+from .. import cadence, forms, moves, normalize, selectors, services
 from ..models import Customer
 from .mixins import OneCustomerMixin
 
@@ -152,6 +153,9 @@ def _display(customer, name):
     value = getattr(customer, name)
     if name == "owner":
         return value.display_name
+    if name == "next_followup_due" and value is not None:
+        # The date with what is due then (cadence.py), never a bare date.
+        return cadence.due_text(customer.next_followup_for, value, timezone.localdate())
     return "" if value is None else str(value)
 
 

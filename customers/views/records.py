@@ -52,6 +52,7 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
             "confirm": user.has_perm("customers.confirm_second_check", customer),
         }
         today = timezone.localdate()
+        rules = GradingSettings.load()
         contacts = list(customer.contacts.all())
         masking.mask_customer(user, customer, contacts)  # a pool customer's, until claimed
         # The timeline reads a feed from every app: the page comes first and the timeline
@@ -83,7 +84,13 @@ class CustomerDetailView(CustomerScopeMixin, DetailView):
                 if can["share"]
                 else None
             ),
-            "cadence_rules": cadence.help_text(GradingSettings.load()),
+            "cadence_rules": cadence.help_text(rules),
+            "grade_before_a": services.grade_before_a(customer) if can["confirm"] else None,
+            "cadence_requirements": (
+                selectors.cadence_requirements(customer, rules=rules, today=today)
+                if customer.next_followup_due
+                else []
+            ),
             "sections": sections.sections_for(customer, user),
             "timeline": timeline.events_for(customer, user) if full else None,
             "timeline_older": False,
@@ -181,9 +188,11 @@ class CustomerUpdateView(OneCustomerMixin, FormView):
 
 
 class CustomerSecondCheckConfirmView(View):
-    """POST only: 二次核对, a manager or director confirms a customer's A grade."""
+    """POST only: 二次核对, a manager or director confirms a customer's A grade (with an
+    optional comment) or, as `CustomerSecondCheckRejectView`, rejects it with a comment."""
 
     http_method_names = ["post"]
+    reject = False
 
     def post(self, request, pk):
         customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=pk)
@@ -193,12 +202,37 @@ class CustomerSecondCheckConfirmView(View):
             return redirect(back)
         if not request.user.has_perm("customers.confirm_second_check", customer):
             raise PermissionDenied
+        comment = request.POST.get("comment", "")
+        made_a_by = customer.second_check_requested_by
         try:
-            services.customer_confirm_second_check(by=request.user, customer=customer)
+            if self.reject:
+                customer = services.customer_reject_second_check(
+                    by=request.user, customer=customer, comment=comment
+                )
+            else:
+                services.customer_confirm_second_check(
+                    by=request.user, customer=customer, comment=comment
+                )
         except services.CustomerError as error:
             messages.error(request, str(error))
+            return redirect(f"{back}#second-check")
+        if self.reject:
+            messages.success(
+                request,
+                _("Grade A of %(name)s is rejected: back to grade %(grade)s.")
+                % {"name": customer.name, "grade": customer.grade}
+                + (
+                    " " + _("%(who)s is told why.") % {"who": made_a_by.display_name}
+                    if made_a_by is not None and made_a_by.is_active
+                    else ""
+                ),
+            )
         else:
             messages.success(
                 request, _("Grade A of %(name)s is confirmed.") % {"name": customer.name}
             )
         return redirect(back)
+
+
+class CustomerSecondCheckRejectView(CustomerSecondCheckConfirmView):
+    reject = True

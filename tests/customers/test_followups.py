@@ -93,7 +93,7 @@ def test_rep_logs_a_full_followup_and_sees_the_next_due_date(client, rep, custom
     assert task.due_date == timezone.localdate() + timedelta(days=3)
     assert messages_of(response) == [
         f"Follow-up logged. Next follow-up due moved from {old_due.isoformat()} "
-        f"to {new_due.isoformat()}."
+        f"to {new_due.isoformat()} (Contact)."
     ]
 
 
@@ -301,7 +301,7 @@ def test_quick_log_needs_only_customer_method_and_key_points(client, rep, custom
     new_due = timezone.localdate() + timedelta(days=30)
     assert messages_of(response) == [
         f"Follow-up logged. Next follow-up due moved from {old_due.isoformat()} "
-        f"to {new_due.isoformat()}."
+        f"to {new_due.isoformat()} (Contact)."
     ]
 
 

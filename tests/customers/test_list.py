@@ -513,7 +513,12 @@ def test_manager_reassigns_customers_and_their_open_tasks(manager_client, manage
 
     response = manager_client.post(
         f"{BULK_URL}?grade=C&page=1",
-        {"action": "reassign", "ids": [first.pk, second.pk], "to_user": teammate.pk},
+        {
+            "action": "reassign",
+            "ids": [first.pk, second.pk],
+            "to_user": teammate.pk,
+            "confirm": "1",  # confirmed on the confirm page (test_bulk_confirm.py)
+        },
     )
 
     assert response.status_code == 302 and response.url == f"{URL}?grade=C&page=1"
@@ -533,7 +538,7 @@ def test_bulk_action_over_htmx_updates_the_rows_in_place(manager_client, rep, te
     customer = CustomerFactory(name="远航物流", owner=rep)
     response = manager_client.post(
         BULK_URL,
-        {"action": "reassign", "ids": [customer.pk], "to_user": teammate.pk},
+        {"action": "reassign", "ids": [customer.pk], "to_user": teammate.pk, "confirm": "1"},
         headers=HTMX,
         follow=True,
     )

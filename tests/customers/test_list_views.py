@@ -141,6 +141,7 @@ def test_hidden_columns_are_remembered_for_the_user_only(manager_client, manager
         "status",
         "tags",
         "last_followup",
+        "overdue_days",
         "contact",
     }
 

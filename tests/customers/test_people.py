@@ -178,6 +178,6 @@ def test_a_manager_reassigns_through_the_picker(client, manager, rep, people):
     client.force_login(manager)
     client.post(
         reverse("customers:customer-bulk"),
-        {"action": "reassign", "ids": [customer.pk], "to_user": rep.pk},
+        {"action": "reassign", "ids": [customer.pk], "to_user": rep.pk, "confirm": "1"},
     )
     assert Customer.objects.get(pk=customer.pk).owner == rep

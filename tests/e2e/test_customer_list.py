@@ -1,4 +1,5 @@
-"""The customer list in the browser: a rep filters on a phone; a manager bulk-reassigns rows."""
+"""The customer list in the browser: a rep filters on a phone; a manager bulk-reassigns rows
+(after a confirm page that says what will happen)."""
 
 from datetime import timedelta
 
@@ -89,8 +90,20 @@ def test_manager_reassigns_rows_in_place_and_saves_a_view(
     page.locator("#bulk-form input[name=to_user_q]").fill(teammate.username)
     page.locator(f"#bulk-form input[name=to_user][value='{teammate.pk}']").check()
     url_before = page.url
-    reassign.click()
-    expect(page.locator("#customer-rows .alert-success")).to_be_visible()
+    # First what will happen (how many customers, from whom, to whom), then the confirm.
+    with page.expect_navigation():
+        reassign.click()
+    expect(page.locator("#reassign-summary")).to_contain_text(
+        f"2 个客户将交给 {teammate.display_name}。"
+    )
+    expect(page.locator("#reassign-rows tbody tr")).to_have_count(2)
+    assert Customer.objects.filter(owner=teammate).count() == 0
+    screenshot(page, "customer-list-05a-confirm-reassign")
+    with page.expect_navigation():
+        page.locator("#do-reassign").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        f"已将 2 个客户转给“{teammate.display_name}”负责。"
+    )
     expect(rows.nth(0)).to_contain_text(teammate.display_name)
     expect(rows.nth(2)).to_contain_text(rep.display_name)
     assert page.url == url_before
