@@ -1,5 +1,7 @@
 """The customers app's registrations in crm_site/hooks.py (imported by CustomersConfig.ready)."""
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -17,6 +19,7 @@ from . import (
     timeline,
     volume,
 )
+from .models import Customer
 
 
 def _area(perm, url_name, label, icon):
@@ -152,3 +155,27 @@ hooks.register(hooks.AGENDA_ITEMS, agenda.followups_due, order=100)
 hooks.register(hooks.AGENDA_ITEMS, agenda.tasks_due, order=110)
 hooks.register(hooks.GLOBAL_SEARCH, search.customers, order=100)
 hooks.register(hooks.GLOBAL_SEARCH, search.contacts, order=110)
+
+# --- user administration: who still owns customers -------------------------------------------
+
+
+@hooks.register(hooks.USER_HOLDINGS, order=100)
+def owned_customers(*, user):
+    """The customers a user owns; the handover page (with `deactivate=1`) hands them over and
+    deactivates the user in one step, for whom may do both."""
+    counted = (
+        Customer.objects.filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    may_hand_over = user.has_perm("customers.manage_customers") and user.has_perm(
+        "teams.manage_users"
+    )
+    return hooks.Holding(
+        key="customers",
+        label=gettext_noop("customers"),
+        count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        handover_url_name="customers:handover" if may_hand_over else "",
+    )

@@ -79,6 +79,18 @@ def merge_preview(*, by, keep, merge):
     return moves.merge_moves(keep=keep, merge=merge, by=by, dry_run=True)
 
 
+def handover_preview(*, by, from_user, to_user, customers):
+    """What `customers_handover` would move with these customers (open tasks, later apps'
+    records), for its confirm step: the same hooks, dry."""
+    return moves.handover_moves(
+        customer_ids=[c.pk for c in customers],
+        from_user=from_user,
+        to_user=to_user,
+        by=by,
+        dry_run=True,
+    )
+
+
 def handover_sources(user):
     """Users in `user`'s scope, active or deactivated, who own customers `user` may move."""
     return (
