@@ -285,8 +285,8 @@ class CustomerForm(NamedEmptyChoices, forms.ModelForm):
             self.user,
             duplicate_matches(name=name, credit_code=code, phones=phones, exclude_pk=exclude),
         )
-        near = [row for row in self.duplicates if not row["exact"]]
-        if near and not cleaned.get("save_anyway"):
+        # With the same name or code it cannot be saved at all: no "save anyway" to ask for.
+        if self.may_save_anyway() and not cleaned.get("save_anyway"):
             self.add_error(
                 None,
                 _(
