@@ -168,8 +168,11 @@ class HandoverView(PermissionRequiredMixin, TemplateView):
 
     def offers_deactivate(self, from_user, data):
         user = self.request.user
+        # `deactivate=1` from the deactivation page, then `leave=1` while the form goes on
+        # (the box may be unticked: the offer stays).
+        asked = data.get("deactivate") in ("1", "on") or data.get("leave") == "1"
         return (
-            data.get("deactivate") in ("1", "on", "true")
+            asked
             and from_user.is_active
             and from_user.pk != user.pk
             and user.has_perm("teams.manage_users")

@@ -547,3 +547,17 @@ def test_the_user_list_flags_inactive_users_who_still_own_customers(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("still-owns") == 21
+
+
+def test_unticking_deactivate_hands_over_only_and_keeps_the_offer(
+    client, admin_user, rep, rep2, book
+):
+    client.force_login(admin_user)
+    data = {"from": rep.pk, "customers": [book["customers"][0].pk], "leave": "1"}
+    refused = client.post(URL, data)  # no receiver: the form comes back, the offer with it
+    assert "deactivate" in refused.context["form"].fields
+    review = client.post(URL, {**data, "to_user": rep2.pk})
+    assert review.context["confirm"]["deactivate"] is False
+    client.post(URL, {**data, "to_user": rep2.pk, "confirmed": "1"})
+    assert Customer.objects.get(pk=book["customers"][0].pk).owner == rep2
+    assert User.objects.get(pk=rep.pk).is_active
