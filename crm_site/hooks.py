@@ -50,6 +50,12 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `CUSTOMER_HANDOVER` `fn(*, customer_ids, from_user, to_user, by, dry_run) -> Moved | None`:
   客户交接: move `from_user`'s open work on these customers to `to_user`; with `dry_run`,
   count it (`to_user` may then be None: the handover page counts before one is chosen).
+- `USER_HOLDINGS` `fn(*, user) -> Holding | None`: records of one kind a user owns, for
+  the user administration (an inactive user who still owns records is flagged, and
+  deactivating offers the handover). `count` is an expression counting the records of the
+  row's user (`OuterRef("pk")`, a SELECT-list subquery: no query of its own);
+  `handover_url_name` a page (no arguments) taking `?from=<user id>&deactivate=1` that hands
+  them over and then deactivates the user, shown to `user` only when they may use it ("" else).
 - `CUSTOMER_PURCHASES` `fn(*, customer_ids, start, end) -> {customer_id: Decimal}`: purchases
   in 万元 between the dates, for ABC grading; the sources are summed.
 - `CUSTOMER_POOL_BLOCKERS` `fn(*, customer_ids) -> {customer_id: reason}`: the customers that
@@ -122,6 +128,7 @@ OPPORTUNITY_ORIGINS = "opportunity_origins"
 CUSTOMER_MERGE = "customer_merge"
 CUSTOMER_HANDOVER = "customer_handover"
 CUSTOMER_PURCHASES = "customer_purchases"
+USER_HOLDINGS = "user_holdings"
 CUSTOMER_POOL_BLOCKERS = "customer_pool_blockers"
 CUSTOMER_RECENT_WINS = "customer_recent_wins"
 CUSTOMER_SIGNINGS = "customer_signings"
@@ -150,6 +157,7 @@ NAMES = frozenset(
         CUSTOMER_MERGE,
         CUSTOMER_HANDOVER,
         CUSTOMER_PURCHASES,
+        USER_HOLDINGS,
         CUSTOMER_POOL_BLOCKERS,
         CUSTOMER_RECENT_WINS,
         CUSTOMER_SIGNINGS,
@@ -305,6 +313,16 @@ class ListFilter:
     name: str  # the query parameter, unique among the list's filters
     field: object  # a django.forms.Field, not required
     apply: object  # fn(queryset, value) -> queryset, called with a non-empty cleaned value
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Records of one kind a user owns (USER_HOLDINGS)."""
+
+    key: str  # unique among the holdings: the annotation is `holding_<key>`
+    label: str  # a msgid marked with gettext_noop, e.g. "customers"
+    count: object  # an expression: how many the row's user (OuterRef("pk")) owns
+    handover_url_name: str = ""
 
 
 @dataclass

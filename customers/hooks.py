@@ -1,6 +1,8 @@
 """The customers app's registrations in crm_site/hooks.py (imported by CustomersConfig.ready)."""
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, npgettext
@@ -19,7 +21,7 @@ from . import (
     timeline,
     volume,
 )
-from .models import ExportLog
+from .models import Customer, ExportLog
 from .permissions import works_with_customers
 
 
@@ -188,3 +190,26 @@ hooks.register(
         allowed=works_with_customers,
     ),
 )
+# --- user administration: who still owns customers -------------------------------------------
+
+
+@hooks.register(hooks.USER_HOLDINGS, order=100)
+def owned_customers(*, user):
+    """The customers a user owns; the handover page (with `deactivate=1`) hands them over and
+    deactivates the user in one step, for whom may do both."""
+    counted = (
+        Customer.objects.filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    may_hand_over = user.has_perm("customers.manage_customers") and user.has_perm(
+        "teams.manage_users"
+    )
+    return hooks.Holding(
+        key="customers",
+        label=gettext_noop("customers"),
+        count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        handover_url_name="customers:handover" if may_hand_over else "",
+    )

@@ -6,9 +6,10 @@ import re
 from collections import defaultdict
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from crm_site import hooks
@@ -84,9 +85,116 @@ def find_duplicates(*, name="", credit_code="", phone="", exclude_pk=None):
     return found.select_related("owner").distinct()
 
 
+# 录入查重: what a match on the create form says matched. An exact name or credit code may not
+# be saved twice (validation.not_a_duplicate); the others are near matches, which a user may
+# override ("save anyway", recorded on the new customer's timeline).
+MATCH_NAME, MATCH_CODE = "name", "credit_code"
+MATCH_SIMILAR, MATCH_PHONE, MATCH_CONTACT_PHONE = "similar_name", "phone", "contact_phone"
+MATCH_LABELS = {
+    MATCH_NAME: _("same name"),
+    MATCH_CODE: _("same credit code"),
+    MATCH_SIMILAR: _("similar name"),
+    MATCH_PHONE: _("same phone"),
+    MATCH_CONTACT_PHONE: _("a contact's phone"),
+}
+EXACT_MATCHES = frozenset({MATCH_NAME, MATCH_CODE})
+# A similar name contains the typed name's key: from 3 characters (fewer match too much, and
+# the trigram index needs 3).
+MIN_SIMILAR_NAME = 3
+DUPLICATE_LIMIT = 10
+
+
+def duplicate_matches(
+    *, name="", credit_code="", phones=(), exclude_pk=None, limit=DUPLICATE_LIMIT
+):
+    """Customers among ALL customers (not only visible ones) that may be the company being
+    typed, exact matches first: `[(customer, [match keys])]`, one query (the owner and their
+    team read along). Callers show only the name, owner and team of what this finds."""
+    key = normalize.name_key(name)
+    code = normalize.credit_code(credit_code)
+    phone_keys = sorted({k for k in (normalize.phone_key(p) for p in phones) if k})
+    exact = Q()
+    near = Q()
+    if key:
+        exact |= Q(name_key=key)
+        if len(key) >= MIN_SIMILAR_NAME:
+            near |= Q(name__icontains=key)
+    if code:
+        exact |= Q(credit_code=code)
+    contact_match = Exists(
+        Contact.objects.filter(customer=OuterRef("pk"), phone_key__in=phone_keys)
+    )
+    if phone_keys:
+        near |= Q(phone_key__in=phone_keys) | Q(
+            pk__in=Contact.objects.filter(phone_key__in=phone_keys).values("customer_id")
+        )
+    if not (exact | near):
+        return []
+    found = Customer.objects.filter(exact | near)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    exact_first = Case(When(exact, then=Value(0)), default=Value(1)) if exact else Value(1)
+    rows = (
+        found.annotate(exact_first=exact_first, contact_match=contact_match)
+        .select_related("owner", "owner__team")
+        .order_by("exact_first", "name", "pk")[:limit]
+    )
+    matches = []
+    for customer in rows:
+        fields = []
+        if key and customer.name_key == key:
+            fields.append(MATCH_NAME)
+        elif key and key in customer.name.casefold():
+            fields.append(MATCH_SIMILAR)
+        if code and customer.credit_code == code:
+            fields.append(MATCH_CODE)
+        if customer.phone_key and customer.phone_key in phone_keys:
+            fields.append(MATCH_PHONE)
+        if customer.contact_match:
+            fields.append(MATCH_CONTACT_PHONE)
+        matches.append((customer, fields or [MATCH_SIMILAR]))
+    return matches
+
+
+def duplicate_rows(user, matches):
+    """What `user` is shown of `duplicate_matches`: the name, owner and owner's team of each,
+    which fields matched, whether it may not be saved again (`exact`), and its id only when
+    `user` may see it (the page links it then). One query (which of them are visible)."""
+    if not matches:
+        return []
+    visible = set(
+        Customer.objects.visible_to(user)
+        .filter(pk__in=[customer.pk for customer, _fields in matches])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "name": customer.name,
+            "owner": customer.owner.display_name if customer.owner_id else "",
+            "team": customer.owner.team.name if customer.owner_id and customer.owner.team else "",
+            "pk": customer.pk if customer.pk in visible else None,
+            "fields": [str(MATCH_LABELS[f]) for f in fields],
+            "exact": bool(EXACT_MATCHES.intersection(fields)),
+        }
+        for customer, fields in matches
+    ]
+
+
 def merge_preview(*, by, keep, merge):
     """What `customer_merge` would move, for the confirm page: the same hooks, dry."""
     return moves.merge_moves(keep=keep, merge=merge, by=by, dry_run=True)
+
+
+def handover_preview(*, by, from_user, to_user, customers):
+    """What `customers_handover` would move with these customers (open tasks, later apps'
+    records), for its confirm step: the same hooks, dry."""
+    return moves.handover_moves(
+        customer_ids=[c.pk for c in customers],
+        from_user=from_user,
+        to_user=to_user,
+        by=by,
+        dry_run=True,
+    )
 
 
 def handover_sources(user):

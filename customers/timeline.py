@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_site import hooks
 from crm_site.hooks import Event
+from teams.history import reason_text
 
 from .models import Customer, CustomerShare, Grade
 
@@ -195,6 +196,8 @@ def creation_and_second_check(*, customer, user):
             kind="created" if created else "second_check",
             icon="plus-circle" if created else "patch-check",
             title=_("Customer entered") if created else _("Grade A confirmed (second check)"),
+            # On the entry: why it was entered as it was, e.g. past a near duplicate.
+            body=reason_text(row.history_change_reason) if created else "",
             who=row.history_user,
         )
 

@@ -36,6 +36,11 @@ urlpatterns = [
     path("<int:pk>/", records.CustomerDetailView.as_view(), name="customer-detail"),
     path("<int:pk>/timeline/", records.CustomerTimelineView.as_view(), name="customer-timeline"),
     path("new/", records.CustomerCreateView.as_view(), name="customer-create"),
+    path(
+        "new/duplicates/",
+        records.CustomerDuplicateCheckView.as_view(),
+        name="customer-duplicate-check",
+    ),
     path("<int:pk>/edit/", records.CustomerUpdateView.as_view(), name="customer-update"),
     path(
         "<int:pk>/second-check/confirm/",

@@ -60,6 +60,43 @@ def credit_code(value, *, stored=""):
     return code
 
 
+def not_a_duplicate(*, name="", credit_code="", exclude_pk=None):
+    """录入查重: no second customer with the same normalised name (`normalize.name_key`) or
+    credit code, among ALL customers (a near match, such as a shared phone or a similar name,
+    may be saved anyway: `selectors.duplicate_matches`). The message names the existing record
+    and its owner, nothing else."""
+    from .models import Customer
+
+    key, code = normalize.name_key(name), normalize.credit_code(credit_code)
+    checks = (("name", "name_key", key), ("credit_code", "credit_code", code))
+    problems = {}
+    for field, column, value in checks:
+        if not value:
+            continue
+        found = Customer.objects.filter(**{column: value}).select_related("owner")
+        if exclude_pk:
+            found = found.exclude(pk=exclude_pk)
+        existing = found.order_by("pk").first()
+        if existing is None:
+            continue
+        values = {
+            "name": existing.name,
+            "owner": existing.owner.display_name if existing.owner_id else _("the pool"),
+        }
+        if field == "name":
+            text = _(
+                "%(name)s (owner: %(owner)s) has this name already: it cannot be entered twice."
+            )
+        else:
+            text = _(
+                "%(name)s (owner: %(owner)s) has this credit code already: it cannot be entered "
+                "twice."
+            )
+        problems[field] = text % values
+    if problems:
+        raise ValidationError(problems)
+
+
 def amounts(*, budget_min=None, budget_max=None, annual_purchase_estimate=None):
     """No amount below zero, and a budget's upper end not below its lower end."""
     problems = {}

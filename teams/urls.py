@@ -15,6 +15,11 @@ urlpatterns = [
         name="user-password-reset",
     ),
     path(
+        "users/<int:pk>/deactivate/confirm/",
+        views.UserDeactivateConfirmView.as_view(),
+        name="user-deactivate-confirm",
+    ),
+    path(
         "users/<int:pk>/deactivate/",
         views.UserActivationView.as_view(activate=False),
         name="user-deactivate",

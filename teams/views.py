@@ -21,7 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from kombu import Connection
 
-from . import home, search, selectors, services, workdays
+from . import holdings, home, search, selectors, services, workdays
 from .filters import UserFilter
 from .forms import (
     CalendarDayAddForm,
@@ -78,7 +78,20 @@ class ScopedUserMixin(AdminOnlyMixin):
         return User.objects.visible_to(self.request.user).select_related("team")
 
 
-class UserListView(ScopedUserMixin, FilterView):
+class HoldingsMixin:
+    """The users come with what they still own (USER_HOLDINGS): subqueries, no extra query."""
+
+    @cached_property
+    def holdings(self):
+        return holdings.holdings_for(self.request.user)
+
+    def get_queryset(self):
+        return holdings.annotate(super().get_queryset(), self.holdings)
+
+
+class UserListView(HoldingsMixin, ScopedUserMixin, FilterView):
+    """Every user in reach; an inactive user who still owns records is flagged."""
+
     filterset_class = UserFilter
     template_name = "teams/user_list.html"
     paginate_by = 25
@@ -87,14 +100,20 @@ class UserListView(ScopedUserMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["users"] = holdings.mark(context["users"], self.holdings)
+        return context
 
-class UserDetailView(ScopedUserMixin, DetailView):
+
+class UserDetailView(HoldingsMixin, ScopedUserMixin, DetailView):
     template_name = "teams/user_detail.html"
     context_object_name = "member"
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
+            "held": holdings.held(self.object, self.holdings),
             "history": user_history(self.object),
             # Staff users and superusers are read-only for app admins.
             "can_change": self.request.user.has_perm("teams.change_account", self.object),
@@ -168,8 +187,27 @@ class UserPasswordResetView(UserUpdateView):
         return redirect("teams:user-detail", pk=self.member.pk)
 
 
+class UserDeactivateConfirmView(MemberChangeMixin, TemplateView):
+    """Deactivating asks first: what it does, and, for someone who still owns records, the
+    handover (离职交接) in the same flow before the deactivation (USER_HOLDINGS)."""
+
+    template_name = "teams/user_deactivate.html"
+
+    def get_context_data(self, **kwargs):
+        member = self.member
+        found = holdings.holdings_for(self.request.user)
+        annotated = holdings.annotate(User.objects.filter(pk=member.pk), found).get()
+        held = holdings.held(annotated, found)
+        return {
+            **super().get_context_data(**kwargs),
+            "member": member,
+            "held": held,
+            "handover_url": next((row["handover_url"] for row in held if row["handover_url"]), ""),
+        }
+
+
 class UserActivationView(MemberChangeMixin, View):
-    """POST only: deactivate or reactivate, then back to the user's page."""
+    """POST: deactivate (after the confirm page) or reactivate, then back to the user's page."""
 
     http_method_names = ["post"]
     activate = False

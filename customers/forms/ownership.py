@@ -62,9 +62,19 @@ class HandoverForm(NamedEmptyChoices, forms.Form):
         help_text=_("Shown on each customer's timeline, e.g. why they change hands."),
     )
 
-    def __init__(self, *args, user, from_user, **kwargs):
+    deactivate = forms.BooleanField(required=False)
+
+    def __init__(self, *args, user, from_user, offer_deactivate=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.from_user = user, from_user
+        if offer_deactivate:
+            # 离职交接: the user is deactivated once their customers are handed over.
+            self.fields["deactivate"].label = _(
+                "Then deactivate %(name)s: they can no longer log in"
+            ) % {"name": from_user.display_name}
+            self.fields["deactivate"].initial = True
+        else:
+            del self.fields["deactivate"]
         self.fields["customers"].queryset = (
             Customer.objects.managed_by(user).filter(owner=from_user).order_by("name", "pk")
         )

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from teams.models import User
 from .. import normalize, validation
 from ..models import Contact, Customer, Industry
 from ..permissions import can_change_owner, manages_customers
-from ..selectors import find_duplicates
+from ..selectors import duplicate_matches, duplicate_rows
 from .fields import DateInput, NamedEmptyChoices, UserField
 
 
@@ -29,8 +30,8 @@ def _valid_phone(value):
 class CustomerForm(NamedEmptyChoices, forms.ModelForm):
     """Template 1 (客户信息登记表), tags and grade; the first contact on create.
 
-    Duplicate detection runs over ALL customers; `duplicates` lists only the name and owner
-    of each match (and a link when the user sees it), and saving then needs "save anyway".
+    Duplicate detection runs over ALL customers (`_find_duplicates`): the same name or credit
+    code is refused; a near match needs "save anyway".
     """
 
     CONTACT_FIELDS = ("name", "title", "phone", "email", "wechat", "decision_role", "is_key")
@@ -133,6 +134,8 @@ class CustomerForm(NamedEmptyChoices, forms.ModelForm):
         )
         for name in ("phone", "contact_phone"):
             self.fields[name].widget.input_type = "tel"
+        if self.creating:
+            self._check_while_typing()
         if not self.creating:
             for name in self.contact_field_names():
                 del self.fields[name]
@@ -142,6 +145,29 @@ class CustomerForm(NamedEmptyChoices, forms.ModelForm):
             self.fields["status"].widget.choices = [
                 (status, labels[status]) for status in self.instance.status_targets()
             ]
+
+    def _check_while_typing(self):
+        """录入查重: the name, credit code and phones ask the server for matches as they are
+        typed (htmx), shown under the field being typed."""
+        url = reverse("customers:customer-duplicate-check")
+        typed = ", ".join(f"[name={n}]" for n in ("name", "credit_code", "phone", "contact_phone"))
+        for name, slot in (
+            ("name", "duplicate-check"),
+            ("credit_code", "duplicate-check"),
+            ("phone", "duplicate-check"),
+            ("contact_phone", "duplicate-check-contact"),
+        ):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": f"{url}?slot={slot}",
+                    "hx-trigger": "input changed delay:400ms, change",
+                    "hx-target": f"#{slot}",
+                    "hx-swap": "outerHTML",
+                    "hx-include": typed,
+                    "hx-sync": "this:replace",
+                    "autocomplete": "off",
+                }
+            )
 
     def offers_owner(self):
         """A new customer may go to whomever a manager may assign; an existing one only when
@@ -236,6 +262,10 @@ class CustomerForm(NamedEmptyChoices, forms.ModelForm):
             )
 
     def _find_duplicates(self, cleaned):
+        """录入查重 over ALL customers: the same normalised name or credit code is refused
+        (`validation.not_a_duplicate`); a near match (similar name, a phone) needs "save
+        anyway". `duplicates` says of each match only its name, owner, team and what matched,
+        and links it when the user may see it."""
         name, code, phone = (cleaned.get(n) or "" for n in ("name", "credit_code", "phone"))
         if not self.creating:
             # On edit only a changed key is checked again: the record was saved anyway once.
@@ -244,39 +274,30 @@ class CustomerForm(NamedEmptyChoices, forms.ModelForm):
             code = code if code != old.credit_code else ""
             phone = phone if normalize.phone_key(phone) != old.phone_key else ""
         exclude = self.instance.pk
-        found = {}
-        for customer in find_duplicates(
-            name=name, credit_code=code, phone=phone, exclude_pk=exclude
-        )[:10]:
-            found[customer.pk] = customer
-        contact_phone = cleaned.get("contact_phone") or ""
-        if contact_phone:
-            for customer in find_duplicates(phone=contact_phone, exclude_pk=exclude)[:10]:
-                found[customer.pk] = customer
-        if not found:
-            return
-        visible = set(
-            Customer.objects.visible_to(self.user)
-            .filter(pk__in=list(found))
-            .values_list("pk", flat=True)
+        try:
+            validation.not_a_duplicate(name=name, credit_code=code, exclude_pk=exclude)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        phones = [phone, cleaned.get("contact_phone") or ""]
+        self.duplicates = duplicate_rows(
+            self.user,
+            duplicate_matches(name=name, credit_code=code, phones=phones, exclude_pk=exclude),
         )
-        # Only the name and the owner of a record the user may not see: nothing else leaves.
-        self.duplicates = [
-            {
-                "name": customer.name,
-                "owner": customer.owner.display_name,
-                "pk": customer.pk if customer.pk in visible else None,
-            }
-            for customer in sorted(found.values(), key=lambda c: c.name)
-        ]
-        if not cleaned.get("save_anyway"):
+        # With the same name or code it cannot be saved at all: no "save anyway" to ask for.
+        if self.may_save_anyway() and not cleaned.get("save_anyway"):
             self.add_error(
                 None,
                 _(
-                    "This looks like a customer that exists already (same name, credit code or "
+                    "This looks like a customer that exists already (a similar name or the same "
                     "phone). Check the list; if it is a different company, tick “save anyway”."
                 ),
             )
+
+    def may_save_anyway(self):
+        """Only near matches may be overridden: with the same name or code, never."""
+        return bool(self.duplicates) and not any(row["exact"] for row in self.duplicates)
 
     def customer_fields(self):
         """The model fields for `services.customer_create/customer_update`."""

@@ -54,7 +54,12 @@ from .grading import (
 from .inbound import inbound_lead_create, inbound_leads_import, inbound_routing_save
 from .leads import disqualify_reason_save, lead_screen, screening_settings_update
 from .lists import customers_bulk_tag, list_columns_save, saved_view_create, saved_view_delete
-from .ownership import customer_merge, customers_bulk_reassign, customers_handover
+from .ownership import (
+    customer_merge,
+    customers_bulk_reassign,
+    customers_handover,
+    customers_handover_and_deactivate,
+)
 from .pools import (
     PoolError,
     customer_assign_from_pool,
@@ -109,6 +114,7 @@ __all__ = [
     "customers_export_write",
     "export_queue",
     "customers_handover",
+    "customers_handover_and_deactivate",
     "customers_import",
     "customers_recompute_cadence",
     "followup_log",

@@ -86,7 +86,10 @@ def inbound_lead_create(*, by, team, contacts=(), **fields):
     owner = next(rep for rep in reps if rep.pk == chosen)
     fields.setdefault("status", Customer.Status.LEAD)
     fields.setdefault("lead_source", Customer.LeadSource.INBOUND)
-    customer = customer_create(by=by, owner=owner, contacts=contacts, **fields)
+    # Entered as it comes, even under a name the CRM has: merged when screened.
+    customer = customer_create(
+        by=by, owner=owner, contacts=contacts, same_name_allowed=True, **fields
+    )
     Customer.objects.filter(pk=customer.pk).update(owner_since=timezone.now())
     OwnershipChange.objects.create(
         customer=customer,

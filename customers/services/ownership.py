@@ -13,6 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from crm_site import hooks
 from crm_site.hooks import Moved
+from teams import services as team_services
 from teams.history import encode_reason
 from teams.models import User
 
@@ -205,6 +206,23 @@ def customers_handover(*, by, from_user, to_user, customers=None, note=""):
         note=note,
     )
     handover.customers.set([customer.pk for customer in moving])
+    return handover
+
+
+@transaction.atomic
+def customers_handover_and_deactivate(*, by, from_user, to_user, customers=None, note=""):
+    """离职交接: hand over `from_user`'s customers (as `customers_handover`), then deactivate
+    them (teams' `user_deactivate`: only an admin may), in one transaction: when either is
+    refused, nothing changes."""
+    if not by.has_perm("teams.manage_users"):
+        raise PermissionDenied
+    handover = customers_handover(
+        by=by, from_user=from_user, to_user=to_user, customers=customers, note=note
+    )
+    try:
+        team_services.user_deactivate(by=by, user=from_user)
+    except team_services.TeamsError as error:
+        raise CustomerError(str(error)) from error
     return handover
 
 

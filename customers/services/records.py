@@ -10,8 +10,9 @@ from django.utils.translation import gettext_noop
 
 from notifications.kinds import Kind
 from notifications.services import notify
+from teams.history import encode_reason
 
-from .. import cadence, grading, normalize, validation
+from .. import cadence, grading, normalize, selectors, validation
 from ..errors import CustomerError
 from ..models import (
     Customer,
@@ -49,9 +50,30 @@ def _check_fields(customer, *, stored_code=""):
     )
 
 
+def _record_override(customer, contacts):
+    """ "Save anyway" past near duplicates (录入查重): the new customer's history says which ones,
+    and its timeline shows it on the entry."""
+    phones = [customer.phone, *(contact.phone for contact in contacts)]
+    near = selectors.duplicate_matches(
+        name=customer.name, credit_code=customer.credit_code, phones=phones
+    )
+    names = [found.name for found, _fields in near][:3]
+    if names:
+        customer._change_reason = encode_reason(
+            gettext_noop("Entered although it looked like %(names)s"), names=", ".join(names)
+        )
+
+
 @transaction.atomic
-def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
-    """Create a customer (and its first contacts). Grade: computed unless given by hand."""
+def customer_create(
+    *, by, owner=None, tags=(), contacts=(), save_anyway=False, same_name_allowed=False, **fields
+):
+    """Create a customer (and its first contacts). Grade: computed unless given by hand.
+
+    A customer with the same normalised name or credit code as another is refused
+    (`validation.not_a_duplicate`), but for an inbound lead (`same_name_allowed`: entered as it
+    comes, merged when screened). `save_anyway`: the user saw near duplicates and went on;
+    the entry records which."""
     owner = owner or by
     if not can_create_customer(by):
         raise PermissionDenied
@@ -61,6 +83,11 @@ def customer_create(*, by, owner=None, tags=(), contacts=(), **fields):
         _check_fields(customer)
     rules_ = GradingSettings.load()
     _apply_keys(customer)
+    if not same_name_allowed:
+        with validation.enforce():
+            validation.not_a_duplicate(name=customer.name, credit_code=customer.credit_code)
+    if save_anyway:
+        _record_override(customer, contacts)
     if customer.grade_source == Customer.GradeSource.COMPUTED:
         customer.grade = grading.computed_grade(
             amount=customer.annual_purchase_estimate, strategic=customer.strategic, rules=rules_
@@ -116,7 +143,7 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
         owner = None
     if owner is not None and not can_change_owner(by, customer):
         raise PermissionDenied
-    old_grade, stored_code = customer.grade, customer.credit_code
+    old_grade, stored_code, stored_key = customer.grade, customer.credit_code, customer.name_key
     for name, value in fields.items():
         setattr(customer, name, value)
     with validation.enforce():
@@ -124,6 +151,13 @@ def customer_update(*, by, customer, tags=None, reason="", owner=None, **fields)
             validation.owner(by, owner)
         _check_fields(customer, stored_code=stored_code)
     _apply_keys(customer)
+    with validation.enforce():
+        # Only a changed name or code: a record entered before the rule stays editable.
+        validation.not_a_duplicate(
+            name=customer.name if customer.name_key != stored_key else "",
+            credit_code=customer.credit_code if customer.credit_code != stored_code else "",
+            exclude_pk=customer.pk,
+        )
     rules_ = GradingSettings.load()
     if customer.grade_source == Customer.GradeSource.COMPUTED:
         customer.grade = grading.computed_grade(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.generic import FormView, TemplateView
 
 from crm_site import hooks
@@ -160,11 +160,28 @@ def _display(customer, name):
 
 
 class HandoverView(PermissionRequiredMixin, TemplateView):
-    """客户交接: pick a user (?from=<id>), their customers, the receiver; confirm (POST)."""
+    """客户交接: pick a user (?from=<id>), their customers and the receiver; a first POST shows
+    what will happen (how many customers, what moves along, to whom) and the second, confirmed,
+    hands over. With `?deactivate=1` (from deactivating a user who owns customers: 离职交接)
+    the user is deactivated in the same transaction, for whom may do both. After a handover
+    nothing is pre-selected."""
 
     permission_required = "customers.manage_customers"
     raise_exception = True
     template_name = "customers/handover_form.html"
+
+    def offers_deactivate(self, from_user, data):
+        user = self.request.user
+        # `deactivate=1` from the deactivation page, then `leave=1` while the form goes on
+        # (the box may be unticked: the offer stays).
+        asked = data.get("deactivate") in ("1", "on") or data.get("leave") == "1"
+        return (
+            asked
+            and from_user.is_active
+            and from_user.pk != user.pk
+            and user.has_perm("teams.manage_users")
+            and user.has_perm("teams.change_account", from_user)
+        )
 
     def get(self, request, *args, **kwargs):
         source = forms.HandoverSourceForm(
@@ -172,49 +189,107 @@ class HandoverView(PermissionRequiredMixin, TemplateView):
         )
         form = None
         if source.is_valid():
-            form = forms.HandoverForm(user=request.user, from_user=source.cleaned_data["from"])
-        return self.render_to_response(self.get_context_data(source=source, form=form))
+            from_user = source.cleaned_data["from"]
+            form = forms.HandoverForm(
+                user=request.user,
+                from_user=from_user,
+                offer_deactivate=self.offers_deactivate(from_user, request.GET),
+            )
+        # Back from a handover: the rest of the list waits for a new choice.
+        none_checked = request.GET.get("done") == "1"
+        return self.render_to_response(
+            self.get_context_data(source=source, form=form, none_checked=none_checked)
+        )
 
     def post(self, request, *args, **kwargs):
         source = forms.HandoverSourceForm(request.POST, user=request.user)
         if not source.is_valid():
             return self.render_to_response(self.get_context_data(source=source, form=None))
         from_user = source.cleaned_data["from"]
-        form = forms.HandoverForm(request.POST, user=request.user, from_user=from_user)
-        if form.is_valid():
-            try:
-                handover = services.customers_handover(
-                    by=request.user,
-                    from_user=from_user,
-                    to_user=form.cleaned_data["to_user"],
-                    customers=form.cleaned_data["customers"],
-                    note=form.cleaned_data["note"],
+        form = forms.HandoverForm(
+            request.POST,
+            user=request.user,
+            from_user=from_user,
+            offer_deactivate=self.offers_deactivate(from_user, request.POST),
+        )
+        if not form.is_valid() or "change" in request.POST:
+            return self.render_to_response(self.get_context_data(source=source, form=form))
+        if request.POST.get("confirmed") != "1":
+            return self.render_to_response(
+                self.get_context_data(source=source, form=form, confirm=self.preview(form))
+            )
+        deactivate = form.cleaned_data.get("deactivate", False)
+        service = (
+            services.customers_handover_and_deactivate
+            if deactivate
+            else services.customers_handover
+        )
+        try:
+            handover = service(
+                by=request.user,
+                from_user=from_user,
+                to_user=form.cleaned_data["to_user"],
+                customers=form.cleaned_data["customers"],
+                note=form.cleaned_data["note"],
+            )
+        except services.CustomerError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(source=source, form=form))
+        count, moved = handover.customers.count(), hooks.listed(handover.moves)
+        values = {
+            "customers": ngettext("%(count)s customer", "%(count)s customers", count)
+            % {"count": count},
+            "old": from_user,
+            "new": handover.to_user,
+            "moved": moved,
+        }
+        if moved:
+            text = _("Handed over %(customers)s from %(old)s to %(new)s, with %(moved)s.")
+        else:
+            text = _("Handed over %(customers)s from %(old)s to %(new)s.")
+        messages.success(request, text % values)
+        if deactivate:
+            messages.success(
+                request,
+                _("%(name)s was deactivated and can no longer log in; their records stay.")
+                % {"name": from_user},
+            )
+            return redirect("teams:user-detail", pk=from_user.pk)
+        return redirect(f"{reverse('customers:handover')}?from={from_user.pk}&done=1")
+
+    def preview(self, form):
+        """The confirm step: what the handover will do, counted by the same hooks, dry."""
+        customers = list(form.cleaned_data["customers"])
+        to_user = form.cleaned_data["to_user"]
+        return {
+            "count": len(customers),
+            "names": pgettext("between items of a list", ", ").join(c.name for c in customers[:10]),
+            "more": max(len(customers) - 10, 0),
+            "to_user": to_user,
+            "moves": hooks.describe(
+                selectors.handover_preview(
+                    by=self.request.user,
+                    from_user=form.from_user,
+                    to_user=to_user,
+                    customers=customers,
                 )
-            except services.CustomerError as error:
-                form.add_error(None, str(error))
-            else:
-                count, moved = handover.customers.count(), hooks.listed(handover.moves)
-                values = {
-                    "customers": ngettext("%(count)s customer", "%(count)s customers", count)
-                    % {"count": count},
-                    "old": from_user,
-                    "new": handover.to_user,
-                    "moved": moved,
-                }
-                if moved:
-                    text = _("Handed over %(customers)s from %(old)s to %(new)s, with %(moved)s.")
-                else:
-                    text = _("Handed over %(customers)s from %(old)s to %(new)s.")
-                messages.success(request, text % values)
-                return redirect(f"{reverse('customers:handover')}?from={from_user.pk}")
-        return self.render_to_response(self.get_context_data(source=source, form=form))
+            ),
+            "deactivate": form.cleaned_data.get("deactivate", False),
+            "keeps": form.fields["customers"].queryset.count() - len(customers),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context.get("form")
         if form is not None:
-            # Everything is checked the first time; after a refused POST, what was checked.
-            checked = {str(pk) for pk in form.data.getlist("customers")} if form.is_bound else None
+            # Everything is checked the first time (and in 离职交接); after a refused POST,
+            # what was checked; after a handover, nothing.
+            if form.is_bound:
+                checked = {str(pk) for pk in form.data.getlist("customers")}
+            elif context.get("none_checked"):
+                checked = set()
+            else:
+                checked = None
             customers = list(
                 form.fields["customers"].queryset.annotate(
                     open_tasks=Count(
@@ -230,12 +305,11 @@ class HandoverView(PermissionRequiredMixin, TemplateView):
             context["from_user"] = form.from_user
             # What moves along if all of them go (the hooks, dry; no receiver chosen yet).
             context["moves_with_all"] = hooks.listed(
-                moves.handover_moves(
-                    customer_ids=[c.pk for c in customers],
+                selectors.handover_preview(
+                    by=self.request.user,
                     from_user=form.from_user,
                     to_user=None,
-                    by=self.request.user,
-                    dry_run=True,
+                    customers=customers,
                 )
             )
         return context

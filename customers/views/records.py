@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from crm_site.transitions import InvalidTransition
 
@@ -129,6 +129,7 @@ class CustomerCreateView(PermissionRequiredMixin, FormView):
                 owner=form.cleaned_data.get("owner"),
                 tags=form.cleaned_data["tags"],
                 contacts=[contact] if contact else [],
+                save_anyway=form.may_save_anyway() and form.cleaned_data["save_anyway"],
                 **form.customer_fields(),
             )
         except services.CustomerError as error:
@@ -141,6 +142,33 @@ class CustomerCreateView(PermissionRequiredMixin, FormView):
                 _("Grade A waits for a second check by a sales manager or director."),
             )
         return redirect("customers:customer-detail", pk=customer.pk)
+
+
+class CustomerDuplicateCheckView(PermissionRequiredMixin, TemplateView):
+    """录入查重 while typing (htmx, from the create form's name, credit code and phones): the
+    customers that may be this one, among ALL customers, each with what matched, its name,
+    owner and team, and a link only when the user may see it."""
+
+    permission_required = "customers.create_customer"
+    raise_exception = True
+    template_name = "customers/partials.html#duplicate_check"
+    SLOTS = ("duplicate-check", "duplicate-check-contact")
+
+    def get_context_data(self, **kwargs):
+        typed = {n: self.request.GET.get(n, "")[:200] for n in self.FIELDS}
+        matches = selectors.duplicate_matches(
+            name=typed["name"],
+            credit_code=typed["credit_code"],
+            phones=[typed["phone"], typed["contact_phone"]],
+        )
+        slot = self.request.GET.get("slot")
+        return {
+            **super().get_context_data(**kwargs),
+            "duplicates": selectors.duplicate_rows(self.request.user, matches),
+            "slot": slot if slot in self.SLOTS else self.SLOTS[0],
+        }
+
+    FIELDS = ("name", "credit_code", "phone", "contact_phone")
 
 
 class CustomerUpdateView(OneCustomerMixin, FormView):

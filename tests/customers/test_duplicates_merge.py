@@ -72,38 +72,83 @@ def theirs(other_rep):
     return customer
 
 
+OTHER_OWNER = {"owner": "", "team": "Team C", "pk": None}
+
+
 @pytest.mark.parametrize(
-    "typed",
+    ("typed", "field", "matched"),
     [
-        {"name": "上海华谊集团"},
-        {"name": "上海华谊 （集团） 有限公司"},
-        {"name": "上海华谊(集团)公司"},
-        {"name": "上海华谊集团股份有限公司"},
-        {"credit_code": "91310000ma1fl1234x"},
-        {"credit_code": " 91310000MA1FL1234X "},
-        {"phone": "+86 21 6234 5678"},
-        {"phone": "(021) 62345678"},
-        {"phone": "+86 138-0013-8000"},  # the phone of one of its contacts
-        {"contact_name": "钱经理", "contact_phone": "13800138000"},
-        {"contact_name": "钱经理", "contact_phone": "021 6234 5678"},
+        ({"name": "上海华谊集团"}, "name", ["same name"]),
+        ({"name": "上海华谊 （集团） 有限公司"}, "name", ["same name"]),
+        ({"name": "上海华谊(集团)公司"}, "name", ["same name"]),
+        ({"name": "上海华谊集团股份有限公司"}, "name", ["same name"]),
+        ({"credit_code": "91310000ma1fl1234x"}, "credit_code", ["same credit code"]),
+        ({"credit_code": " 91310000MA1FL1234X "}, "credit_code", ["same credit code"]),
     ],
 )
-def test_a_duplicate_in_another_team_is_reported_and_nothing_is_saved(client, rep, theirs, typed):
+def test_the_same_name_or_credit_code_is_refused_even_with_save_anyway(
+    client, rep, theirs, typed, field, matched
+):
     client.force_login(rep)
-    response = client.post(CREATE, new_customer(**typed))
+    response = client.post(CREATE, new_customer(save_anyway="on", **typed))
     assert response.status_code == 200
-    assert response.context["form"].duplicates == [
-        {"name": "上海华谊（集团）有限公司", "owner": theirs.owner.display_name, "pk": None}
+    form = response.context["form"]
+    assert "cannot be entered twice" in form.errors[field][0]
+    assert form.duplicates == [
+        {
+            **OTHER_OWNER,
+            "name": "上海华谊（集团）有限公司",
+            "owner": theirs.owner.display_name,
+            "fields": matched,
+            "exact": True,
+        }
     ]
+    assert not form.may_save_anyway()
     text = response.content.decode()
-    assert 'id="duplicates"' in text and "save anyway" in text
+    assert 'id="save-anyway"' not in text and "This customer exists already" in text
     assert Customer.objects.count() == 1
 
 
-def test_only_the_name_and_owner_of_a_duplicate_leave(client, rep, theirs):
+@pytest.mark.parametrize(
+    ("typed", "matched"),
+    [
+        ({"phone": "+86 21 6234 5678"}, ["same phone"]),
+        ({"phone": "(021) 62345678"}, ["same phone"]),
+        ({"phone": "+86 138-0013-8000"}, ["a contact's phone"]),  # one of its contacts' phone
+        ({"contact_name": "钱经理", "contact_phone": "13800138000"}, ["a contact's phone"]),
+        ({"contact_name": "钱经理", "contact_phone": "021 6234 5678"}, ["same phone"]),
+        ({"name": "上海华谊新材料"}, ["similar name"]),  # contains the existing name's key
+    ],
+)
+def test_a_near_match_in_another_team_is_reported_and_needs_save_anyway(
+    client, rep, theirs, typed, matched
+):
+    if "name" in typed:
+        theirs.name = "上海华谊新材料科技有限公司"
+        theirs.save()
+    client.force_login(rep)
+    response = client.post(CREATE, new_customer(**typed))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.duplicates == [
+        {
+            **OTHER_OWNER,
+            "name": theirs.name,
+            "owner": theirs.owner.display_name,
+            "fields": matched,
+            "exact": False,
+        }
+    ]
+    text = response.content.decode()
+    assert 'id="save-anyway"' in text and "save anyway" in text
+    assert Customer.objects.count() == 1
+
+
+def test_only_the_name_owner_and_team_of_a_duplicate_leave(client, rep, theirs):
     client.force_login(rep)
     text = client.post(CREATE, new_customer(name="上海华谊集团")).content.decode()
     assert "上海华谊（集团）有限公司" in text and theirs.owner.display_name in text
+    assert "Team C" in text
     for secret in (
         "6234 5678",
         "62345678",
@@ -118,11 +163,23 @@ def test_only_the_name_and_owner_of_a_duplicate_leave(client, rep, theirs):
         assert secret not in text, secret
 
 
-def test_save_anyway_creates_it(client, rep, theirs):
+def test_save_anyway_creates_a_near_match_and_records_the_override(client, rep, theirs):
     client.force_login(rep)
-    response = client.post(CREATE, new_customer(name="上海华谊集团", save_anyway="on"))
+    response = client.post(
+        CREATE, new_customer(name="华谊物流", phone="021 6234 5678", save_anyway="on")
+    )
     assert response.status_code == 302
-    assert Customer.objects.filter(owner=rep, name="上海华谊集团").exists()
+    created = Customer.objects.get(owner=rep, name="华谊物流")
+    [entered] = [e for e in timeline.events_for(created, rep) if e.kind == "created"]
+    assert entered.body == "Entered although it looked like 上海华谊（集团）有限公司"
+
+
+def test_a_customer_entered_without_duplicates_records_no_override(client, rep, theirs):
+    client.force_login(rep)
+    client.post(CREATE, new_customer(name="宁波全新制造", phone="0574-88776655"))
+    created = Customer.objects.get(name="宁波全新制造")
+    [entered] = [e for e in timeline.events_for(created, rep) if e.kind == "created"]
+    assert entered.body == ""
 
 
 def test_a_visible_duplicate_can_be_opened(client, rep):
@@ -135,12 +192,25 @@ def test_a_visible_duplicate_can_be_opened(client, rep):
 
 def test_different_companies_pass(client, rep, theirs):
     client.force_login(rep)
-    response = client.post(CREATE, new_customer(name="上海华谊新材料", phone="0512-66778899"))
+    response = client.post(CREATE, new_customer(name="杭州新材料", phone="0512-66778899"))
     assert response.status_code == 302
 
 
+def test_the_service_refuses_the_same_name_or_code_too(rep, theirs):
+    with pytest.raises(services.CustomerError, match="cannot be entered twice"):
+        services.customer_create(by=rep, name="上海华谊集团", status=Customer.Status.LEAD)
+    with pytest.raises(services.CustomerError, match="cannot be entered twice"):
+        services.customer_create(
+            by=rep, name="别的公司", credit_code="91310000MA1FL1234X", status=Customer.Status.LEAD
+        )
+    mine = services.customer_create(by=rep, name="别的公司", status=Customer.Status.LEAD)
+    with pytest.raises(services.CustomerError, match="cannot be entered twice"):
+        services.customer_update(by=rep, customer=mine, name="上海华谊有限公司")
+    assert Customer.objects.get(pk=mine.pk).name == "别的公司"
+
+
 def test_edit_checks_only_changed_keys(client, rep, theirs):
-    mine = CustomerFactory(owner=rep, name="上海华谊集团")  # saved anyway once
+    mine = CustomerFactory(owner=rep, name="上海华谊集团")  # entered before the rule
     client.force_login(rep)
     url = reverse("customers:customer-update", args=[mine.pk])
     data = new_customer(
@@ -148,11 +218,60 @@ def test_edit_checks_only_changed_keys(client, rep, theirs):
     )
     assert client.post(url, data).status_code == 302  # unchanged name: no nagging
     taken = CustomerFactory(owner=rep, name="杭州湾物流有限公司")
-    response = client.post(url, {**data, "name": "杭州湾物流"})
+    response = client.post(url, {**data, "name": "杭州湾物流", "save_anyway": "on"})
     assert response.status_code == 200
     assert [d["pk"] for d in response.context["form"].duplicates] == [taken.pk]
+    assert "cannot be entered twice" in response.context["form"].errors["name"][0]
     mine.refresh_from_db()
     assert mine.name == "上海华谊集团"
+
+
+# --- 录入查重 while typing: the htmx check of the create form ---------------------------------
+
+CHECK = reverse("customers:customer-duplicate-check")
+
+
+def test_the_check_while_typing_says_what_matched_and_links_only_what_the_user_sees(
+    client, rep, theirs, django_assert_max_num_queries
+):
+    mine = CustomerFactory(owner=rep, name="上海华谊电子有限公司", phone="0512-11112222")
+    client.force_login(rep)
+    client.get(CHECK)  # the session, once
+    with django_assert_max_num_queries(4):
+        response = client.get(
+            CHECK, {"name": "上海华谊", "contact_phone": "13800138000"}, headers={"HX-Request": "1"}
+        )
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.context["duplicates"]}
+    assert rows["上海华谊（集团）有限公司"]["fields"] == ["same name", "a contact's phone"]
+    assert (
+        rows["上海华谊（集团）有限公司"]["exact"] and rows["上海华谊（集团）有限公司"]["pk"] is None
+    )
+    assert rows["上海华谊电子有限公司"]["fields"] == ["similar name"]
+    assert rows["上海华谊电子有限公司"]["pk"] == mine.pk
+    text = response.content.decode()
+    assert reverse("customers:customer-detail", args=[mine.pk]) in text
+    assert reverse("customers:customer-detail", args=[theirs.pk]) not in text
+    assert "赵总" not in text and "内部备注" not in text
+    assert "Team C" in text and theirs.owner.display_name in text
+
+
+def test_the_check_while_typing_is_empty_for_a_new_company(client, rep, theirs):
+    client.force_login(rep)
+    response = client.get(CHECK, {"name": "全新公司", "slot": "duplicate-check-contact"})
+    assert response.context["duplicates"] == []
+    assert 'id="duplicate-check-contact"' in response.content.decode()
+
+
+def test_the_check_while_typing_is_for_who_may_enter_customers(client, legal, theirs):
+    client.force_login(legal)
+    assert client.get(CHECK, {"name": "上海华谊"}).status_code == 403
+
+
+def test_the_create_form_asks_while_typing(client, rep):
+    client.force_login(rep)
+    text = client.get(CREATE).content.decode()
+    assert text.count(f'hx-get="{CHECK}?slot=') == 4  # name, credit code, phone, contact phone
 
 
 def test_find_duplicates_looks_at_all_customers(rep, theirs):

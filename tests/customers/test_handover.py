@@ -9,7 +9,7 @@ from django.utils import timezone
 from crm_site import hooks
 from customers import moves, services, timeline
 from customers.models import Customer, CustomerShare, Handover, Task
-from teams.models import Role
+from teams.models import Role, User
 from tests.factories import CustomerFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,23 +215,62 @@ def test_the_user_choices_follow_the_scope(client, manager, admin_user, rep, oth
     assert "deactivated" in page
 
 
-def test_handing_over_selected_customers_through_the_page(client, manager, rep, rep2, book):
-    first, second, _third = book["customers"]
+def test_handing_over_through_the_page_shows_what_will_happen_then_asks_to_confirm(
+    client, manager, rep, rep2, book
+):
+    first, second, third = book["customers"]
     client.force_login(manager)
-    response = client.post(
-        URL,
-        {"from": rep.pk, "customers": [first.pk, second.pk], "to_user": rep2.pk, "note": "休假"},
-    )
+    choice = {
+        "from": rep.pk,
+        "customers": [first.pk, second.pk],
+        "to_user": rep2.pk,
+        "note": "休假",
+    }
+
+    # The first POST changes nothing: it says how many customers, what moves along, to whom.
+    review = client.post(URL, choice)
+    assert review.status_code == 200
+    confirm = review.context["confirm"]
+    assert (confirm["count"], confirm["to_user"], confirm["keeps"]) == (2, rep2, 1)
+    assert confirm["moves"] == [("open tasks", 2)]
+    assert confirm["deactivate"] is False
+    page = review.content.decode()
+    assert f"2 customers of {rep.display_name} go to {rep2.display_name}." in page
+    assert f"{rep.display_name} keeps 1 customer." in page
+    assert set(owners(book["customers"]).values()) == {"rep"}
+    assert not Handover.objects.exists()
+
+    # "Change the choice" goes back to the form with what was chosen, still nothing done.
+    back = client.post(URL, {**choice, "change": "1"})
+    assert back.context.get("confirm") is None
+    checked = {r["customer"].pk for r in back.context["customer_rows"] if r["checked"]}
+    assert checked == {first.pk, second.pk}
+    assert not Handover.objects.exists()
+
+    response = client.post(URL, {**choice, "confirmed": "1"})
     assert response.status_code == 302
-    assert response.url == f"{URL}?from={rep.pk}"
-    assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep2", _third.pk: "rep"}
-    page = client.get(response.url).content.decode()
+    assert response.url == f"{URL}?from={rep.pk}&done=1"
+    assert owners(book["customers"]) == {first.pk: "rep2", second.pk: "rep2", third.pk: "rep"}
+    after = client.get(response.url)
     assert (
         f"Handed over 2 customers from {rep.display_name} to {rep2.display_name}, "
-        "with open tasks 2." in page
+        "with open tasks 2." in after.content.decode()
     )
+    # After a handover nothing is pre-selected: the rest waits for a new choice.
+    assert [r["customer"].pk for r in after.context["customer_rows"]] == [third.pk]
+    assert not any(r["checked"] for r in after.context["customer_rows"])
     handover = Handover.objects.get()
     assert (handover.by, handover.note, moved(handover)) == (manager, "休假", {"tasks": 2})
+    assert rep.__class__.objects.get(pk=rep.pk).is_active  # a plain handover deactivates no one
+
+
+def test_the_confirm_step_counts_what_later_apps_move(client, manager, rep, rep2, book):
+    client.force_login(manager)
+    with hooks.register_temporarily(hooks.CUSTOMER_HANDOVER, move_done_tasks):
+        review = client.post(
+            URL, {"from": rep.pk, "customers": [book["customers"][0].pk], "to_user": rep2.pk}
+        )
+    assert review.context["confirm"]["moves"] == [("open tasks", 1), ("done tasks", 1)]
 
 
 @pytest.mark.parametrize(
@@ -329,7 +368,15 @@ def test_a_handover_moves_what_the_hooks_register(client, manager, rep, rep2, bo
     with hooks.register_temporarily(hooks.CUSTOMER_HANDOVER, move_done_tasks):
         page = client.get(URL, {"from": rep.pk})
         assert page.context["moves_with_all"] == "open tasks 2, done tasks 1"
-        client.post(URL, {"from": rep.pk, "customers": [first.pk, second.pk], "to_user": rep2.pk})
+        client.post(
+            URL,
+            {
+                "from": rep.pk,
+                "customers": [first.pk, second.pk],
+                "to_user": rep2.pk,
+                "confirmed": "1",
+            },
+        )
     assert Task.objects.get(pk=book["done"].pk).owner == rep2
     handover = Handover.objects.get()
     assert moved(handover) == {"tasks": 2, "done": 1}
@@ -367,3 +414,150 @@ def test_bulk_reassign_runs_the_hooks_once_per_old_owner(manager, rep, rep2, boo
     left = Task.objects.filter(customer__in=[first, theirs]).exclude(owner__in=[rep2, manager])
     assert not left.exists()
     assert Task.objects.get(pk=book["managers"].pk).owner == manager
+
+
+# --- 离职交接: deactivating a user who owns customers offers the handover in the same flow ------
+
+DEACTIVATE_CONFIRM = "teams:user-deactivate-confirm"
+
+
+def test_deactivating_asks_first_and_offers_the_handover(client, admin_user, rep, book):
+    client.force_login(admin_user)
+    detail = client.get(reverse("teams:user-detail", args=[rep.pk])).content.decode()
+    assert reverse(DEACTIVATE_CONFIRM, args=[rep.pk]) in detail  # a link to a page, not a POST
+
+    response = client.get(reverse(DEACTIVATE_CONFIRM, args=[rep.pk]))
+    assert response.status_code == 200
+    assert [(r["label"], r["count"]) for r in response.context["held"]] == [("customers", 3)]
+    assert response.context["handover_url"] == f"{URL}?from={rep.pk}&deactivate=1"
+    assert "still owns" in response.content.decode()
+    assert User.objects.get(pk=rep.pk).is_active  # looking changes nothing
+
+
+def test_deactivating_someone_without_customers_is_a_plain_confirm(client, admin_user, rep2):
+    client.force_login(admin_user)
+    response = client.get(reverse(DEACTIVATE_CONFIRM, args=[rep2.pk]))
+    assert response.context["held"] == [] and response.context["handover_url"] == ""
+    assert 'id="confirm-deactivate"' in response.content.decode()
+
+
+def test_admin_hands_over_and_deactivates_in_one_confirmed_step(
+    client, admin_user, rep, rep2, book
+):
+    client.force_login(admin_user)
+    page = client.get(URL, {"from": rep.pk, "deactivate": "1"})
+    form = page.context["form"]
+    assert form.fields["deactivate"].initial is True
+    assert all(r["checked"] for r in page.context["customer_rows"])  # all of them go
+    choice = {
+        "from": rep.pk,
+        "customers": [c.pk for c in book["customers"]],
+        "to_user": rep2.pk,
+        "deactivate": "on",
+        "note": "离职",
+    }
+
+    review = client.post(URL, choice)
+    confirm = review.context["confirm"]
+    assert (confirm["count"], confirm["to_user"], confirm["deactivate"]) == (3, rep2, True)
+    assert confirm["moves"] == [("open tasks", 2)]
+    assert "can no longer log in" in review.content.decode()
+    assert User.objects.get(pk=rep.pk).is_active and not Handover.objects.exists()
+
+    response = client.post(URL, {**choice, "deactivate": "1", "confirmed": "1"})
+    assert response.status_code == 302
+    assert response.url == reverse("teams:user-detail", args=[rep.pk])
+    assert set(owners(book["customers"]).values()) == {"rep2"}
+    assert not User.objects.get(pk=rep.pk).is_active
+    assert Handover.objects.get().note == "离职"
+    page = client.get(response.url).content.decode()
+    assert "was deactivated" in page and "Handed over 3 customers" in page
+
+
+def test_the_handover_is_undone_when_the_deactivation_is_refused(admin_user, rep, rep2, book):
+    """One transaction: a protected account (staff) may not be deactivated by an app admin, so
+    its customers do not move either."""
+    User.objects.filter(pk=rep.pk).update(is_staff=True)
+    rep.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.customers_handover_and_deactivate(by=admin_user, from_user=rep, to_user=rep2)
+    assert set(owners(book["customers"]).values()) == {"rep"}
+    assert not Handover.objects.exists() and User.objects.get(pk=rep.pk).is_active
+
+
+def test_a_manager_hands_over_but_does_not_deactivate(client, manager, rep, rep2, book):
+    with pytest.raises(PermissionDenied):
+        services.customers_handover_and_deactivate(by=manager, from_user=rep, to_user=rep2)
+    client.force_login(manager)
+    page = client.get(URL, {"from": rep.pk, "deactivate": "1"})
+    assert "deactivate" not in page.context["form"].fields
+    data = {
+        "from": rep.pk,
+        "customers": [c.pk for c in book["customers"]],
+        "to_user": rep2.pk,
+        "deactivate": "1",
+        "confirmed": "1",
+    }
+    client.post(URL, data)
+    assert set(owners(book["customers"]).values()) == {"rep2"}
+    assert User.objects.get(pk=rep.pk).is_active  # the flag was not theirs to send
+
+
+@pytest.mark.parametrize("fixture", ["rep", "manager"])
+def test_only_an_admin_reaches_deactivation(client, request, fixture, rep2):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse(DEACTIVATE_CONFIRM, args=[rep2.pk])).status_code == 403
+    assert client.post(reverse("teams:user-deactivate", args=[rep2.pk])).status_code == 403
+    assert User.objects.get(pk=rep2.pk).is_active
+
+
+def test_a_rep_cannot_reach_the_handover(client, rep, rep2):
+    client.force_login(rep)
+    assert client.get(URL, {"from": rep2.pk}).status_code == 403
+    assert client.post(URL, {"from": rep2.pk, "confirmed": "1"}).status_code == 403
+
+
+def test_the_user_list_flags_inactive_users_who_still_own_customers(
+    client, admin_user, rep, org, django_assert_num_queries
+):
+    gone = UserFactory(username="gone", team=org["team_a"], is_active=False)
+    CustomerFactory(owner=gone)
+    CustomerFactory(owner=gone)
+    UserFactory(username="gone_empty", team=org["team_a"], is_active=False)
+    CustomerFactory(owner=rep)  # active: nothing to flag
+    client.force_login(admin_user)
+    url = reverse("teams:user-list")
+    response = client.get(url)
+    flagged = {
+        u.username: [(r["label"], r["count"]) for r in u.held] for u in response.context["users"]
+    }
+    assert flagged["gone"] == [("customers", 2)]
+    assert flagged["gone_empty"] == [] and flagged["rep"] == [("customers", 1)]
+    page = response.content.decode()
+    assert page.count("still-owns") == 1  # the flag is for inactive owners only
+
+    detail = client.get(reverse("teams:user-detail", args=[gone.pk])).content.decode()
+    assert "Deactivated but still owns" in detail and f"{URL}?from={gone.pk}" in detail
+
+    # A constant number of queries, however many users own customers.
+    with django_assert_num_queries(5) as first:
+        client.get(url)
+    for i in range(20):
+        CustomerFactory(owner=UserFactory(username=f"left{i}", team=org["team_b"], is_active=False))
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("still-owns") == 21
+
+
+def test_unticking_deactivate_hands_over_only_and_keeps_the_offer(
+    client, admin_user, rep, rep2, book
+):
+    client.force_login(admin_user)
+    data = {"from": rep.pk, "customers": [book["customers"][0].pk], "leave": "1"}
+    refused = client.post(URL, data)  # no receiver: the form comes back, the offer with it
+    assert "deactivate" in refused.context["form"].fields
+    review = client.post(URL, {**data, "to_user": rep2.pk})
+    assert review.context["confirm"]["deactivate"] is False
+    client.post(URL, {**data, "to_user": rep2.pk, "confirmed": "1"})
+    assert Customer.objects.get(pk=book["customers"][0].pk).owner == rep2
+    assert User.objects.get(pk=rep.pk).is_active

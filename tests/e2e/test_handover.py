@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from customers.models import Customer, Handover, Task
-from teams.models import Role
+from teams.models import Role, User
 from tests.factories import CustomerFactory, TaskFactory, UserFactory
 
 HANDOVER_URL = "/customers/handover/"
@@ -59,6 +59,17 @@ def test_manager_hands_a_reps_customers_to_another_rep(
     page.locator("#id_note").fill("区域调整，华东客户交给赵磊")
     screenshot(page, "handover-03-ready")
     with page.expect_navigation():
+        page.locator("#review-handover").click()
+
+    # Nothing has moved yet: the page says how many, what goes along and to whom, and asks.
+    summary = page.locator("#handover-summary")
+    expect(summary).to_contain_text("3")
+    expect(summary).to_contain_text(receiver.display_name)
+    expect(page.locator("#handover-confirm-moves")).to_contain_text("1")
+    expect(page.locator("#handover-keeps")).to_contain_text("1")
+    assert not Handover.objects.exists()
+    screenshot(page, "handover-03b-confirm")
+    with page.expect_navigation():
         page.locator("#confirm-handover").click()
 
     success = page.locator(".alert-success")
@@ -69,6 +80,8 @@ def test_manager_hands_a_reps_customers_to_another_rep(
     # The rep's remaining customer is still offered for another handover.
     expect(page.locator("#handover-customers tbody tr")).to_have_count(1)
     expect(page.locator("#handover-customers")).to_contain_text(names[3])
+    # …but not pre-selected: a second handover is a new choice.
+    expect(page.locator("#handover-customers tbody input[name=customers]")).not_to_be_checked()
     screenshot(page, "handover-04-done")
 
     handover = Handover.objects.get()
@@ -89,3 +102,72 @@ def test_manager_hands_a_reps_customers_to_another_rep(
         expect(page.get_by_role("link", name=name)).to_be_visible()
     expect(page.get_by_text(names[3])).to_have_count(0)
     screenshot(page, "handover-05-receiver-list")
+
+
+def test_admin_deactivates_a_rep_and_hands_over_their_customers_in_the_same_flow(
+    phone_page, live_server, login, screenshot, admin_user, rep, org, password
+):
+    """On a phone: 离职交接. Deactivating a rep who owns customers offers the handover; the
+    admin picks the receiver, reads the counts, confirms once, and both are done."""
+    page = phone_page
+    receiver = UserFactory(
+        username="zhaolei", first_name="磊", last_name="赵", role=Role.SALES_REP, team=org["team_a"]
+    )
+    names = ["华东精密机械有限公司", "苏州恒达电子有限公司", "杭州云启软件有限公司"]
+    customers = [CustomerFactory(owner=rep, name=name) for name in names]
+    TaskFactory(customer=customers[0], owner=rep, title="发送报价单")
+    TaskFactory(customer=customers[1], owner=rep, title="安排技术交流")
+    # Someone who left earlier still owns a customer: the user list flags them.
+    gone = UserFactory(
+        username="qianjin", first_name="进", last_name="钱", team=org["team_a"], is_active=False
+    )
+    CustomerFactory(owner=gone, name="无锡旧客户有限公司")
+
+    login(page, live_server, admin_user, password)
+    page.goto(f"{live_server.url}/manage/users/")
+    flagged = page.locator("#user-rows tr", has_text=gone.display_name).locator(".still-owns")
+    expect(flagged).to_be_visible()
+    expect(flagged).to_contain_text("1")
+    expect(page.locator(".still-owns")).to_have_count(1)
+    screenshot(page, "leave-01-user-list-flag")
+
+    page.goto(f"{live_server.url}/manage/users/{rep.pk}/")
+    with page.expect_navigation():
+        page.locator("#deactivate-link").click()
+    expect(page.locator("#deactivate-holdings")).to_contain_text("3")
+    assert User.objects.get(pk=rep.pk).is_active
+    screenshot(page, "leave-02-deactivate-asks")
+
+    with page.expect_navigation():
+        page.locator("#handover-then-deactivate").click()
+    boxes = page.locator("#handover-customers tbody input[name=customers]")
+    expect(boxes).to_have_count(3)
+    for i in range(3):
+        expect(boxes.nth(i)).to_be_checked()
+    expect(page.locator("#id_deactivate")).to_be_checked()
+    page.locator("#id_to_user").fill(receiver.username)
+    page.locator(f"input[name=to_user][value='{receiver.pk}']").check()
+    page.locator("#id_note").fill("离职交接")
+    screenshot(page, "leave-03-pick-receiver")
+    with page.expect_navigation():
+        page.locator("#review-handover").click()
+
+    expect(page.locator("#handover-summary")).to_contain_text("3")
+    expect(page.locator("#handover-summary")).to_contain_text(receiver.display_name)
+    expect(page.locator("#handover-confirm-moves")).to_contain_text("2")  # the open tasks
+    expect(page.locator("#handover-deactivates")).to_contain_text(rep.display_name)
+    assert User.objects.get(pk=rep.pk).is_active and not Handover.objects.exists()
+    screenshot(page, "leave-04-confirm")
+    with page.expect_navigation():
+        page.locator("#confirm-handover").click()
+
+    expect(page).to_have_url(f"{live_server.url}/manage/users/{rep.pk}/")
+    expect(page.locator("#inactive-badge")).to_be_visible()
+    expect(page.locator(".alert-success")).to_have_count(2)
+    screenshot(page, "leave-05-done")
+    assert not User.objects.get(pk=rep.pk).is_active
+    assert set(Customer.objects.filter(owner=receiver).values_list("name", flat=True)) == set(names)
+    assert Task.objects.filter(owner=receiver).count() == 2
+    # The user list flags only the one who left with customers still theirs.
+    page.goto(f"{live_server.url}/manage/users/")
+    expect(page.locator(".still-owns")).to_have_count(1)
