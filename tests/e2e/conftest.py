@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -176,3 +177,23 @@ def screenshot():
         return path
 
     return screenshot
+
+
+@pytest.fixture
+def open_area():
+    """Open an area from the navbar as a user does: the menu button on a phone, then the
+    stage's menu the area is grouped in (if any), then the area's link."""
+
+    def open_area(page, href):
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        link = page.locator(f"#main-nav a[href='{href}']")
+        menu = page.locator("#main-nav .dropdown", has=page.locator(f"a[href='{href}']"))
+        if menu.count():
+            menu.locator(".dropdown-toggle").click()
+        expect(link).to_be_visible()
+        with page.expect_navigation():
+            link.click()
+
+    return open_area
