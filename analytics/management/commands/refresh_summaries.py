@@ -3,7 +3,7 @@ rebuild them from scratch with --full (the first build, and what runs nightly)."
 
 from django.core.management.base import BaseCommand
 
-from analytics.services import summaries
+from ...services import summaries
 
 
 class Command(BaseCommand):
