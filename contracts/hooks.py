@@ -198,3 +198,10 @@ for name, label, fn in (
     ),
 ):
     hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))
+
+
+@hooks.register(hooks.CAPABILITIES, order=300)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

@@ -152,3 +152,10 @@ hooks.register(hooks.AGENDA_ITEMS, agenda.followups_due, order=100)
 hooks.register(hooks.AGENDA_ITEMS, agenda.tasks_due, order=110)
 hooks.register(hooks.GLOBAL_SEARCH, search.customers, order=100)
 hooks.register(hooks.GLOBAL_SEARCH, search.contacts, order=110)
+
+
+@hooks.register(hooks.CAPABILITIES, order=100)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL
