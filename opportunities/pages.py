@@ -26,6 +26,9 @@ from .querysets import customer_opportunity_ids
 from .selectors import review_queue
 
 PANEL_ROWS = 8
+# A queue's badge counts up to here and then reads "99+": counting 1,000 waiting quotes
+# costs a scan the panel does not need.
+PANEL_COUNT_CAP = 99
 SECTION_ROWS = 20
 TIMELINE_ROWS = 50
 
@@ -217,13 +220,17 @@ def waiting_for_me(*, user):
     quotes = list(queue.quotes[:PANEL_ROWS]) + list(queue.discounts[:PANEL_ROWS])
     skips = list(queue.skips[:PANEL_ROWS])
     extensions = list(queue.extensions[:PANEL_ROWS])
-    total = (
-        queue.quotes.count()
-        + queue.discounts.count()
-        + queue.skips.count()
-        + queue.extensions.count()
+    total = sum(
+        rows.order_by()[: PANEL_COUNT_CAP + 1].count()
+        for rows in (queue.quotes, queue.discounts, queue.skips, queue.extensions)
     )
     return Panel(
         "opportunities/panels/waiting_for_me.html",
-        {"quotes": quotes, "skips": skips, "extensions": extensions, "total": total},
+        {
+            "quotes": quotes,
+            "skips": skips,
+            "extensions": extensions,
+            "total": min(total, PANEL_COUNT_CAP),
+            "more": total > PANEL_COUNT_CAP,
+        },
     )

@@ -144,10 +144,15 @@ def phone_page(live_server, browser, browser_errors):
 
 @pytest.fixture
 def login():
-    """Log in through the login form; returns once the home page has loaded."""
+    """Log in through the login form (as a new session); returns once the home page has loaded."""
 
     def login(page, live_server, user, password):
+        # A request the last page still had going, answered after its cookies were cleared,
+        # would set a second CSRF cookie that no longer matches the login form's token.
+        _settle(page)
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
+        _settle(page)
         page.locator("#id_username").fill(user.username)
         page.locator("#id_password").fill(password)
         with page.expect_navigation():

@@ -103,7 +103,6 @@ def test_contract_from_won_deal_to_first_payment(
 
     # Legal, then the general manager, on a desktop.
     for approver, comment in ((legal, "条款无异议"), (general_manager, "同意签约")):
-        page.context.clear_cookies()
         login(page, live_server, approver, password)
         _approve_in_inbox(
             page, live_server, contract, comment, screenshot, f"inbox-{approver.username}"
@@ -112,7 +111,6 @@ def test_contract_from_won_deal_to_first_payment(
     assert contract.status == Contract.Status.APPROVED
 
     # The rep, on the phone: approved, every step in the table; signs with the scan.
-    phone.context.clear_cookies()
     login(phone, live_server, rep, password)
     phone.goto(f"{live_server.url}/contracts/{contract.pk}/")
     expect(phone.locator("#contract-status")).to_contain_text("已审批")
@@ -158,7 +156,6 @@ def test_contract_from_won_deal_to_first_payment(
     assert first.paid_amount == half
 
     # The list shows it signed.
-    page.context.clear_cookies()
     login(page, live_server, rep, password)
     page.goto(f"{live_server.url}/contracts/")
     expect(page.locator(f"#contract-{contract.pk}")).to_contain_text(contract.number)

@@ -77,7 +77,6 @@ def test_lead_assigns_owner_plans_delivers_and_completes(
     expect(page.locator("#team")).to_contain_text("钱实施")
 
     # The delivery owner builds a three-phase plan.
-    page.context.clear_cookies()
     login(page, live_server, owner, password)
     start = contract.start_date
     _add_phase(page, live_server, contract, "需求调研", start, start + timedelta(days=10), owner)

@@ -1,6 +1,7 @@
 """What opportunities shows on the customer page (section, timeline), the home page (panels)
 and the navbar, through crm_site/hooks.py: customers never imports opportunities."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,6 +103,21 @@ def test_managers_see_the_quotes_and_skips_waiting_for_them(client, rep, manager
     page = client.get(HOME).content.decode()
     assert 'id="panel-waiting-for-me"' in page
     assert "待审方案" in page and "想跳阶段" in page
+
+
+def test_the_queue_badge_counts_what_waits_and_stops_at_its_cap(
+    client, manager, customer, monkeypatch
+):
+    from opportunities import pages
+
+    for _ in range(2):
+        QuoteFactory(opportunity=OpportunityFactory(customer=customer), in_review=True)
+    SkipRequestFactory(opportunity=OpportunityFactory(customer=customer))
+    client.force_login(manager)
+    badge = re.compile(r'id="panel-waiting-for-me".*?<span class="badge[^"]*">([^<]*)</span>', re.S)
+    assert badge.search(client.get(HOME).content.decode()).group(1) == "3"
+    monkeypatch.setattr(pages, "PANEL_COUNT_CAP", 2)
+    assert badge.search(client.get(HOME).content.decode()).group(1) == "2+"
 
 
 @pytest.mark.parametrize("role_fixture", ["rep", "manager"])
