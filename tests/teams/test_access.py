@@ -373,3 +373,31 @@ def director_client_for_queries(director):
     client = Client()
     client.force_login(director)
     return client, reverse("customers:customer-list")
+
+
+def test_a_user_given_a_custom_role_shows_it_on_their_page_and_history(client, admin_user, rep):
+    source = RoleRecord.objects.get(key=Role.SALES_REP)
+    role = services.role_copy(by=admin_user, source=source, name_zh="大客户经理", name_en="KAM")
+    client.force_login(admin_user)
+    form = client.get(reverse("teams:user-update", args=[rep.pk])).context["form"]
+    assert (role.key, "KAM") in form.fields["role"].choices
+    services.user_update(by=admin_user, user=rep, role=role.key)
+    response = client.get(reverse("teams:user-detail", args=[rep.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("KAM") >= 2  # the badge and the history's change
+    with pytest.raises(services.TeamsError):
+        services.user_update(by=admin_user, user=rep, role="no_such_role")
+
+
+def test_the_demo_has_one_custom_role(admin_user):
+    from teams.management.commands.seed_demo import DEMO_ROLE_ZH, Command
+
+    admin_user.is_superuser = True
+    admin_user.save()
+    Command()._custom_role(admin_user)
+    Command()._custom_role(admin_user)  # again: nothing more
+    role = RoleRecord.objects.get(name_zh=DEMO_ROLE_ZH)
+    assert RoleRecord.objects.filter(builtin=False).count() == 1
+    assert access.capabilities_of(role.key) == access.capabilities_of(Role.SALES_REP) | {
+        "opportunities.see_costs"
+    }
