@@ -91,6 +91,7 @@ class RoleEntry:
     builtin: bool
     active: bool
     capabilities: frozenset
+    scope: str = ""  # RoleRecord.Scope; blank: as the base role
 
     @property
     def name(self):
@@ -106,16 +107,16 @@ def load():
     from .models import RoleRecord
 
     rows = RoleRecord.objects.values_list(
-        "key", "base", "name_zh", "name_en", "builtin", "active", "grants__capability"
+        "key", "base", "name_zh", "name_en", "builtin", "active", "scope", "grants__capability"
     ).order_by("pk")
     collected = {}
-    for key, base, name_zh, name_en, builtin, active, capability in rows:
-        entry = collected.setdefault(key, [base, name_zh, name_en, builtin, active, set()])
+    for key, base, name_zh, name_en, builtin, active, scope, capability in rows:
+        entry = collected.setdefault(key, [base, name_zh, name_en, builtin, active, scope, set()])
         if capability:
-            entry[5].add(capability)
+            entry[6].add(capability)
     return {
-        key: RoleEntry(key, base, name_zh, name_en, builtin, active, frozenset(caps))
-        for key, (base, name_zh, name_en, builtin, active, caps) in collected.items()
+        key: RoleEntry(key, base, name_zh, name_en, builtin, active, frozenset(caps), scope)
+        for key, (base, name_zh, name_en, builtin, active, scope, caps) in collected.items()
     }
 
 
@@ -232,6 +233,22 @@ def keys_based_on(role_set):
     such as `User.objects.filter(role__in=...)`."""
     keys = {key for key, found in table().items() if found.base in role_set}
     return frozenset(keys | set(role_set))
+
+
+def scope_of(key):
+    """The data scope a role sets instead of its base role's ("" for none: as the base)."""
+    found = entry(key)
+    return found.scope if found is not None else ""
+
+
+def keys_with_scope(scope, role_set):
+    """The role keys that see as `scope`: those that set it, and those that set none and whose
+    base role is in `role_set` (the grouping that gave the built-in roles that reach)."""
+    return frozenset(
+        key
+        for key, found in table().items()
+        if found.scope == scope or (not found.scope and found.base in role_set)
+    ) | (frozenset(role_set) - table().keys())
 
 
 def capabilities_of(key):

@@ -104,6 +104,16 @@ class RoleRecord(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=50, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=50, unique=True)
     base = models.CharField(_("based on"), max_length=20, choices=Role)
+
+    class Scope(models.TextChoices):
+        # The sales records (customers, opportunities, contracts, their numbers) it sees;
+        # blank: as its base role. What is shared with a user (协作人) comes on top of each.
+        AS_BASE = "", _("As the role it was copied from")
+        OWN = "own", _("Own and shared")
+        SUBTREE = "subtree", _("Their team's subtree")
+        ALL = "all", _("All")
+
+    scope = models.CharField(_("data scope"), max_length=10, choices=Scope, blank=True)
     builtin = models.BooleanField(_("built-in"), default=False)
     active = models.BooleanField(_("active"), default=True)
     copied_from = models.ForeignKey(

@@ -40,7 +40,12 @@ _NOTHING = Q(pk__in=[])
 def reach(user):
     if not user.is_authenticated or not user.is_active:
         return Reach.NONE
-    # A custom role reaches as the built-in role it was copied from.
+    # A role's data scope (the roles page), else as the built-in role it was copied from.
+    scope = access.scope_of(user.role)
+    if scope and not user.is_superuser:
+        if scope == Reach.SUBTREE.value and not user.team_id:
+            return Reach.OWN
+        return Reach(scope)
     role = access.base_role(user)
     if user.is_superuser or role in roles.SEES_ALL:
         return Reach.ALL
@@ -189,9 +194,12 @@ def viewers_q(owner, extra=None):
         team_id = parents.get(team_id)
     q = (
         Q(is_superuser=True)
-        | Q(role__in=access.keys_based_on(roles.SEES_ALL))
+        | Q(role__in=access.keys_with_scope(Reach.ALL.value, roles.SEES_ALL))
         | Q(pk=owner.pk)
-        | Q(role__in=access.keys_based_on(roles.LEADS_TEAM), team_id__in=ancestors)
+        | Q(
+            role__in=access.keys_with_scope(Reach.SUBTREE.value, roles.LEADS_TEAM),
+            team_id__in=ancestors,
+        )
     )
     if extra is not None:
         q |= extra

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import access, services
+from . import access, roles, services
 from .models import RoleChange, RoleRecord
 
 
@@ -39,6 +40,7 @@ class RoleMatrixView(RolesAdminMixin, TemplateView):
             rows.append(
                 {
                     "record": record,
+                    "has_scope": record.base in roles.SALES_ROLES,
                     "name": table[record.key].name,
                     "holders": holders.get(record.key, 0),
                     "cells": [
@@ -51,7 +53,9 @@ class RoleMatrixView(RolesAdminMixin, TemplateView):
                     ],
                 }
             )
-        return super().get_context_data(areas=areas, rows=rows, **kwargs)
+        return super().get_context_data(
+            areas=areas, rows=rows, scopes=RoleRecord.Scope.choices, **kwargs
+        )
 
     def post(self, request):
         keys = request.POST.getlist("roles")
@@ -60,8 +64,18 @@ class RoleMatrixView(RolesAdminMixin, TemplateView):
             key, _sep, capability = value.partition(":")
             if key in wanted:
                 wanted[key].add(capability)
+        scopes = {
+            key: request.POST[f"scope:{key}"] for key in keys if f"scope:{key}" in request.POST
+        }
         try:
-            changes, notes = services.role_grants_save(by=request.user, wanted=wanted)
+            with transaction.atomic():  # the grants and the scopes, all or nothing
+                changes, notes = services.role_grants_save(by=request.user, wanted=wanted)
+                for record in RoleRecord.objects.filter(key__in=scopes):
+                    if record.scope != scopes[record.key]:
+                        services.role_set_scope(
+                            by=request.user, role=record, scope=scopes[record.key]
+                        )
+                        changes.append((record, "scope", True))
         except services.TeamsError as error:
             messages.error(request, str(error))
             return redirect("teams:role-list")
@@ -167,12 +181,17 @@ class RoleHistoryView(RolesAdminMixin, TemplateView):
         rows = []
         for change in RoleChange.objects.filter(role=role).select_related("by")[:200]:
             capability = declared.get(change.capability)
+            what, note = (capability.label if capability else change.capability), ""
+            if change.capability.startswith("scope:"):
+                scope = change.capability.removeprefix("scope:")
+                what = _("Data scope")
+                note = "→ " + str(RoleRecord.Scope(scope).label)
             rows.append(
                 {
                     "change": change,
-                    "what": capability.label if capability else change.capability,
+                    "what": what,
                     "area": capability.area_label if capability else "",
-                    "note": _(change.note) if change.note else "",
+                    "note": _(change.note) if change.note else note,
                 }
             )
         return super().get_context_data(

@@ -12,7 +12,7 @@ from simple_history.utils import update_change_reason
 
 from crm_site.errors import DomainError
 
-from . import access, permissions, policy, validation, workdays
+from . import access, permissions, policy, roles, validation, workdays
 from .models import CalendarDay, RoleChange, RoleGrant, RoleRecord, Team, User
 
 
@@ -375,6 +375,7 @@ def role_copy(*, by, source, name_zh, name_en):
         name_zh=name_zh,
         name_en=name_en,
         base=source.base,
+        scope=source.scope,
         builtin=False,
         copied_from=source,
     )
@@ -446,3 +447,25 @@ def refuse_losing_last_admin(user, *, role=None, active=True):
     others = _role_admins(table).exclude(pk=user.pk)
     if not user.is_superuser and user.is_active and not others.exists():
         raise TeamsError(_("This is the last active user who may manage roles: keep them so."))
+
+
+@transaction.atomic
+def role_set_scope(*, by, role, scope):
+    """The sales records a role sees (RoleRecord.Scope; blank: as its base role). Only the
+    sales side has one: legal, delivery and after-sales see what their assignments give them."""
+    _require_roles_admin(by)
+    role = RoleRecord.objects.select_for_update().get(pk=role.pk)
+    if scope not in RoleRecord.Scope.values:
+        raise TeamsError(_("Choose one of the data scopes offered."))
+    if scope and role.base not in roles.SALES_ROLES:
+        raise TeamsError(
+            _("%(role)s sees what its assignments give it: it has no data scope to set.")
+            % {"role": access.role_name(role.key)}
+        )
+    if role.scope == scope:
+        return role
+    role.scope = scope
+    role.save(update_fields=["scope"])
+    RoleChange.objects.create(role=role, capability=f"scope:{scope}", granted=True, by=by)
+    access.roles_changed()
+    return role

@@ -401,3 +401,63 @@ def test_the_demo_has_one_custom_role(admin_user):
     assert access.capabilities_of(role.key) == access.capabilities_of(Role.SALES_REP) | {
         "opportunities.see_costs"
     }
+
+
+# --- data scope ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scope", "team", "reach"),
+    [
+        ("", "team_a", "own"),  # as the sales rep it was copied from
+        ("own", "team_a", "own"),
+        ("subtree", "team_a", "subtree"),
+        ("subtree", None, "own"),  # no team: no subtree
+        ("all", "team_a", "all"),
+    ],
+)
+def test_a_roles_scope_is_what_the_policy_reads(admin_user, org, scope, team, reach):
+    from customers.models import Customer
+    from teams import policy
+
+    source = RoleRecord.objects.get(key=Role.SALES_REP)
+    role = services.role_copy(by=admin_user, source=source, name_zh="大客户经理", name_en="KAM")
+    services.role_set_scope(by=admin_user, role=role, scope=scope)
+    kam = UserFactory(username="kam", role=role.key, team=org[team] if team else None)
+    near = UserFactory(username="near", role=Role.SALES_REP, team=org["team_a"])
+    far = UserFactory(username="far", role=Role.SALES_REP, team=org["team_c"])
+    customers = {
+        "own": CustomerFactory(owner=kam),
+        "near": CustomerFactory(owner=near),
+        "far": CustomerFactory(owner=far),
+    }
+    assert policy.reach(kam).value == reach
+    seen = {k for k, c in customers.items() if Customer.objects.visible_to(kam).filter(pk=c.pk)}
+    expected = {"own": {"own"}, "subtree": {"own", "near"}, "all": {"own", "near", "far"}}[reach]
+    assert seen == expected
+    # The reverse: who sees a record of `far` includes the KAM exactly when it reaches it.
+    assert User.objects.filter(policy.viewers_q(far), pk=kam.pk).exists() == ("far" in seen)
+
+
+def test_only_the_sales_side_has_a_scope(admin_user, client):
+    legal = RoleRecord.objects.get(key=Role.LEGAL)
+    with pytest.raises(services.TeamsError):
+        services.role_set_scope(by=admin_user, role=legal, scope="all")
+    assert RoleRecord.objects.get(key=Role.LEGAL).scope == ""
+    client.force_login(admin_user)
+    wanted = _all_grants()
+    data = {
+        "roles": list(wanted),
+        "grant": [f"{r}:{c}" for r, caps in wanted.items() for c in caps],
+        f"scope:{Role.SALES_REP}": "subtree",
+        f"scope:{Role.LEGAL}": "all",  # not offered on the page: refused, nothing saved
+    }
+    response = client.post(reverse("teams:role-list"), data, follow=True)
+    assert "no data scope" in " ".join(str(m) for m in response.context["messages"])
+    assert RoleRecord.objects.get(key=Role.SALES_REP).scope == ""
+    del data[f"scope:{Role.LEGAL}"]
+    client.post(reverse("teams:role-list"), data)
+    rep_role = RoleRecord.objects.get(key=Role.SALES_REP)
+    assert rep_role.scope == "subtree"
+    history = client.get(reverse("teams:role-history", args=[rep_role.pk]))
+    assert [r["note"] for r in history.context["rows"]] == ["→ Their team's subtree"]
