@@ -7,6 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from teams.models import RoleChange, RoleRecord, User
+from tests.factories.customers import CustomerFactory
 
 
 def _zh(text):
@@ -22,12 +23,14 @@ def _nav_link(page, label):
 
 
 def test_admin_makes_a_key_account_manager_role_the_rep_sees_it_next_page(
-    page, phone_page, live_server, login, screenshot, admin_user, rep, password
+    page, phone_page, live_server, login, screenshot, admin_user, rep, other_rep, password
 ):
+    elsewhere = CustomerFactory(owner=other_rep, name="远方科技有限公司")  # another region's
     # The rep works on a phone: the customer list has its export button.
     login(phone_page, live_server, rep, password)
     phone_page.goto(f"{live_server.url}/customers/")
     expect(phone_page.locator("#export-link")).to_have_count(1)
+    expect(phone_page.get_by_text(elsewhere.name)).to_have_count(0)
     screenshot(phone_page, "roles-01-rep-list-before")
 
     login(page, live_server, admin_user, password)
@@ -46,7 +49,8 @@ def test_admin_makes_a_key_account_manager_role_the_rep_sees_it_next_page(
     role = RoleRecord.objects.get(name_zh="大客户经理")
     expect(page.locator(f"#role-{role.key} th")).to_contain_text("大客户经理")
 
-    # It may not export customers, and it may see costs and margins.
+    # It sees every customer, may not export them, and sees costs and margins.
+    page.locator(f"#role-matrix select[name='scope:{role.key}']").select_option("all")
     page.locator(f"#role-matrix input[value='{role.key}:customers.export']").uncheck()
     page.locator(f"#role-matrix input[value='{role.key}:opportunities.see_costs']").check()
     with page.expect_navigation():
@@ -56,10 +60,11 @@ def test_admin_makes_a_key_account_manager_role_the_rep_sees_it_next_page(
     assert {(c.capability, c.granted) for c in RoleChange.objects.filter(role=role)} >= {
         ("customers.export", False),
         ("opportunities.see_costs", True),
+        ("scope:all", True),
     }
 
     page.goto(f"{live_server.url}/manage/roles/{role.pk}/history/")
-    expect(page.locator("#role-history tbody tr")).to_have_count(3)  # created, two changes
+    expect(page.locator("#role-history tbody tr")).to_have_count(4)  # created, three changes
     screenshot(page, "roles-05-history")
 
     # Give it to the rep.
@@ -72,6 +77,8 @@ def test_admin_makes_a_key_account_manager_role_the_rep_sees_it_next_page(
     # The rep's next page: no export button, and the role's name in the menu.
     phone_page.goto(f"{live_server.url}/customers/")
     expect(phone_page.locator("#export-link")).to_have_count(0)
+    expect(phone_page.get_by_text(elsewhere.name).first).to_be_visible()
+    screenshot(phone_page, "roles-06a-rep-list-after")
     phone_page.goto(f"{live_server.url}/")
     expect(phone_page.locator("#role-badge")).to_have_text("大客户经理")
     screenshot(phone_page, "roles-06-rep-home-after")
