@@ -12,6 +12,10 @@ one place:
   assignments (a delivery team on a contract) reach the earlier apps' `visible_to` through the
   `ASSIGNED_SIGHT` hook: `assigned_extra(user, kind)`.
 
+A custom role (teams.access) reaches as the built-in role it was copied from, unless the roles
+page gives it a data scope of its own (`RoleRecord.scope`: own, team subtree, all), which
+`reach` and `viewers_q` read.
+
 Whom a record may be handed to or shared with: `assignable_q(user)`, `shareable_q()`.
 
 Who decides for an owner (a quote review, a stage skip, an extension, a contract's first
