@@ -107,7 +107,7 @@ def load():
     from .models import RoleRecord
 
     rows = RoleRecord.objects.values_list(
-        "key", "base", "name_zh", "name_en", "builtin", "active", "scope", "grants__capability"
+        "key", "base", "name_zh", "name_en", "builtin", "active", "data_scope", "grants__capability"
     ).order_by("pk")
     collected = {}
     for key, base, name_zh, name_en, builtin, active, scope, capability in rows:

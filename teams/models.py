@@ -113,7 +113,7 @@ class RoleRecord(models.Model):
         SUBTREE = "subtree", _("Their team's subtree")
         ALL = "all", _("All")
 
-    scope = models.CharField(_("data scope"), max_length=10, choices=Scope, blank=True)
+    data_scope = models.CharField(_("data scope"), max_length=10, choices=Scope, blank=True)
     builtin = models.BooleanField(_("built-in"), default=False)
     active = models.BooleanField(_("active"), default=True)
     copied_from = models.ForeignKey(

@@ -13,7 +13,7 @@ one place:
   `ASSIGNED_SIGHT` hook: `assigned_extra(user, kind)`.
 
 A custom role (teams.access) reaches as the built-in role it was copied from, unless the roles
-page gives it a data scope of its own (`RoleRecord.scope`: own, team subtree, all), which
+page gives it a data scope of its own (`RoleRecord.data_scope`: own, team subtree, all), which
 `reach` and `viewers_q` read.
 
 Whom a record may be handed to or shared with: `assignable_q(user)`, `shareable_q()`.

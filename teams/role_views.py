@@ -71,7 +71,7 @@ class RoleMatrixView(RolesAdminMixin, TemplateView):
             with transaction.atomic():  # the grants and the scopes, all or nothing
                 changes, notes = services.role_grants_save(by=request.user, wanted=wanted)
                 for record in RoleRecord.objects.filter(key__in=scopes):
-                    if record.scope != scopes[record.key]:
+                    if record.data_scope != scopes[record.key]:
                         services.role_set_scope(
                             by=request.user, role=record, scope=scopes[record.key]
                         )

@@ -375,7 +375,7 @@ def role_copy(*, by, source, name_zh, name_en):
         name_zh=name_zh,
         name_en=name_en,
         base=source.base,
-        scope=source.scope,
+        data_scope=source.data_scope,
         builtin=False,
         copied_from=source,
     )
@@ -462,10 +462,10 @@ def role_set_scope(*, by, role, scope):
             _("%(role)s sees what its assignments give it: it has no data scope to set.")
             % {"role": access.role_name(role.key)}
         )
-    if role.scope == scope:
+    if role.data_scope == scope:
         return role
-    role.scope = scope
-    role.save(update_fields=["scope"])
+    role.data_scope = scope
+    role.save(update_fields=["data_scope"])
     RoleChange.objects.create(role=role, capability=f"scope:{scope}", granted=True, by=by)
     access.roles_changed()
     return role

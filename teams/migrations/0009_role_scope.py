@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='rolerecord',
-            name='scope',
+            name='data_scope',
             field=models.CharField(blank=True, choices=[('', 'As the role it was copied from'), ('own', 'Own and shared'), ('subtree', "Their team's subtree"), ('all', 'All')], max_length=10, verbose_name='data scope'),
         ),
     ]

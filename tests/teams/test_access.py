@@ -443,7 +443,7 @@ def test_only_the_sales_side_has_a_scope(admin_user, client):
     legal = RoleRecord.objects.get(key=Role.LEGAL)
     with pytest.raises(services.TeamsError):
         services.role_set_scope(by=admin_user, role=legal, scope="all")
-    assert RoleRecord.objects.get(key=Role.LEGAL).scope == ""
+    assert RoleRecord.objects.get(key=Role.LEGAL).data_scope == ""
     client.force_login(admin_user)
     wanted = _all_grants()
     data = {
@@ -454,10 +454,10 @@ def test_only_the_sales_side_has_a_scope(admin_user, client):
     }
     response = client.post(reverse("teams:role-list"), data, follow=True)
     assert "no data scope" in " ".join(str(m) for m in response.context["messages"])
-    assert RoleRecord.objects.get(key=Role.SALES_REP).scope == ""
+    assert RoleRecord.objects.get(key=Role.SALES_REP).data_scope == ""
     del data[f"scope:{Role.LEGAL}"]
     client.post(reverse("teams:role-list"), data)
     rep_role = RoleRecord.objects.get(key=Role.SALES_REP)
-    assert rep_role.scope == "subtree"
+    assert rep_role.data_scope == "subtree"
     history = client.get(reverse("teams:role-history", args=[rep_role.pk]))
     assert [r["note"] for r in history.context["rows"]] == ["→ Their team's subtree"]
