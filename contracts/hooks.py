@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from crm_site import hooks
 from teams import roles
 
-from . import agenda, demo, pages, reminders, search, volume
+from . import agenda, demo, pages, receivables_export, reminders, search, volume
 from .models import Contract
 from .permissions import APPROVER_ROLES, can_create_contract, works_with_contracts
 
@@ -205,3 +205,24 @@ def declare_capabilities():
     from . import capabilities
 
     return capabilities.ALL
+
+
+# --- the receivables' large exports (written by a worker, downloaded from "My exports") --------
+
+
+def _receivables_url(query):
+    return reverse("contracts:receivables") + (f"?{query}" if query else "")
+
+
+hooks.register(
+    hooks.EXPORT_KINDS,
+    hooks.ExportKind(
+        key=receivables_export.KIND,
+        title=_("Receivables export"),
+        file_prefix="receivables",
+        list_url=_receivables_url,
+        write=receivables_export.write_queued,
+        counted=receivables_export.counted,
+        allowed=works_with_contracts,
+    ),
+)

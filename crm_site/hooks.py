@@ -92,6 +92,9 @@ number of rows (the pages pin their query counts). The hooks and their functions
   it by default, the capabilities it needs). Admins grant them to roles on the roles page
   (`teams.access`); the app's predicates ask `teams.access.has_capability(user, CAPABILITY)`.
   An app that is absent declares nothing, so nothing of it can be granted.
+- `EXPORT_KINDS` an `ExportKind`: a list whose exports go through the logged exports
+  (customers' `ExportLog`): a selection too large to download at once is queued, a Celery
+  worker writes it with `write` and its requester downloads it from "My exports".
 - `DEMO_DATA` `fn() -> str | None`: add the app's demo records for the demo users
   (idempotent); returns a line for the console.
 - `VOLUME_OPTIONS` `fn(*, parser) -> None`: add the app's options to `seed_volume`.
@@ -110,7 +113,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 NAV_ITEMS = "nav_items"
 HOME_PANELS = "home_panels"
@@ -134,6 +137,7 @@ CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
 AGENDA_ITEMS = "agenda_items"
 GLOBAL_SEARCH = "global_search"
 CAPABILITIES = "capabilities"
+EXPORT_KINDS = "export_kinds"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
 VOLUME_DATA = "volume_data"
@@ -162,6 +166,7 @@ NAMES = frozenset(
         AGENDA_ITEMS,
         GLOBAL_SEARCH,
         CAPABILITIES,
+        EXPORT_KINDS,
         DEMO_DATA,
         VOLUME_OPTIONS,
         VOLUME_DATA,
@@ -194,7 +199,12 @@ def register(name, fn=None, *, order=0):
 
 def get(name):
     """The functions registered under `name`, by order, then by registration."""
-    return [fn for _order, _seq, fn in sorted(_entries(name), key=lambda e: e[:2])]
+    return [fn for _order, _seq, fn in ordered(name)]
+
+
+def ordered(name):
+    """(order, sequence, fn) of the functions registered under `name`, as `get` sorts them."""
+    return sorted(_entries(name), key=lambda e: e[:2])
 
 
 @contextlib.contextmanager
@@ -227,6 +237,18 @@ def unregister_temporarily(name, fn):
 
 
 # --- the shared types the hooks return -------------------------------------------------------
+
+
+# The navbar's menus: the areas whose NAV_ITEMS order falls in a band share one dropdown (a
+# band with one area for the user shows it as a plain link). An area with a badge (a count to
+# act on, like approvals waiting) stays in the bar itself.
+NAV_GROUPS = (
+    (100, 200, gettext_lazy("Customers"), "building"),
+    (200, 290, gettext_lazy("Sales"), "graph-up"),
+    (290, 400, gettext_lazy("Contracts"), "file-earmark-text"),
+    (800, 900, gettext_lazy("Analytics"), "bar-chart-line"),
+    (900, 1000, gettext_lazy("Administration"), "gear"),
+)
 
 
 @dataclass(frozen=True)
@@ -317,6 +339,22 @@ class Event:
     url: str = ""
     who: object = None
     badges: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """A list exported through the logged, queued exports (EXPORT_KINDS)."""
+
+    key: str  # stored on each export (ExportLog.kind)
+    title: str  # the export's page heading ("Customer export")
+    file_prefix: str  # the downloaded file's name starts with it
+    list_url: object  # fn(query) -> the list's URL filtered by the saved query string
+    # fn(*, user, query, out, progress) -> rows written to `out` (an .xlsx), only what `user`
+    # may see as the list is filtered by `query`, calling progress(rows) now and then; None
+    # when `user` may no longer export it so filtered (nothing written).
+    write: object
+    counted: object  # fn(n) -> "n customers", in the reader's language
+    allowed: object  # fn(user) -> bool: whether `user` may export this list at all
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """The customers app's registrations in crm_site/hooks.py (imported by CustomersConfig.ready)."""
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, npgettext
 
 from crm_site import hooks
 
@@ -17,6 +19,8 @@ from . import (
     timeline,
     volume,
 )
+from .models import ExportLog
+from .permissions import exports_customers
 
 
 def _area(perm, url_name, label, icon):
@@ -159,3 +163,36 @@ def declare_capabilities():
     from . import capabilities
 
     return capabilities.ALL
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _write_customers(**kwargs):
+    from .services import write_customer_export
+
+    return write_customer_export(**kwargs)
+
+
+def _customer_list_url(query):
+    return reverse("customers:customer-list") + (f"?{query}" if query else "")
+
+
+def _customers_counted(count):
+    return npgettext("export size", "%(counter)s customer", "%(counter)s customers", count) % {
+        "counter": intcomma(count)
+    }
+
+
+hooks.register(
+    hooks.EXPORT_KINDS,
+    hooks.ExportKind(
+        key=ExportLog.CUSTOMERS,
+        title=_("Customer export"),
+        file_prefix="customers",
+        list_url=_customer_list_url,
+        write=_write_customers,
+        counted=_customers_counted,
+        allowed=exports_customers,
+    ),
+)

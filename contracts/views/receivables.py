@@ -3,15 +3,13 @@ contracts the user sees, aged in buckets, with totals per bucket, team and owner
 
 import tempfile
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from crm_site import paging
+from customers.services import export_queue
 
 from .. import receivables, receivables_export
 from ..forms.receivables import ReceivablesFilterForm
@@ -61,24 +59,20 @@ def receivables_page(request):
 
 
 def receivables_download(request):
+    """The receivables as filtered to .xlsx: up to DIRECT_ROWS rows at once; more are queued
+    for a worker (a logged export) and the user is taken to the export's page."""
     form, rows, today = _selection(request)
-    if rows.order_by()[: receivables_export.DIRECT_ROWS + 1].count() > (
-        receivables_export.DIRECT_ROWS
-    ):
-        messages.error(
-            request,
-            _("More than %(rows)s rows: narrow the filters to export them.")
-            % {"rows": f"{receivables_export.DIRECT_ROWS:,}"},
+    total = rows.order_by()[: receivables_export.DIRECT_ROWS + 1].count()
+    if total > receivables_export.DIRECT_ROWS:
+        log = export_queue(
+            by=request.user,
+            kind=receivables_export.KIND,
+            query=_query(request.GET),
+            total=rows.count(),
         )
-        return redirect(f"{reverse('contracts:receivables')}?{request.GET.urlencode()}")
+        return redirect("customers:export-detail", log.pk)
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-    receivables_export.write(
-        rows.select_related("contract__customer", "contract__owner__team").order_by(
-            "due_date", "pk"
-        ),
-        out,
-        today=today,
-    )
+    receivables_export.write(receivables_export.selected(rows), out, today=today)
     out.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
@@ -87,3 +81,11 @@ def receivables_download(request):
         filename=f"receivables-{stamp}.xlsx",
         content_type=receivables_export.XLSX_CONTENT_TYPE,
     )
+
+
+def _query(querydict):
+    """The page's filters as a query string, without its position in the list."""
+    query = querydict.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    return query.urlencode()

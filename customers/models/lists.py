@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm_site import hooks
 from crm_site.transitions import StatusChange, Transitions
 
 
@@ -58,11 +60,14 @@ class ListColumns(models.Model):
 
 
 class ExportLog(models.Model):
-    """Customer data leaves only through a logged export.
+    """Customer data leaves only through a logged export: the customer list's, and the other
+    lists' that register an `ExportKind` (crm_site/hooks.py, EXPORT_KINDS) under `kind`.
 
     A small export downloads at once and is logged as done with no file kept. A large one is
     queued: a Celery worker writes `file`, which only its requester downloads until it expires.
     """
+
+    CUSTOMERS = "customers"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -83,6 +88,8 @@ class ExportLog(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # Which list: an ExportKind's key.
+    kind = models.CharField(max_length=30, default=CUSTOMERS)
     query = models.CharField(max_length=1000, blank=True)
     # The language the export was asked in: a worker writes the headers in it.
     language = models.CharField(max_length=10, blank=True)
@@ -121,6 +128,39 @@ class ExportLog(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def export_kind(self):
+        """The registered ExportKind of this export's list (None for a list no app offers)."""
+        return export_kind(self.kind)
+
+    @property
+    def title(self):
+        kind = self.export_kind
+        return kind.title if kind else self.kind
+
+    @property
+    def list_url(self):
+        kind = self.export_kind
+        return kind.list_url(self.query) if kind else ""
+
+    def counted(self, count):
+        kind = self.export_kind
+        return kind.counted(count) if kind else str(count)
+
+    @property
+    def total_counted(self):
+        return self.counted(self.total)
+
+    @property
+    def rows_counted(self):
+        return self.counted(self.row_count)
+
+    @property
+    def filename(self):
+        kind = self.export_kind
+        stamp = timezone.localtime(self.at).strftime("%Y%m%d-%H%M")
+        return f"{kind.file_prefix if kind else self.kind}-{stamp}.xlsx"
+
+    @property
     def percent(self):
         return min(100, self.row_count * 100 // self.total) if self.total else 0
 
@@ -143,3 +183,13 @@ class ImportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.filename}"
+
+
+def export_kind(key):
+    """The ExportKind registered under `key` (crm_site/hooks.py, EXPORT_KINDS), or None."""
+    return next((kind for kind in hooks.get(hooks.EXPORT_KINDS) if kind.key == key), None)
+
+
+def may_export(user):
+    """Whether `user` may export some list (and so use the export pages)."""
+    return any(kind.allowed(user) for kind in hooks.get(hooks.EXPORT_KINDS))

@@ -34,6 +34,8 @@ from .excel import (
     customers_export_start,
     customers_export_write,
     customers_import,
+    export_queue,
+    write_customer_export,
 )
 from .followups import (
     customer_refresh_cadence,
@@ -101,6 +103,7 @@ __all__ = [
     "customers_export_queue",
     "customers_export_start",
     "customers_export_write",
+    "export_queue",
     "customers_handover",
     "customers_import",
     "customers_recompute_cadence",
@@ -108,6 +111,7 @@ __all__ = [
     "grade_proposals_decide",
     "grade_review_propose",
     "grading_settings_update",
+    "write_customer_export",
     "needs_survey_create",
     "list_columns_save",
     "saved_view_create",

@@ -22,6 +22,7 @@ from .. import cadence, excel, grading, normalize, validation
 from ..errors import CustomerError
 from ..filters import CustomerFilter
 from ..models import Contact, Customer, ExportLog, GradeChange, GradingSettings, ImportLog
+from ..models.lists import export_kind
 from ..permissions import can_create_customer, works_with_customers
 from .common import _apply_keys, _grade_source, _mark_for_second_check
 
@@ -156,17 +157,26 @@ def customers_export_start(*, by, customers, query, out):
 
 
 def customers_export_queue(*, by, query, total):
-    """Queue a large export of the list filtered by `query` for a Celery worker; returns its
-    log. The same filter already waiting or being written is returned instead of a second
-    export (a double click queues one)."""
+    """Queue a large export of the customer list filtered by `query` for a Celery worker."""
     if not works_with_customers(by):
         raise PermissionDenied
+    return export_queue(by=by, kind=ExportLog.CUSTOMERS, query=query, total=total)
+
+
+def export_queue(*, by, kind, query, total):
+    """Queue a large export of the `kind` list (an ExportKind's key) filtered by `query` for a
+    Celery worker; returns its log. The caller has checked that `by` may export that list.
+    The same list and filter already waiting or being written is returned instead of a
+    second export (a double click queues one)."""
+    if export_kind(kind) is None:
+        raise ValueError(f"no ExportKind {kind!r} is registered")
     query = query[:1000]
     with transaction.atomic():
         # One export request of a user at a time decides whether one is already under way.
         User.objects.select_for_update().filter(pk=by.pk).first()
         running = ExportLog.objects.filter(
             user=by,
+            kind=kind,
             query=query,
             status__in=[ExportLog.Status.QUEUED, ExportLog.Status.RUNNING],
         ).first()
@@ -174,6 +184,7 @@ def customers_export_queue(*, by, query, total):
             return running
         log = ExportLog.objects.create(
             user=by,
+            kind=kind,
             query=query,
             total=total,
             status=ExportLog.Status.QUEUED,
@@ -190,11 +201,11 @@ EXPORT_ALIVE = timedelta(minutes=10)
 
 
 def customers_export_write(*, log_id):
-    """The worker's half of a queued export: the rows its requester may see now, filtered by
-    the saved query, written to the log's file with the progress on the log. A second copy
-    of the task (published twice, or redelivered) does nothing while the export is finished
-    or another worker is writing it; it takes over from a worker that stopped showing
-    progress EXPORT_ALIVE ago. Returns the number of rows written."""
+    """The worker's half of a queued export (of any ExportKind): the rows its requester may
+    see now, filtered by the saved query, written to the log's file with the progress on the
+    log. A second copy of the task (published twice, or redelivered) does nothing while the
+    export is finished or another worker is writing it; it takes over from a worker that
+    stopped showing progress EXPORT_ALIVE ago. Returns the number of rows written."""
     with transaction.atomic():
         log = ExportLog.objects.select_for_update().select_related("user").get(pk=log_id)
         now = timezone.now()
@@ -211,11 +222,10 @@ def customers_export_write(*, log_id):
             change_status(log, ExportLog.Status.RUNNING, by=None, also=["row_count", "progress_at"])
         else:
             log.save(update_fields=["row_count", "progress_at"])
-    user = log.user
-    filterset = CustomerFilter.from_query(log.query, user=user)
-    if not works_with_customers(user) or not filterset.is_valid():
-        logger.warning("Customer export %s: the user may no longer export it as filtered", log.pk)
-        _export_failed(log, gettext_noop("You may no longer export this list as it was filtered."))
+    kind = log.export_kind
+    if kind is None:
+        logger.warning("Export %s: no app offers the %r list any more", log.pk, log.kind)
+        _export_failed(log, gettext_noop("This list cannot be exported any more."))
         return 0
 
     def progress(count):
@@ -224,16 +234,28 @@ def customers_export_write(*, log_id):
     language = log.language or settings.LANGUAGE_CODE  # the headers' language
     try:
         with tempfile.TemporaryFile() as out, translation.override(language):
-            count = excel.write_customers(
-                filterset.qs.visible_to(user), out, progress=progress, viewer=user
-            )
+            count = kind.write(user=log.user, query=log.query, out=out, progress=progress)
+            if count is None:
+                logger.warning("Export %s: the user may no longer export it as filtered", log.pk)
+                _export_failed(
+                    log, gettext_noop("You may no longer export this list as it was filtered.")
+                )
+                return 0
             out.seek(0)
             _export_done(log, out, count)
     except Exception:
-        logger.exception("Customer export %s failed", log.pk)
+        logger.exception("Export %s failed", log.pk)
         _export_failed(log, gettext_noop("The file could not be written."))
         raise
     return count
+
+
+def write_customer_export(*, user, query, out, progress):
+    """The customer list's ExportKind.write: the customers `user` sees, filtered by `query`."""
+    filterset = CustomerFilter.from_query(query, user=user)
+    if not works_with_customers(user) or not filterset.is_valid():
+        return None
+    return excel.write_customers(filterset.qs.visible_to(user), out, progress=progress, viewer=user)
 
 
 def _export_done(log, out, count):
@@ -244,8 +266,7 @@ def _export_done(log, out, count):
         if not ExportLog.TRANSITIONS.can(log.status, ExportLog.Status.DONE):
             logger.warning("Customer export %s is %s already: file dropped", log.pk, log.status)
             return
-        stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
-        log.file.save(f"customers-{stamp}-{log.pk}.xlsx", File(out), save=False)
+        log.file.save(log.filename.replace(".xlsx", f"-{log.pk}.xlsx"), File(out), save=False)
         log.row_count = count
         log.finished_at = timezone.now()
         change_status(

@@ -3,9 +3,9 @@
 import io
 import tempfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,7 +18,8 @@ from django.views.generic import DetailView, FormView, ListView
 from .. import excel, forms, services, xlsx
 from ..filters import CustomerFilter
 from ..models import Customer, ExportLog, ImportLog
-from .mixins import _list_query, _list_url
+from ..models.lists import may_export
+from .mixins import _list_query
 
 PROBLEMS_SHOWN = 500
 
@@ -119,27 +120,30 @@ class CustomerExportView(PermissionRequiredMixin, View):
         )
 
 
-class ExportListView(PermissionRequiredMixin, ListView):
-    """The user's own recent exports, with the files still there to download."""
+class ExportPagesMixin:
+    """The export pages: for a user who may export some list (an ExportKind allows them);
+    each sees their own exports only (another's answers 404)."""
 
-    permission_required = "customers.work_with_customers"
-    raise_exception = True
+    def dispatch(self, request, *args, **kwargs):
+        if not may_export(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExportListView(ExportPagesMixin, ListView):
+    """The user's own recent exports (of every list), with the files still there to download."""
+
     template_name = "customers/export_list.html"
     context_object_name = "exports"
 
     def get_queryset(self):
         return ExportLog.objects.filter(user=self.request.user)[:30]
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(direct_rows=settings.CUSTOMER_EXPORT_DIRECT_ROWS, **kwargs)
 
+class ExportDetailView(ExportPagesMixin, DetailView):
+    """One queued export, for its requester only (another's answers 404): htmx polls its
+    status until the file is ready to download."""
 
-class ExportDetailView(PermissionRequiredMixin, DetailView):
-    """One queued export, for its requester only: htmx polls its status until the file is
-    ready to download."""
-
-    permission_required = "customers.work_with_customers"
-    raise_exception = True
     template_name = "customers/export_detail.html"
     context_object_name = "export"
 
@@ -156,17 +160,14 @@ class ExportDetailView(PermissionRequiredMixin, DetailView):
         if self.object.is_failed:  # why, in the reader's language
             failure = self.object.status_changes.filter(to_status=ExportLog.Status.FAILED).first()
         return super().get_context_data(
-            list_url=_list_url(self.object.query),
+            list_url=self.object.list_url,
             failure_reason=failure.reason_text if failure else "",
             **kwargs,
         )
 
 
-class ExportDownloadView(PermissionRequiredMixin, View):
-    """The file of a finished export; only its requester downloads it."""
-
-    permission_required = "customers.work_with_customers"
-    raise_exception = True
+class ExportDownloadView(ExportPagesMixin, View):
+    """The file of a finished export; only its requester downloads it (another's 404)."""
 
     def get(self, request, pk):
         log = get_object_or_404(
@@ -175,10 +176,9 @@ class ExportDownloadView(PermissionRequiredMixin, View):
             user=request.user,
             status=ExportLog.Status.DONE,
         )
-        stamp = timezone.localtime(log.at).strftime("%Y%m%d-%H%M")
         return FileResponse(
             log.file.open("rb"),
             as_attachment=True,
-            filename=f"customers-{stamp}.xlsx",
+            filename=log.filename,
             content_type=excel.XLSX_CONTENT_TYPE,
         )

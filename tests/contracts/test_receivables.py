@@ -11,6 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from contracts.receivables import bucket_of
+from customers import services
+from customers.models import ExportLog
+from teams.roles import Role
 from tests.factories import ContractFactory, CustomerFactory
 from tests.factories.contracts import InstalmentFactory
 
@@ -164,7 +167,7 @@ def test_export_writes_the_visible_rows_formula_safe(client, manager, owed, rep)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("合同编号", "合同名称", "客户")
+    assert rows[0][:3] == ("Contract number", "Contract title", "Customer")
     assert len(rows) == 2
     assert rows[1][2] == '\'=HYPERLINK("http://x")'
     assert rows[1][9] == 1000 and rows[1][11] == "Not yet due"
@@ -175,11 +178,91 @@ def test_export_refused_for_a_role_without_contracts(client, delivery, owed):
     assert client.get(EXPORT).status_code == 403
 
 
-def test_export_too_large_asks_to_narrow(client, director, owed, monkeypatch):
+@pytest.mark.parametrize(
+    ("language", "headers"),
+    [
+        ("zh-hans", ("合同编号", "合同名称", "客户")),
+        ("en", ("Contract number", "Contract title", "Customer")),
+    ],
+)
+def test_export_headers_are_in_the_readers_language(client, manager, owed, language, headers):
+    client.force_login(manager)
+    response = client.get(EXPORT, HTTP_ACCEPT_LANGUAGE=language)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert next(sheet.iter_rows(values_only=True))[:3] == headers
+    assert sheet.freeze_panes == "A2"
+
+
+def _queued(client, user, query=""):
+    """Ask for an export too large to download at once; returns the response and its log."""
+    response = client.get(f"{EXPORT}?{query}")
+    return response, ExportLog.objects.filter(user=user).order_by("-pk").first()
+
+
+def _sheet_rows(content):
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_a_large_export_is_queued_written_by_a_worker_and_downloaded_by_its_requester(
+    client, director, rep, owed, monkeypatch, sent_tasks
+):
     monkeypatch.setattr("contracts.receivables_export.DIRECT_ROWS", 2)
     client.force_login(director)
-    response = client.get(EXPORT, follow=True)
-    assert "narrow the filters" in response.content.decode()
+    response, log = _queued(client, director, f"owner={rep.pk}&page=2")
+    # Too many for one request: queued, and the requester follows it on its page.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("customers:export-detail", args=[log.pk])
+    assert (log.kind, log.query, log.status, log.total) == (
+        "receivables",
+        f"owner={rep.pk}",
+        "queued",
+        4,
+    )
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "应收账款导出" in page and "匹配：4 期未收款项" in page
+    assert reverse("contracts:receivables") + f"?owner={rep.pk}" in page  # back to the list
+
+    # A double click queues nothing more.
+    assert _queued(client, director, f"owner={rep.pk}")[1] == log
+
+    assert services.customers_export_write(log_id=log.pk) == 4
+    log.refresh_from_db()
+    assert (log.status, log.row_count) == ("done", 4)
+    download = client.get(reverse("customers:export-download", args=[log.pk]))
+    assert download["Content-Disposition"].startswith('attachment; filename="receivables-')
+    rows = _sheet_rows(b"".join(download.streaming_content))
+    assert len(rows) == 5 and {row[3] for row in rows[1:]} == {rep.display_name}
+
+    # Only its requester sees or downloads it.
+    client.force_login(rep)
+    assert client.get(reverse("customers:export-detail", args=[log.pk])).status_code == 404
+    assert client.get(reverse("customers:export-download", args=[log.pk])).status_code == 404
+    assert log.pk not in [
+        e.pk for e in client.get(reverse("customers:export-list")).context["exports"]
+    ]
+
+
+def test_a_queued_export_holds_only_what_its_requester_sees(client, rep, owed, monkeypatch):
+    monkeypatch.setattr("contracts.receivables_export.DIRECT_ROWS", 2)
+    client.force_login(rep)
+    _response, log = _queued(client, rep)
+    assert log.total == 4  # the rep's four unpaid instalments, not the other rep's
+    services.customers_export_write(log_id=log.pk)
+    download = client.get(reverse("customers:export-download", args=[log.pk]))
+    rows = _sheet_rows(b"".join(download.streaming_content))[1:]
+    assert len(rows) == 4
+    assert {row[0] for row in rows} == {owed["current"].contract.number}
+
+
+def test_a_queued_export_fails_when_its_requester_lost_the_right(client, rep, owed, monkeypatch):
+    monkeypatch.setattr("contracts.receivables_export.DIRECT_ROWS", 2)
+    client.force_login(rep)
+    _response, log = _queued(client, rep)
+    rep.role = Role.DELIVERY
+    rep.save(update_fields=["role"])
+    assert services.customers_export_write(log_id=log.pk) == 0
+    log.refresh_from_db()
+    assert log.status == "failed" and not log.file
 
 
 @pytest.mark.parametrize("many", [False, True])

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -150,7 +151,9 @@ def login():
         # A request the last page still had going, answered after its cookies were cleared,
         # would set a second CSRF cookie that no longer matches the login form's token.
         _settle(page)
-        page.context.clear_cookies()
+        # The session and its CSRF cookie only: the language chosen stays.
+        for name in ("sessionid", "csrftoken"):
+            page.context.clear_cookies(name=name)
         page.goto(f"{live_server.url}/accounts/login/")
         _settle(page)
         page.locator("#id_username").fill(user.username)
@@ -174,3 +177,23 @@ def screenshot():
         return path
 
     return screenshot
+
+
+@pytest.fixture
+def open_area():
+    """Open an area from the navbar as a user does: the menu button on a phone, then the
+    stage's menu the area is grouped in (if any), then the area's link."""
+
+    def open_area(page, href):
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        link = page.locator(f"#main-nav a[href='{href}']")
+        menu = page.locator("#main-nav .dropdown", has=page.locator(f"a[href='{href}']"))
+        if menu.count():
+            menu.locator(".dropdown-toggle").click()
+        expect(link).to_be_visible()
+        with page.expect_navigation():
+            link.click()
+
+    return open_area

@@ -1,6 +1,5 @@
 """An admin enters a make-up working day for 2027 from a phone; a mistake is explained."""
 
-import re
 from datetime import date
 
 import pytest
@@ -21,16 +20,11 @@ def _zh(text, context=None):
 
 
 def test_admin_adds_a_make_up_day_on_a_phone(
-    phone_page, live_server, login, screenshot, admin_user, password
+    phone_page, live_server, login, screenshot, admin_user, password, open_area
 ):
     page = phone_page
     login(page, live_server, admin_user, password)
-    page.locator(".navbar-toggler").tap()
-    link = page.locator("#main-nav").get_by_role(
-        "link", name=re.compile(re.escape(_zh("Working days")) + "$")
-    )
-    with page.expect_navigation():
-        link.tap()
+    open_area(page, "/manage/calendar/")
     expect(page).to_have_url(f"{live_server.url}/manage/calendar/")
 
     page.goto(f"{live_server.url}/manage/calendar/2027/")

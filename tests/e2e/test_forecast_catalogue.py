@@ -21,6 +21,9 @@ def _fits_the_phone(page):
 def _open_from_the_menu(page, href):
     page.locator(".navbar-toggler").tap()
     link = page.locator(f"#main-nav a[href='{href}']")
+    page.locator("#main-nav .dropdown", has=page.locator(f"a[href='{href}']")).locator(
+        ".dropdown-toggle"
+    ).tap()
     expect(link).to_be_visible()
     with page.expect_navigation():
         link.tap()

@@ -17,7 +17,7 @@ def _log_out(page, live_server):
 
 
 def test_manager_hands_a_reps_customers_to_another_rep(
-    page, live_server, login, screenshot, manager, rep, org, password
+    page, live_server, login, screenshot, manager, rep, org, password, open_area
 ):
     receiver = UserFactory(
         username="zhaolei", first_name="磊", last_name="赵", role=Role.SALES_REP, team=org["team_a"]
@@ -33,7 +33,7 @@ def test_manager_hands_a_reps_customers_to_another_rep(
     TaskFactory(customer=customers[3], owner=rep, title="安排技术交流")
 
     login(page, live_server, manager, password)
-    page.locator(f"#main-nav a[href='{HANDOVER_URL}']").click()
+    open_area(page, HANDOVER_URL)
     expect(page).to_have_url(f"{live_server.url}{HANDOVER_URL}")
     expect(page.locator("#handover-form")).to_have_count(0)
     screenshot(page, "handover-01-pick-user")

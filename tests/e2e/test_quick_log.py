@@ -57,6 +57,9 @@ def _assert_fits_the_phone(page):
 def _open_quick_log_from_the_menu(page, live_server):
     page.locator(".navbar-toggler").tap()
     link = page.locator("#main-nav a[href='/customers/quick-log/']")
+    page.locator(
+        "#main-nav .dropdown", has=page.locator("a[href='/customers/quick-log/']")
+    ).locator(".dropdown-toggle").tap()
     expect(link).to_be_visible()
     with page.expect_navigation():
         link.tap()

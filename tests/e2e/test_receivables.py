@@ -8,6 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contracts.services import approval
+from customers.models import ExportLog
+from customers.tasks import export_customers_task
 from tests.factories import ContractFactory, CustomerFactory, InstalmentFactory
 from tests.factories.contracts import default_steps
 
@@ -45,3 +47,39 @@ def test_a_manager_reads_the_receivables_on_a_phone(
         page.locator("#receivables-filters button[type=submit]").tap()
     expect(page.locator(".receivable-row")).to_have_count(1)
     screenshot(page, "receivables-03-filtered-phone")
+
+
+def test_a_director_exports_more_receivables_than_a_download_holds(
+    page, live_server, login, screenshot, rep, director, password, monkeypatch
+):
+    """Beyond the rows a request writes, the export is queued: the director follows it on its
+    page until the worker has written the file, then downloads it."""
+    monkeypatch.setattr("contracts.receivables_export.DIRECT_ROWS", 2)
+    today = timezone.localdate()
+    contract = ContractFactory(
+        customer=CustomerFactory(owner=rep, name="华东精密机械"), signed=True
+    )
+    for position in (1, 2, 3):
+        InstalmentFactory(
+            contract=contract,
+            position=position,
+            due_date=today + timedelta(days=30 * position - 60),
+            amount=Decimal("10000"),
+        )
+    login(page, live_server, director, password)
+    page.goto(f"{live_server.url}/contracts/receivables/")
+    page.locator("#receivables-export").click()
+    log = ExportLog.objects.get(status="queued")
+    expect(page).to_have_url(f"{live_server.url}/customers/exports/{log.pk}/")
+    expect(page.locator("h1")).to_contain_text("应收账款导出")
+    expect(page.locator("#export-status")).to_contain_text("匹配：3 期未收款项")
+    screenshot(page, "receivables-04-export-queued")
+
+    export_customers_task(log.pk)  # what the Celery worker does
+    download = page.locator("#export-download")
+    expect(download).to_be_visible()  # the page polled and swapped in the finished status
+    expect(page.locator("#export-status")).to_contain_text("文件包含 3 期未收款项")
+    screenshot(page, "receivables-05-export-ready")
+    with page.expect_download() as file:
+        download.click()
+    assert file.value.suggested_filename.startswith("receivables-")

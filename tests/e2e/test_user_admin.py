@@ -51,6 +51,7 @@ def test_admin_creates_user_who_then_logs_in(
     login(page, live_server, admin_user, password)
     screenshot(page, "admin-01-home")
 
+    page.locator("#main-nav .dropdown-toggle", has_text=_zh("Administration")).click()
     _nav_link(page, _zh("Users")).click()
     expect(page).to_have_url(f"{live_server.url}/manage/users/")
     expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Users"))

@@ -101,3 +101,16 @@ def test_only_the_most_specific_nav_item_is_active(client, admin_user):
     assert [i["url"] for i in items if i["active"]] == [reverse("teams:user-list")]
     items = client.get(reverse("home")).context["nav_items"]
     assert [i["url"] for i in items if i["active"]] == ["/"]
+
+
+def test_the_navbar_groups_each_stages_areas_in_one_menu(client, director):
+    client.force_login(director)
+    menu = client.get(reverse("customers:pool-list")).context["nav_menu"]
+    groups = {str(e["label"]): [i["url"] for i in e["items"]] for e in menu if "items" in e}
+    assert reverse("customers:pool-list") in groups["Customers"]
+    assert reverse("contracts:receivables") in groups["Contracts"]
+    # A count to act on stays in the bar itself.
+    bar = [e["item"]["url"] for e in menu if "item" in e]
+    assert reverse("contracts:approval-inbox") in bar and reverse("home") in bar
+    # The page's menu is the active one.
+    assert [str(e["label"]) for e in menu if e.get("active") and "items" in e] == ["Customers"]
