@@ -110,3 +110,10 @@ for _name, _label, _fn in (
 hooks.register(hooks.AGENDA_ITEMS, agenda.complaints_due, order=450)
 hooks.register(hooks.AGENDA_ITEMS, agenda.revisits_due, order=460)
 hooks.register(hooks.GLOBAL_SEARCH, search.complaints, order=450)
+
+
+@hooks.register(hooks.CAPABILITIES, order=500)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

@@ -5,8 +5,9 @@ a complaint's handler) write; admins too."""
 
 import rules
 
-from teams import roles
+from teams import access, roles
 
+from . import capabilities
 from .models import AftersalesAssignment
 
 
@@ -17,17 +18,17 @@ def _active(user):
 @rules.predicate
 def works_aftersales(user):
     """After-sales staff (and admins): their customers, revisits and complaints."""
-    return roles.has_role(user, roles.WORKS_AFTERSALES | roles.ADMIN_ROLES)
+    return access.has_capability(user, capabilities.VIEW)
 
 
 @rules.predicate
 def assigns_aftersales(user):
-    return roles.has_role(user, roles.ASSIGNS_AFTERSALES)
+    return access.has_capability(user, capabilities.ASSIGN)
 
 
 @rules.predicate
 def sets_complaint_deadlines(user):
-    return roles.has_role(user, roles.SETS_COMPLAINT_DEADLINES)
+    return access.has_capability(user, capabilities.SET_DEADLINES)
 
 
 @rules.predicate

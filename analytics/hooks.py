@@ -20,3 +20,10 @@ hooks.register(hooks.NAV_ITEMS, dashboard_area, order=800)
 hooks.register(hooks.NAV_ITEMS, pages.analytics_nav, order=810)
 hooks.register(hooks.DEMO_DATA, demo.seed, order=900)
 hooks.register(hooks.VOLUME_DATA, volume.seed, order=900)
+
+
+@hooks.register(hooks.CAPABILITIES, order=600)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

@@ -11,27 +11,29 @@ at all is each model's `visible_to(user)`; these decide actions on rows already 
 
 import rules
 
-from teams import policy, roles
+from teams import access, policy, roles
+
+from . import capabilities
 
 
 @rules.predicate
 def sees_analytics(user):
-    return roles.has_role(user, roles.SEES_ANALYTICS)
+    return access.has_capability(user, capabilities.VIEW)
 
 
 @rules.predicate
 def sees_scorecards(user):
-    return roles.has_role(user, roles.SEES_ANALYTICS | roles.SELLS)
+    return access.has_capability(user, capabilities.SCORECARDS)
 
 
 @rules.predicate
 def can_set_targets(user):
-    return roles.has_role(user, roles.SETS_TARGETS)
+    return access.has_capability(user, capabilities.SET_TARGETS)
 
 
 @rules.predicate
 def can_set_weights(user):
-    return roles.has_role(user, roles.SETS_SCORECARD_WEIGHTS)
+    return access.has_capability(user, capabilities.SET_WEIGHTS)
 
 
 def can_split_team(user, team):
@@ -47,7 +49,7 @@ def can_split_team(user, team):
 
 @rules.predicate
 def may_split_targets(user):
-    return roles.has_role(user, roles.SPLITS_TEAM_TARGETS | roles.SETS_TARGETS)
+    return roles.has_role(user, roles.SPLITS_TEAM_TARGETS) or can_set_targets(user)
 
 
 @rules.predicate
@@ -66,17 +68,17 @@ def can_rate(user, rep):
 
 @rules.predicate
 def records_expenses(user):
-    return roles.has_role(user, roles.RECORDS_EXPENSES)
+    return access.has_capability(user, capabilities.RECORD_EXPENSES)
 
 
 @rules.predicate
 def works_with_expenses(user):
-    return roles.has_role(user, roles.RECORDS_EXPENSES | roles.SEES_ANALYTICS)
+    return access.has_capability(user, capabilities.EXPENSES)
 
 
 @rules.predicate
 def may_approve_expenses(user):
-    return roles.has_role(user, roles.APPROVES_EXPENSES)
+    return access.has_capability(user, capabilities.APPROVE_EXPENSES)
 
 
 def can_decide_expense(user, expense):

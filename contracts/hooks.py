@@ -199,6 +199,14 @@ for name, label, fn in (
 ):
     hooks.register(hooks.REMINDER_RULES, hooks.ReminderRule(name, label, fn))
 
+
+@hooks.register(hooks.CAPABILITIES, order=300)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL
+
+
 # --- the receivables' large exports (written by a worker, downloaded from "My exports") --------
 
 

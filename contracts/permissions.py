@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm_site import hooks
-from teams import policy, roles
+from teams import access, policy, roles
+
+from . import capabilities
 
 
 def _active(user):
@@ -31,7 +33,7 @@ def _active(user):
 
 @rules.predicate
 def works_with_contracts(user):
-    return roles.has_role(user, roles.WORKS_CONTRACTS | roles.SEES_ALL | roles.LEGAL)
+    return access.has_capability(user, capabilities.VIEW)
 
 
 @rules.predicate
@@ -97,7 +99,7 @@ def can_cancel_contract(user, contract):
     return (
         contract is not None
         and contract.TRANSITIONS.can(contract.status, contract.Status.CANCELLED)
-        and roles.has_role(user, roles.CANCELS_CONTRACTS)
+        and access.has_capability(user, capabilities.CANCEL)
         and policy.reaches_owner(user, contract.owner)
     )
 

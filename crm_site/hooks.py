@@ -93,6 +93,11 @@ number of rows (the pages pin their query counts). The hooks and their functions
 - `GLOBAL_SEARCH` `fn(*, user, text, limit) -> SearchGroup | None`: the navbar's search box:
   up to `limit` records of one kind that `user` may see matching `text` (at least 2
   characters), with a link to the full list when there may be more. One or two queries.
+- `CAPABILITIES` `fn() -> iterable of Capability`: what the app lets a role do (a key such as
+  "customers.create", its area, a label in the reader's language, the built-in roles that hold
+  it by default, the capabilities it needs). Admins grant them to roles on the roles page
+  (`teams.access`); the app's predicates ask `teams.access.has_capability(user, CAPABILITY)`.
+  An app that is absent declares nothing, so nothing of it can be granted.
 - `EXPORT_KINDS` an `ExportKind`: a list whose exports go through the logged exports
   (customers' `ExportLog`): a selection too large to download at once is queued, a Celery
   worker writes it with `write` and its requester downloads it from "My exports".
@@ -138,6 +143,7 @@ CONTRACT_PROGRESSORS = "contract_progressors"
 CONTRACT_COMPLETION_CHECKS = "contract_completion_checks"
 AGENDA_ITEMS = "agenda_items"
 GLOBAL_SEARCH = "global_search"
+CAPABILITIES = "capabilities"
 EXPORT_KINDS = "export_kinds"
 DEMO_DATA = "demo_data"
 VOLUME_OPTIONS = "volume_options"
@@ -167,6 +173,7 @@ NAMES = frozenset(
         CONTRACT_COMPLETION_CHECKS,
         AGENDA_ITEMS,
         GLOBAL_SEARCH,
+        CAPABILITIES,
         EXPORT_KINDS,
         DEMO_DATA,
         VOLUME_OPTIONS,
@@ -260,6 +267,21 @@ class NavItem:
     # A URL name (no arguments) whose response is a badge shown beside the label, loaded by
     # htmx after the page, so the page's own queries do not change ("" for none).
     badge_url_name: str = ""
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Something a role may do (CAPABILITIES): `key` "<area>.<what>", stored in the grants;
+    `area` groups the roles page's columns; `label` and `area_label` lazy texts; `default` the
+    built-in roles granted it when it first appears (a grouping of teams/roles.py); `requires`
+    the keys it depends on (removing one of those removes it too)."""
+
+    key: str
+    area: str
+    area_label: object
+    label: object
+    default: frozenset = frozenset()
+    requires: tuple = ()
 
 
 @dataclass(frozen=True)

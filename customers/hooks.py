@@ -22,7 +22,7 @@ from . import (
     volume,
 )
 from .models import Customer, ExportLog
-from .permissions import works_with_customers
+from .permissions import exports_customers
 
 
 def _area(perm, url_name, label, icon):
@@ -159,6 +159,14 @@ hooks.register(hooks.AGENDA_ITEMS, agenda.tasks_due, order=110)
 hooks.register(hooks.GLOBAL_SEARCH, search.customers, order=100)
 hooks.register(hooks.GLOBAL_SEARCH, search.contacts, order=110)
 
+
+@hooks.register(hooks.CAPABILITIES, order=100)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL
+
+
 # --- exports ----------------------------------------------------------------------------------
 
 
@@ -187,7 +195,7 @@ hooks.register(
         list_url=_customer_list_url,
         write=_write_customers,
         counted=_customers_counted,
-        allowed=works_with_customers,
+        allowed=exports_customers,
     ),
 )
 # --- user administration: who still owns customers -------------------------------------------

@@ -5,7 +5,9 @@ or be shared with is a rule of customers/validation.py."""
 
 import rules
 
-from teams import policy, roles
+from teams import access, policy, roles
+
+from . import capabilities
 
 
 def _active(user):
@@ -14,31 +16,37 @@ def _active(user):
 
 @rules.predicate
 def works_with_customers(user):
-    """Sales roles: they have a customer list, export and follow-ups."""
-    return roles.has_role(user, roles.SALES_ROLES)
+    """Sales roles: they have a customer list and follow-ups."""
+    return access.has_capability(user, capabilities.VIEW)
+
+
+@rules.predicate
+def exports_customers(user):
+    return access.has_capability(user, capabilities.EXPORT)
 
 
 @rules.predicate
 def can_create_customer(user):
-    return roles.has_role(user, roles.CREATES_CUSTOMERS)
+    return access.has_capability(user, capabilities.CREATE)
 
 
 @rules.predicate
 def manages_customers(user):
     """Managers and above: bulk actions, merges, A-grade checks, grade reviews, handover."""
-    return roles.has_role(user, roles.MANAGING_ROLES)
+    return access.has_capability(user, capabilities.MANAGE)
 
 
 @rules.predicate
 def is_admin(user):
-    return roles.has_role(user, roles.ADMIN_ROLES)
+    """Grading, pools and lead settings."""
+    return access.has_capability(user, capabilities.SETTINGS)
 
 
 @rules.predicate
 def can_edit_customer(user, customer):
     if not _active(user) or customer is None:
         return False
-    if roles.has_role(user, roles.EDITS_ALL):
+    if access.has_capability(user, capabilities.EDIT_ALL):
         return True
     if customer.owner_id == user.pk:
         return True
@@ -57,7 +65,7 @@ def can_log_followup(user, customer):
 def checks_grades(user):
     """Sales managers and directors do the second check of A grades (二次核对) and decide the
     quarterly grade review."""
-    return roles.has_role(user, roles.CHECKS_GRADES)
+    return access.has_capability(user, capabilities.CHECK_GRADES)
 
 
 @rules.predicate
@@ -73,6 +81,7 @@ def can_confirm_second_check(user, customer):
 
 rules.add_perm("customers.work_with_customers", works_with_customers)
 rules.add_perm("customers.create_customer", can_create_customer)
+rules.add_perm("customers.export_customers", exports_customers)
 rules.add_perm("customers.manage_customers", manages_customers)
 rules.add_perm("customers.change_grading", is_admin)
 rules.add_perm("customers.edit_customer", can_edit_customer)

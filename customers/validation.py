@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teams import policy, roles
+from teams import access, policy, roles
 
 from . import normalize
 from .errors import CustomerError
@@ -116,7 +116,7 @@ def amounts(*, budget_min=None, budget_max=None, annual_purchase_estimate=None):
 
 def may_own_customers(user):
     """Only active sales colleagues (reps, managers, directors) own customers."""
-    return user.is_active and user.role in roles.OWNER_ROLES
+    return user.is_active and access.base_role(user) in roles.OWNER_ROLES
 
 
 def owner(by, owner, *, current=None):
@@ -153,7 +153,7 @@ def owner(by, owner, *, current=None):
 def may_share_with(user):
     """Colleagues (协作人) are active sales reps and managers, in any team: a colleague
     elsewhere often helps with a customer."""
-    return user.is_active and user.role in roles.SHARE_ROLES
+    return user.is_active and access.base_role(user) in roles.SHARE_ROLES
 
 
 def colleague(customer, user):

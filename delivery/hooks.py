@@ -62,3 +62,10 @@ hooks.register(
         reminders.phases_late,
     ),
 )
+
+
+@hooks.register(hooks.CAPABILITIES, order=400)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

@@ -13,8 +13,9 @@ check them again; templates use them for buttons.
 
 import rules
 
-from teams import roles
+from teams import access, roles
 
+from . import capabilities
 from .models import Assignment, DeliveryLead
 
 
@@ -56,12 +57,12 @@ def _working(contract):
 @rules.predicate
 def works_in_delivery(user):
     """The delivery area in the navbar: delivery staff, and who sees all."""
-    return roles.has_role(user, roles.DELIVERS | roles.SEES_ALL)
+    return access.has_capability(user, capabilities.VIEW)
 
 
 @rules.predicate
 def can_mark_leads(user):
-    return roles.has_role(user, roles.MARKS_DELIVERY_LEADS)
+    return access.has_capability(user, capabilities.MARK_LEADS)
 
 
 @rules.predicate

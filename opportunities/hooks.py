@@ -146,3 +146,10 @@ def recent_wins(*, customer_ids, since):
 
 hooks.register(hooks.CUSTOMER_POOL_BLOCKERS, open_opportunity_blocks_pool, order=100)
 hooks.register(hooks.CUSTOMER_RECENT_WINS, recent_wins, order=100)
+
+
+@hooks.register(hooks.CAPABILITIES, order=200)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

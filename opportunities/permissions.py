@@ -18,7 +18,9 @@ records the user already sees. Services check them again; templates use them for
 import rules
 
 from customers.models import CustomerShare
-from teams import policy, roles
+from teams import access, policy, roles
+
+from . import capabilities
 
 
 def _active(user):
@@ -28,7 +30,7 @@ def _active(user):
 @rules.predicate
 def works_with_opportunities(user):
     """Sales roles: the pipeline, the forecast, quotes."""
-    return roles.has_role(user, roles.SALES_ROLES)
+    return access.has_capability(user, capabilities.VIEW)
 
 
 @rules.predicate
@@ -136,7 +138,7 @@ def can_approve_discount(user, quote):
     return (
         quote is not None
         and quote.status == quote.Status.DIRECTOR_REVIEW
-        and roles.has_role(user, roles.APPROVES_DISCOUNTS)
+        and access.has_capability(user, capabilities.APPROVE_DISCOUNTS)
         and quote.opportunity.owner_id != user.pk
     )
 
@@ -144,24 +146,24 @@ def can_approve_discount(user, quote):
 @rules.predicate
 def can_see_costs(user):
     """Unit costs and margins: managers and above (never on the customer's print view)."""
-    return roles.has_role(user, roles.SEES_COSTS)
+    return access.has_capability(user, capabilities.SEE_COSTS)
 
 
 @rules.predicate
 def can_manage_catalogue(user):
-    return roles.has_role(user, roles.MANAGES_CATALOGUE)
+    return access.has_capability(user, capabilities.MANAGE_CATALOGUE)
 
 
 @rules.predicate
 def can_manage_stages(user):
     """Stages and their checklists, lost reasons, the settings."""
-    return roles.has_role(user, roles.ADMIN_ROLES)
+    return access.has_capability(user, capabilities.SETTINGS)
 
 
 @rules.predicate
 def can_commit_forecast(user, team):
     """A sales manager for a team in their subtree; a director for any team."""
-    if team is None or not roles.has_role(user, roles.COMMITS_FORECAST):
+    if team is None or not access.has_capability(user, capabilities.COMMIT_FORECAST):
         return False
     if policy.reach(user) is policy.Reach.ALL:
         return True

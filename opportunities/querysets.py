@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from teams import policy, roles
+from teams import access, policy
+
+from . import capabilities
 
 
 def opportunity_visibility_q(user, prefix="", customer_id=None):
@@ -125,7 +127,7 @@ class StageQuerySet(models.QuerySet):
 class ProductQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The catalogue is the same for every sales colleague; others have none."""
-        return self if roles.has_role(user, roles.SALES_ROLES) else self.none()
+        return self if access.has_capability(user, capabilities.VIEW) else self.none()
 
     def active(self):
         """What may go on a new quote line."""

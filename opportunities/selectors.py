@@ -26,9 +26,10 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from customers.models import CustomerShare
-from teams import policy, roles
+from teams import access, policy
 from teams.models import Team, User
 
+from . import capabilities
 from .models import (
     ExtensionRequest,
     ForecastCommit,
@@ -480,7 +481,7 @@ def review_queue(*, user):
         .select_related("opportunity__customer", "opportunity__owner")
         .order_by("submitted_at", "pk")
     )
-    if roles.has_role(user, roles.APPROVES_DISCOUNTS):
+    if access.has_capability(user, capabilities.APPROVE_DISCOUNTS):
         discounts = (
             Quote.objects.filter(reach, status=Quote.Status.DIRECTOR_REVIEW)
             .exclude(opportunity__owner=user)

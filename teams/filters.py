@@ -2,13 +2,18 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Team, User
+from . import access
+from .models import Team, User
+
+
+def _role_choices():
+    return [(key, found.name) for key, found in access.table().items()]
 
 
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(
-        label=_("Role"), choices=Role.choices, empty_label=_("All roles")
+        label=_("Role"), choices=_role_choices, empty_label=_("All roles")
     )
     team = django_filters.ModelChoiceFilter(
         label=_("Team"), queryset=Team.objects.none(), empty_label=_("All teams")

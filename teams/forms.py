@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, policy, validation
+from . import access, permissions, policy, validation
 from .models import CalendarDay, Team, User
 
 PROTECTED_ACCOUNT = _("Only a superuser can change this account.")
@@ -40,6 +40,11 @@ def _refuse_protected(user, target):
         raise forms.ValidationError(PROTECTED_ACCOUNT)
 
 
+def _role_field(*, include=None):
+    """The active roles (built-in and custom; teams.access), and the user's own if inactive."""
+    return forms.ChoiceField(label=_("Role"), choices=access.role_choices(include=include))
+
+
 # The staff and superuser flags are not offered: they are granted in the Django admin, which
 # only superusers open. The role gives no flag, so no role choice raises anyone to them.
 class UserCreateForm(PasswordPairMixin, forms.ModelForm):
@@ -53,7 +58,7 @@ class UserCreateForm(PasswordPairMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user)
-        self.fields["role"].required = True
+        self.fields["role"] = _role_field()
         self.helper = _helper(_("Create user"))
 
     def clean(self):
@@ -73,6 +78,7 @@ class UserUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["team"].queryset = Team.objects.visible_to(user)
+        self.fields["role"] = _role_field(include=self.instance.role)
         self.helper = _helper(_("Save"))
 
     def clean(self):

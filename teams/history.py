@@ -7,7 +7,8 @@ import json
 
 from django.utils.translation import gettext
 
-from .models import CalendarDay, Role, Team
+from . import access
+from .models import CalendarDay, Team
 
 # simple-history's history_change_reason column holds 100 characters.
 REASON_LENGTH = 100
@@ -90,7 +91,7 @@ def user_history(user, limit=50):
         if field == "team" and value:
             return team_names.get(value, value)
         if field == "role" and value:
-            return Role(value).label
+            return access.role_name(value)
         return _plain(value)
 
     return history_rows(

@@ -24,6 +24,13 @@ def teams(*, user):
     return hooks.NavItem("teams:team-list", _("Teams"), "diagram-3")
 
 
+@hooks.register(hooks.NAV_ITEMS, order=915)
+def roles(*, user):
+    if not user.has_perm("teams.manage_roles"):
+        return None
+    return hooks.NavItem("teams:role-list", _("Roles"), "shield-lock")
+
+
 @hooks.register(hooks.NAV_ITEMS, order=920)
 def calendar(*, user):
     if not user.has_perm("teams.manage_settings"):
@@ -36,3 +43,10 @@ def administration(*, user):
     if not user.has_perm("teams.manage_users"):
         return None
     return _("Manage users, teams, roles and the settings everyone works with.")
+
+
+@hooks.register(hooks.CAPABILITIES, order=900)
+def declare_capabilities():
+    from . import capabilities
+
+    return capabilities.ALL

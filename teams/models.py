@@ -52,7 +52,8 @@ class Team(models.Model):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SALES_REP)
+    # The key of a RoleRecord: a built-in Role or a custom role an admin made (teams.access).
+    role = models.CharField(_("role"), max_length=20, default=Role.SALES_REP)
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -86,6 +87,104 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return str(self)
+
+    def get_role_display(self):
+        from . import access
+
+        return access.role_name(self.role)
+
+
+class RoleRecord(models.Model):
+    """A role users hold: the eight built-in ones (Role) and those admins make by copying one.
+    What it may do is its grants (RoleGrant); where it sits in the organisation (whose records
+    it sees, whether it may own customers, which approval step it takes) is its `base`, the
+    built-in role it was copied from, or itself."""
+
+    key = models.SlugField(_("key"), max_length=20, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=50, unique=True)
+    base = models.CharField(_("based on"), max_length=20, choices=Role)
+
+    class Scope(models.TextChoices):
+        # The sales records (customers, opportunities, contracts, their numbers) it sees;
+        # blank: as its base role. What is shared with a user (协作人) comes on top of each.
+        AS_BASE = "", _("As the role it was copied from")
+        OWN = "own", _("Own and shared")
+        SUBTREE = "subtree", _("Their team's subtree")
+        ALL = "all", _("All")
+
+    data_scope = models.CharField(_("data scope"), max_length=10, choices=Scope, blank=True)
+    builtin = models.BooleanField(_("built-in"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-builtin", "pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.key
+
+
+class RoleGrant(models.Model):
+    """A capability (a key an app declares through hooks.CAPABILITIES) a role holds."""
+
+    role = models.ForeignKey(
+        RoleRecord, verbose_name=_("role"), on_delete=models.CASCADE, related_name="grants"
+    )
+    capability = models.CharField(_("capability"), max_length=60)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "capability"], name="role_grant_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.role.key}: {self.capability}"
+
+
+class KnownCapability(models.Model):
+    """Every capability key the built-in roles were given their defaults for: a key seen for
+    the first time gets them (teams.access.sync), one seen before keeps what admins made."""
+
+    key = models.CharField(_("key"), max_length=60, unique=True)
+
+    def __str__(self):
+        return self.key
+
+
+class RoleChange(models.Model):
+    """One change on the roles page: who gave or took which capability from which role."""
+
+    role = models.ForeignKey(
+        RoleRecord, verbose_name=_("role"), on_delete=models.CASCADE, related_name="changes"
+    )
+    capability = models.CharField(_("capability"), max_length=60)
+    granted = models.BooleanField(_("granted"))  # the new state; the old one is its negation
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.role.key}: {self.capability} -> {self.granted}"
 
 
 class OutboxMessage(models.Model):

@@ -3,12 +3,28 @@
 
 import rules
 
-from . import roles
+from . import access, capabilities
 
 
 @rules.predicate
 def is_admin(user):
-    return roles.has_role(user, roles.ADMIN_ROLES)
+    """Administers users (the accounts' rule below builds on it)."""
+    return access.has_capability(user, capabilities.USERS)
+
+
+@rules.predicate
+def manages_teams(user):
+    return access.has_capability(user, capabilities.TEAMS)
+
+
+@rules.predicate
+def manages_settings(user):
+    return access.has_capability(user, capabilities.SETTINGS)
+
+
+@rules.predicate
+def manages_roles(user):
+    return access.has_capability(user, capabilities.ROLES)
 
 
 @rules.predicate
@@ -34,7 +50,8 @@ can_change_user = is_admin & (is_superuser | ~is_protected_account)
 may_use_django_admin = is_superuser
 
 rules.add_perm("teams.manage_users", is_admin)
-rules.add_perm("teams.manage_teams", is_admin)
+rules.add_perm("teams.manage_teams", manages_teams)
 # Company-wide settings such as the working-day calendar.
-rules.add_perm("teams.manage_settings", is_admin)
+rules.add_perm("teams.manage_settings", manages_settings)
+rules.add_perm("teams.manage_roles", manages_roles)
 rules.add_perm("teams.change_account", can_change_user)

@@ -12,6 +12,10 @@ one place:
   assignments (a delivery team on a contract) reach the earlier apps' `visible_to` through the
   `ASSIGNED_SIGHT` hook: `assigned_extra(user, kind)`.
 
+A custom role (teams.access) reaches as the built-in role it was copied from, unless the roles
+page gives it a data scope of its own (`RoleRecord.data_scope`: own, team subtree, all), which
+`reach` and `viewers_q` read.
+
 Whom a record may be handed to or shared with: `assignable_q(user)`, `shareable_q()`.
 
 Who decides for an owner (a quote review, a stage skip, an extension, a contract's first
@@ -24,7 +28,7 @@ from django.db.models import Q
 
 from crm_site import lookups  # noqa: F401 - registers `__any_of`
 
-from . import roles
+from . import access, roles
 
 
 class Reach(enum.Enum):
@@ -40,11 +44,18 @@ _NOTHING = Q(pk__in=[])
 def reach(user):
     if not user.is_authenticated or not user.is_active:
         return Reach.NONE
-    if user.is_superuser or user.role in roles.SEES_ALL:
+    # A role's data scope (the roles page), else as the built-in role it was copied from.
+    scope = access.scope_of(user.role)
+    if scope and not user.is_superuser:
+        if scope == Reach.SUBTREE.value and not user.team_id:
+            return Reach.OWN
+        return Reach(scope)
+    role = access.base_role(user)
+    if user.is_superuser or role in roles.SEES_ALL:
         return Reach.ALL
-    if user.role in roles.LEADS_TEAM and user.team_id:
+    if role in roles.LEADS_TEAM and user.team_id:
         return Reach.SUBTREE
-    if user.role in roles.SELLS:
+    if role in roles.SELLS:
         return Reach.OWN
     return Reach.NONE
 
@@ -146,12 +157,12 @@ def assignable_q(user):
     """The users `user` may hand sales records to: active sales owners (`roles.OWNER_ROLES`)
     within their reach (`users_q`: themselves for a rep, their teams for a manager, everyone
     for who sees all). The owner pickers search these."""
-    return users_q(user) & Q(is_active=True, role__in=roles.OWNER_ROLES)
+    return users_q(user) & Q(is_active=True, role__in=access.keys_based_on(roles.OWNER_ROLES))
 
 
 def shareable_q():
     """The users a record may be shared with (协作人): active reps and managers of any team."""
-    return Q(is_active=True, role__in=roles.SHARE_ROLES)
+    return Q(is_active=True, role__in=access.keys_based_on(roles.SHARE_ROLES))
 
 
 def teams_q(user):
@@ -187,9 +198,12 @@ def viewers_q(owner, extra=None):
         team_id = parents.get(team_id)
     q = (
         Q(is_superuser=True)
-        | Q(role__in=roles.SEES_ALL)
+        | Q(role__in=access.keys_with_scope(Reach.ALL.value, roles.SEES_ALL))
         | Q(pk=owner.pk)
-        | Q(role__in=roles.LEADS_TEAM, team_id__in=ancestors)
+        | Q(
+            role__in=access.keys_with_scope(Reach.SUBTREE.value, roles.LEADS_TEAM),
+            team_id__in=ancestors,
+        )
     )
     if extra is not None:
         q |= extra

@@ -1,5 +1,11 @@
 """The roles and the groups of roles the rules speak of: the one place a role is spelled.
 
+What a role may do is data (teams.access: the roles page's grants); the groupings below that
+name a capability's default are what the built-in roles were given when it first appeared
+(each app's `capabilities.py` names them). The others say where a role sits in the
+organisation (whose records it sees, who may own a customer, which approval step is whose),
+which a custom role takes from the built-in role it was copied from.
+
 Every rule that names roles uses `Role` and the groupings here (tests/teams/test_roles.py
 fails on a role spelled as a string, or a set of roles built, anywhere else): `teams.policy`
 decides who sees what from them, each app's `permissions.py` who may do what (django-rules
@@ -92,15 +98,29 @@ RATES_TEAMWORK = LEADS_TEAM
 APPROVES_EXPENSES = LEADS_TEAM | frozenset({Role.DIRECTOR})
 RECORDS_EXPENSES = SELLS
 SEES_ANALYTICS = SEES_ALL | LEADS_TEAM
+# Who opens the contracts area, the delivery area, the after-sales area; who sees the
+# scorecards (their own at least) and the expenses.
+SEES_CONTRACTS = WORKS_CONTRACTS | SEES_ALL | LEGAL
+SEES_DELIVERY = DELIVERS | SEES_ALL
+SEES_AFTERSALES = WORKS_AFTERSALES | ADMIN_ROLES
+SEES_SCORECARDS = SEES_ANALYTICS | SELLS
+SEES_EXPENSES = RECORDS_EXPENSES | SEES_ANALYTICS
+SPLITS_TARGETS = SPLITS_TEAM_TARGETS | SETS_TARGETS
 # Who is scored and ranked on the rep scorecards.
 SCORED = frozenset({Role.SALES_REP})
 
 
 def has_role(user, roles):
-    """True when `user` is active and holds one of `roles` (superusers hold every role)."""
-    return bool(
-        user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)
-    )
+    """True when `user` is active and holds one of `roles` (superusers hold every role); a
+    custom role counts as the built-in role it was copied from (teams.access.base_role). What a
+    role may *do* is a capability (teams.access.has_capability), not a role grouping."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.role in roles:
+        return True
+    from .access import base_role
+
+    return base_role(user) in roles
 
 
 def sync_role_groups(apps, role_permissions):

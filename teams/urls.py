@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import role_views, views
 
 app_name = "teams"
 
@@ -28,6 +28,20 @@ urlpatterns = [
         "users/<int:pk>/reactivate/",
         views.UserActivationView.as_view(activate=True),
         name="user-reactivate",
+    ),
+    path("roles/", role_views.RoleMatrixView.as_view(), name="role-list"),
+    path("roles/new/", role_views.RoleCreateView.as_view(), name="role-create"),
+    path("roles/<int:pk>/edit/", role_views.RoleUpdateView.as_view(), name="role-update"),
+    path("roles/<int:pk>/history/", role_views.RoleHistoryView.as_view(), name="role-history"),
+    path(
+        "roles/<int:pk>/deactivate/",
+        role_views.RoleActivationView.as_view(active=False),
+        name="role-deactivate",
+    ),
+    path(
+        "roles/<int:pk>/activate/",
+        role_views.RoleActivationView.as_view(active=True),
+        name="role-activate",
     ),
     path("teams/", views.TeamListView.as_view(), name="team-list"),
     path("teams/new/", views.TeamFormView.as_view(), name="team-create"),

@@ -162,7 +162,11 @@ class UserUpdateView(MemberChangeMixin, UserFormMixin, FormView):
         return {**super().get_context_data(**kwargs), "member": self.member}
 
     def form_valid(self, form):
-        services.user_update(by=self.request.user, user=self.member, **form.cleaned_data)
+        try:
+            services.user_update(by=self.request.user, user=self.member, **form.cleaned_data)
+        except services.TeamsError as error:
+            form.add_error("role" if "role" in form.changed_data else None, str(error))
+            return self.form_invalid(form)
         messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": self.member})
         return redirect("teams:user-detail", pk=self.member.pk)
 

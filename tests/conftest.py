@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from crm_site.celery import app as celery_app
-from teams import workdays
+from teams import access, workdays
 from teams.models import CalendarDay, Role, Team
 
 from .factories import TeamFactory, UserFactory
@@ -202,6 +202,26 @@ def fresh_workdays():
     workdays.forget()
     yield
     workdays.forget()
+
+
+@pytest.fixture(scope="session")
+def role_table(django_db_setup, django_db_blocker):
+    """The roles as the migrations seed them, read once per process (so no page's pinned query
+    count pays for the first read)."""
+    with django_db_blocker.unblock():
+        access.refresh()
+        access.table()
+    return access.snapshot()
+
+
+@pytest.fixture(autouse=True)
+def fresh_roles(role_table):
+    """A test that changed roles leaves the seeded ones behind it: the database rolls back (or
+    is flushed and seeded again), the process's copy and the cached version would not."""
+    access.restore(role_table)
+    yield
+    if access.snapshot() is not role_table:
+        access.restore(role_table)
 
 
 @pytest.fixture

@@ -55,7 +55,12 @@ def test_register_is_a_decorator_too():
     assert areas[0] is teams_hooks.home  # order 0
     # administration last: the teams' areas, then the contracts' approval chain (930) and the
     # customers' lead settings (940)
-    assert areas[-5:-2] == [teams_hooks.users, teams_hooks.teams, teams_hooks.calendar]
+    assert areas[-6:-2] == [
+        teams_hooks.users,
+        teams_hooks.teams,
+        teams_hooks.roles,
+        teams_hooks.calendar,
+    ]
 
 
 def test_register_temporarily_restores_the_registry_even_after_an_error():

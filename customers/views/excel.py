@@ -90,7 +90,7 @@ class CustomerExportView(PermissionRequiredMixin, View):
     .xlsx, only visible rows, logged. Up to CUSTOMER_EXPORT_DIRECT_ROWS rows download at once;
     more are queued for a Celery worker and the user is taken to the export's page."""
 
-    permission_required = "customers.work_with_customers"
+    permission_required = "customers.export_customers"
     raise_exception = True
 
     def post(self, request):

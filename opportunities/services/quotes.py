@@ -40,9 +40,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from crm_site.transitions import change_status
-from teams import policy, roles
+from teams import access, policy
 
-from .. import pricing, validation
+from .. import capabilities, pricing, validation
 from ..errors import InvalidInput, OpportunityError
 from ..models import (
     Opportunity,
@@ -419,7 +419,10 @@ def quote_review_decide(*, quote, by, approve, comment=""):
 def quote_director_decide(*, quote, by, approve, comment=""):
     """A director approves the discount beyond the limit, or rejects it with a comment."""
     quote = _lock(quote, by)
-    if not roles.has_role(by, roles.APPROVES_DISCOUNTS) or quote.opportunity.owner_id == by.pk:
+    if (
+        not access.has_capability(by, capabilities.APPROVE_DISCOUNTS)
+        or quote.opportunity.owner_id == by.pk
+    ):
         raise PermissionDenied
     if quote.status != Quote.Status.DIRECTOR_REVIEW:
         raise _already_decided(quote, QuoteReview.Step.DIRECTOR)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from crm_site.errors import DomainError
-from teams import policy, roles
+from teams import access, policy
 from teams.models import Team
 
-from .. import selectors
+from .. import capabilities, selectors
 from ..errors import InvalidInput
 from ..forms.forecast import ForecastCommitForm
 from ..pricing import ZERO
@@ -51,7 +51,7 @@ def _range(params):
 def committable_teams(user):
     """The teams `user` commits a forecast for (permissions.can_commit_forecast as a
     queryset): a manager's subtree, every team for a director."""
-    if not roles.has_role(user, roles.COMMITS_FORECAST):
+    if not access.has_capability(user, capabilities.COMMIT_FORECAST):
         return Team.objects.none()
     return Team.objects.filter(policy.teams_q(user)).order_by("name")
 
@@ -174,7 +174,7 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         teams = committable_teams(request.user)
-        if not roles.has_role(request.user, roles.COMMITS_FORECAST):
+        if not access.has_capability(request.user, capabilities.COMMIT_FORECAST):
             raise PermissionDenied
         form = ForecastCommitForm(request.POST, teams=teams)
         if form.is_valid():

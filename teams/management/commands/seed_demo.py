@@ -10,9 +10,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from crm_site import hooks
-from teams import services
-from teams.models import Role, Team, User
+from teams import access, services
+from teams.models import Role, RoleRecord, Team, User
 
+# The demo's custom role, and what it has beyond the sales rep it was copied from.
+DEMO_ROLE_ZH = "大客户经理"
+DEMO_ROLE_EXTRA = "opportunities.see_costs"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo logins only
 
 TEAMS = [
@@ -97,12 +100,28 @@ class Command(BaseCommand):
             if teams[team_name].manager_id != manager.pk:
                 services.team_update(by=admin, team=teams[team_name], manager=manager)
 
+        self._custom_role(admin)
+
         # Each app adds its demo records for these users (idempotent, like the above).
         for seed in hooks.get(hooks.DEMO_DATA):
             summary = seed()
             if summary:
                 self.stdout.write(summary)
         self._print_logins()
+
+    def _custom_role(self, admin):
+        """A custom role beside the built-in ones: 大客户经理, a sales rep who also sees unit
+        costs and margins (the roles page, /manage/roles/)."""
+        if RoleRecord.objects.filter(name_zh=DEMO_ROLE_ZH).exists():
+            return
+        source = RoleRecord.objects.get(key=Role.SALES_REP)
+        role = services.role_copy(
+            by=admin, source=source, name_zh=DEMO_ROLE_ZH, name_en="Key account manager"
+        )
+        wanted = set(access.capabilities_of(Role.SALES_REP))
+        wanted |= {DEMO_ROLE_EXTRA} & access.declared().keys()
+        services.role_grants_save(by=admin, wanted={role.key: wanted})
+        self.stdout.write(f"Custom role: {DEMO_ROLE_ZH}")
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/"))
