@@ -86,12 +86,16 @@ def _without_indexes(state, app_label, model_name, names):
     state = state.clone()
     model = state.models[app_label, model_name]
     model.options["indexes"] = [i for i in model.options.get("indexes", []) if i.name not in names]
+    # A state whose models were rendered already holds the old model: render it again.
+    if "apps" in state.__dict__:
+        state.reload_model(app_label, model_name, delay=True)
     return state
 
 
-class AlterFieldBesidePostgresIndexes(migrations.AlterField):
-    """An AlterField that SQLite does by rebuilding the table, with every index of the state:
-    the rebuild leaves out `postgres_indexes` (those AddIndexOnPostgres built only there)."""
+class _BesidePostgresIndexes:
+    """A field operation that SQLite does by rebuilding the table, with every index of the
+    state: the rebuild leaves out `postgres_indexes` (those AddIndexOnPostgres built only
+    there)."""
 
     def __init__(self, *args, postgres_indexes=(), **kwargs):
         self.postgres_indexes = tuple(postgres_indexes)
@@ -114,3 +118,11 @@ class AlterFieldBesidePostgresIndexes(migrations.AlterField):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         from_state, to_state = self._states(app_label, schema_editor, from_state, to_state)
         super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AlterFieldBesidePostgresIndexes(_BesidePostgresIndexes, migrations.AlterField):
+    """An AlterField beside PostgreSQL-only indexes (see _BesidePostgresIndexes)."""
+
+
+class AddFieldBesidePostgresIndexes(_BesidePostgresIndexes, migrations.AddField):
+    """An AddField beside PostgreSQL-only indexes (see _BesidePostgresIndexes)."""

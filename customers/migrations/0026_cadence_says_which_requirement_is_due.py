@@ -2,6 +2,8 @@ from django.db import migrations, models
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from crm_site.migration_ops import AddFieldBesidePostgresIndexes
+
 BATCH = 2000
 
 
@@ -62,7 +64,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        # SQLite rebuilds the table for it, without the indexes only PostgreSQL has.
+        AddFieldBesidePostgresIndexes(
+            postgres_indexes=(
+                "customer_due_sort",
+                "customer_last_followup_sort",
+                "customer_phone_trgm",
+            ),
             model_name="customer",
             name="next_followup_for",
             field=models.CharField(
