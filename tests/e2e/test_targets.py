@@ -17,7 +17,17 @@ def _fits_the_phone(page):
 
 
 def test_manager_splits_the_team_target_until_it_adds_up(
-    phone_page, page, live_server, login, screenshot, director, manager, rep, org, password
+    phone_page,
+    page,
+    live_server,
+    login,
+    screenshot,
+    director,
+    manager,
+    rep,
+    org,
+    password,
+    open_area,
 ):
     quarter = periods.containing("quarter", timezone.localdate())
     target_services.team_targets_set(
@@ -30,11 +40,7 @@ def test_manager_splits_the_team_target_until_it_adds_up(
     )
     phone = phone_page
     login(phone, live_server, manager, password)
-    phone.locator(".navbar-toggler").tap()
-    link = phone.locator("#main-nav a[href='/analytics/targets/']")
-    expect(link).to_be_visible()
-    with phone.expect_navigation():
-        link.tap()
+    open_area(phone, "/analytics/targets/")
     with phone.expect_navigation():
         phone.locator(".analytics-subnav a[href='/analytics/targets/split/']").tap()
     phone.locator("#split-picker select[name=period]").select_option(quarter.code)
@@ -72,7 +78,17 @@ def test_manager_splits_the_team_target_until_it_adds_up(
 
 
 def test_a_rep_reads_their_scorecard_and_the_team_as_positions(
-    phone_page, page, live_server, login, screenshot, director, manager, rep, org, password
+    phone_page,
+    page,
+    live_server,
+    login,
+    screenshot,
+    director,
+    manager,
+    rep,
+    org,
+    password,
+    open_area,
 ):
     from analytics.services import scorecards as scorecard_services
     from teams.models import Role
@@ -84,9 +100,7 @@ def test_a_rep_reads_their_scorecard_and_the_team_as_positions(
     scorecard_services.rating_set(by=manager, rep=teammate, period=month, rating=5)
     phone = phone_page
     login(phone, live_server, rep, password)
-    phone.locator(".navbar-toggler").tap()
-    with phone.expect_navigation():
-        phone.locator("#main-nav a[href='/analytics/scorecards/']").tap()
+    open_area(phone, "/analytics/scorecards/")
     expect(phone.locator("#scorecard-total")).to_have_text("8.00")  # 4 × 20 × 10%
     expect(phone.locator("#team-positions")).to_contain_text(teammate.display_name)
     expect(phone.locator("#team-positions")).not_to_contain_text("10.00")
