@@ -5,6 +5,7 @@ or be shared with is a rule of customers/validation.py."""
 
 import rules
 
+from crm_site import hooks
 from teams import access, policy, roles
 
 from . import capabilities
@@ -225,3 +226,9 @@ rules.add_perm("customers.manage_lead_settings", is_admin)
 # (the admin role for now) for any team; the general manager enters no customers.
 enters_inbound_leads = manages_customers & can_create_customer
 rules.add_perm("customers.enter_inbound_leads", enters_inbound_leads)
+
+
+def may_export(user):
+    """Whether `user` may export some list (an ExportKind allows them), and so use the export
+    pages."""
+    return any(kind.allowed(user) for kind in hooks.get(hooks.EXPORT_KINDS))

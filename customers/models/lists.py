@@ -188,8 +188,3 @@ class ImportLog(models.Model):
 def export_kind(key):
     """The ExportKind registered under `key` (crm_site/hooks.py, EXPORT_KINDS), or None."""
     return next((kind for kind in hooks.get(hooks.EXPORT_KINDS) if kind.key == key), None)
-
-
-def may_export(user):
-    """Whether `user` may export some list (and so use the export pages)."""
-    return any(kind.allowed(user) for kind in hooks.get(hooks.EXPORT_KINDS))

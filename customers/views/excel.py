@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView, ListView
 from .. import excel, forms, services, xlsx
 from ..filters import CustomerFilter
 from ..models import Customer, ExportLog, ImportLog
-from ..models.lists import may_export
+from ..permissions import may_export
 from .mixins import _list_query
 
 PROBLEMS_SHOWN = 500
